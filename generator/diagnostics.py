@@ -1,0 +1,51 @@
+"""Spec problems as values: each one a level, a place in the document and a message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Level = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem found in a document; ``pointer`` is a JSON pointer, ``METHOD /path`` or ``FILE:LINE:COLUMN``."""
+
+    level: Level
+    pointer: str
+    message: str
+
+    def format(self) -> str:
+        return f"{self.level}: {self.pointer}: {self.message}"
+
+
+@dataclass
+class Diagnostics:
+    """Collects diagnostics in the order found, dropping exact duplicates."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+    _seen: set[Diagnostic] = field(default_factory=set, repr=False)
+
+    def add(self, level: Level, pointer: str, message: str) -> None:
+        diagnostic = Diagnostic(level, pointer, message)
+        if diagnostic not in self._seen:
+            self._seen.add(diagnostic)
+            self.items.append(diagnostic)
+
+    def error(self, pointer: str, message: str) -> None:
+        self.add("error", pointer, message)
+
+    def warning(self, pointer: str, message: str) -> None:
+        self.add("warning", pointer, message)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.level == "error" for d in self.items)
+
+    def strict(self) -> Diagnostics:
+        """The same diagnostics with every warning promoted to an error (``--strict``)."""
+        promoted = Diagnostics()
+        for d in self.items:
+            promoted.error(d.pointer, d.message)
+        return promoted
