@@ -1,0 +1,88 @@
+"""The pydantic side of responses: the base of generated models, lenient enum fields,
+and decoding JSON into a declared type.
+"""
+
+from __future__ import annotations
+
+import json
+import types
+from typing import Any, TypeGuard, cast
+
+import pydantic
+from pydantic import ConfigDict, ValidationError, ValidatorFunctionWrapHandler
+
+
+class ApiModel(pydantic.BaseModel):
+    """Base of every generated response model.
+
+    Unknown fields are kept (servers add fields before specs catch up); fields can be
+    set by their Python name or their wire alias. ``populate_by_name`` rather than
+    ``validate_by_name`` because the latter only exists from pydantic 2.11. Schemas
+    are built on first use, so importing hundreds of models stays cheap.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+        protected_namespaces=(),
+        defer_build=True,
+        arbitrary_types_allowed=False,
+    )
+
+
+def _keep_unknown(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """Accept a scalar the field's type rejects, so a newer server's enum value survives."""
+    try:
+        return handler(value)
+    except ValidationError:
+        if isinstance(value, (str, int, float, bool)):
+            return value
+        raise
+
+
+KEEP_UNKNOWN = pydantic.WrapValidator(_keep_unknown)
+"""Use as ``Annotated[Literal["a", "b"], KEEP_UNKNOWN]``: mypy sees the Literal, and a
+value outside it is kept as is instead of failing the whole response."""
+
+
+def _is_model_class(type_: object) -> TypeGuard[type[pydantic.BaseModel]]:
+    # On Python 3.10, list[X] passes isinstance(..., type): rule aliases out first.
+    return (
+        isinstance(type_, type)
+        and not isinstance(type_, types.GenericAlias)
+        and issubclass(type_, pydantic.BaseModel)
+    )
+
+
+class JsonDecoder:
+    """Turns JSON text into a declared Python type, caching one ``TypeAdapter`` per type.
+
+    One instance per transport, so the cache lives and dies with the client.
+    """
+
+    def __init__(self) -> None:
+        self._adapters: dict[object, pydantic.TypeAdapter[Any]] = {}
+
+    def decode(self, type_: object, content: bytes | str) -> Any:
+        """Validate ``content`` into ``type_``; ``None`` means the JSON value as is.
+
+        Raises ``pydantic.ValidationError`` (also for malformed JSON with a type) or
+        ``ValueError`` (malformed JSON without one).
+        """
+        if type_ is None:
+            return json.loads(content)
+        if _is_model_class(type_):
+            return type_.model_validate_json(content)
+        return self.adapter(type_).validate_json(content)
+
+    def adapter(self, type_: object) -> pydantic.TypeAdapter[Any]:
+        """The cached adapter for a class or typing expression."""
+        try:
+            cached = self._adapters.get(type_)
+        except TypeError:  # an unhashable typing expression: build it every time
+            return pydantic.TypeAdapter(cast(Any, type_))
+        if cached is None:
+            cached = self._adapters.setdefault(
+                type_, pydantic.TypeAdapter(cast(Any, type_))
+            )
+        return cached

@@ -1,0 +1,276 @@
+"""Parameter serialization per OpenAPI 3 ``style`` and ``explode``.
+
+Path: simple, label, matrix. Query: form, spaceDelimited, pipeDelimited, deepObject.
+Header: simple. Cookie: form. Values are primitives, lists, or objects (mappings and
+pydantic models); booleans are ``true``/``false``.
+
+``None`` choices: a top-level ``None`` renders as an empty value (``name=`` in a query
+or cookie, an empty header), the closest a string format has to null; ``None`` items
+inside lists and objects are dropped; a path parameter may be neither ``None`` nor an
+empty simple-style value, since that would address a different resource. Values
+nested inside a list or object item are sent as compact JSON. In deepObject, nested
+objects become ``name[a][b]=v`` and lists repeat the key.
+
+Query and path functions return percent-encoded text with the delimiters left
+literal, so a delimiter inside a value stays distinguishable from one between values.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import json
+import re
+import uuid
+from decimal import Decimal
+from typing import Iterable, Mapping, Sequence
+from urllib.parse import quote
+
+import pydantic
+
+from ._types import NotGiven
+
+# With allowReserved, RFC 3986 reserved characters stay literal, except those that
+# would change the query's own structure (&, =, #) or read as a space (+).
+_RESERVED_SAFE = ":/?[]@!$'()*,;"
+# RFC 6265 cookie-octets minus "%", so encoded values can be told apart.
+_COOKIE_SAFE = "!#$&'()*+-./:<=>?@[]^_`{|}~"
+_TEMPLATE_VAR = re.compile(r"\{([^{}]+)\}")
+
+
+def default_style(location: str) -> str:
+    """The OpenAPI default style of a parameter location."""
+    return "form" if location in ("query", "cookie") else "simple"
+
+
+def default_explode(style: str) -> bool:
+    """OpenAPI: explode defaults to true for form (and deepObject), false otherwise."""
+    return style in ("form", "deepObject")
+
+
+def to_text(value: object) -> str:
+    """A scalar as parameter text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, enum.Enum):
+        return to_text(value.value)
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, (int, float, Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    if isinstance(value, (Mapping, list, tuple, pydantic.BaseModel)):
+        return json.dumps(_jsonable(value), separators=(",", ":"), ensure_ascii=False)
+    return str(value)
+
+
+def _jsonable(value: object) -> object:
+    """A nested value turned into plain JSON data, for items that are not scalars."""
+    if isinstance(value, pydantic.BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return to_text(value)
+
+
+def _shape(value: object) -> object:
+    """Models to dicts, sequences to lists, with None and NOT_GIVEN items dropped."""
+    if isinstance(value, pydantic.BaseModel):
+        value = value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(value, Mapping):
+        return {
+            str(k): v
+            for k, v in value.items()
+            if v is not None and not isinstance(v, NotGiven)
+        }
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [v for v in value if v is not None]
+    return value
+
+
+def _enc(value: object, safe: str = "") -> str:
+    return quote(to_text(value), safe=safe)
+
+
+def path_value(
+    name: str, value: object, *, style: str = "simple", explode: bool = False
+) -> str:
+    """One path parameter, encoded so that it cannot add segments or a query."""
+    if value is None:
+        raise ValueError(f"path parameter {name!r} must not be None")
+    shaped = _shape(value)
+    if isinstance(shaped, list):
+        items = [_enc(v) for v in shaped]
+        joined = _join_list(items, style, explode, name)
+    elif isinstance(shaped, dict):
+        pairs = [(_enc(k), _enc(v)) for k, v in shaped.items()]
+        joined = _join_object(pairs, style, explode, name)
+    else:
+        joined = _join_scalar(_enc(shaped), style, name)
+    if style == "simple" and joined == "":
+        raise ValueError(f"path parameter {name!r} must not be empty")
+    return joined
+
+
+def _join_scalar(text: str, style: str, name: str) -> str:
+    if style == "label":
+        return "." + text
+    if style == "matrix":
+        return f";{name}={text}" if text else f";{name}"
+    return text
+
+
+def _join_list(items: list[str], style: str, explode: bool, name: str) -> str:
+    if style == "label":
+        return "." + ("." if explode else ",").join(items)
+    if style == "matrix":
+        if explode:
+            return "".join(f";{name}={item}" for item in items)
+        return f";{name}=" + ",".join(items)
+    return ",".join(items)
+
+
+def _join_object(
+    pairs: list[tuple[str, str]], style: str, explode: bool, name: str
+) -> str:
+    flat = ",".join(f"{k},{v}" for k, v in pairs)
+    if style == "label":
+        return "." + (".".join(f"{k}={v}" for k, v in pairs) if explode else flat)
+    if style == "matrix":
+        if explode:
+            return "".join(f";{k}={v}" for k, v in pairs)
+        return f";{name}=" + flat
+    return ",".join(f"{k}={v}" for k, v in pairs) if explode else flat
+
+
+def expand_path(template: str, values: Mapping[str, str]) -> str:
+    """Substitute encoded values into ``/a/{name}``; dot segments are encoded too."""
+
+    def substitute(match: re.Match[str]) -> str:
+        key = match.group(1)
+        if key not in values:
+            raise ValueError(f"missing path parameter {key!r}")
+        return values[key]
+
+    path = _TEMPLATE_VAR.sub(substitute, template)
+    # "." and ".." would be resolved away by URL normalization (client or server).
+    segments = path.split("/")
+    return "/".join(s.replace(".", "%2E") if s in (".", "..") else s for s in segments)
+
+
+def query_pairs(
+    name: str,
+    value: object,
+    *,
+    style: str = "form",
+    explode: bool | None = None,
+    allow_reserved: bool = False,
+) -> list[tuple[str, str]]:
+    """One query parameter (or form field) as encoded ``(key, value)`` pairs."""
+    if explode is None:
+        explode = default_explode(style)
+    safe = _RESERVED_SAFE if allow_reserved else ""
+    key = quote(name, safe="")
+    shaped = _shape(value)
+    if style == "deepObject" and isinstance(shaped, dict):
+        return _deep_pairs(key, shaped, safe)
+    delimiter = _delimiter(style)
+    if isinstance(shaped, list):
+        if explode:
+            return [(key, _enc(v, safe)) for v in shaped]
+        return [(key, delimiter.join(_enc(v, safe) for v in shaped))]
+    if isinstance(shaped, dict):
+        if explode:
+            return [(quote(k, safe=""), _enc(v, safe)) for k, v in shaped.items()]
+        flat = delimiter.join(
+            f"{quote(k, safe='')}{delimiter}{_enc(v, safe)}" for k, v in shaped.items()
+        )
+        return [(key, flat)]
+    return [(key, _enc(shaped, safe))]
+
+
+def _delimiter(style: str) -> str:
+    """Between the items of a non-exploded array or object in a query."""
+    if style == "spaceDelimited":
+        return "%20"
+    if style == "pipeDelimited":
+        return "|"
+    return ","
+
+
+def _deep_pairs(
+    prefix: str, obj: dict[str, object], safe: str
+) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    for k, v in obj.items():
+        key = f"{prefix}[{quote(k, safe='')}]"
+        shaped = _shape(v)
+        if isinstance(shaped, dict):
+            pairs.extend(_deep_pairs(key, shaped, safe))
+        elif isinstance(shaped, list):
+            pairs.extend((key, _enc(item, safe)) for item in shaped)
+        else:
+            pairs.append((key, _enc(shaped, safe)))
+    return pairs
+
+
+def join_query(pairs: Iterable[tuple[str, str]], *, sort: bool = True) -> str:
+    """Encoded pairs as a query string, sorted by key (stable for repeated keys)."""
+    ordered = sorted(pairs, key=lambda pair: pair[0]) if sort else list(pairs)
+    return "&".join(f"{k}={v}" for k, v in ordered)
+
+
+def header_value(name: str, value: object, *, explode: bool = False) -> str:
+    """One header parameter in the simple style."""
+    shaped = _shape(value)
+    if isinstance(shaped, list):
+        text = ",".join(to_text(v) for v in shaped)
+    elif isinstance(shaped, dict):
+        if explode:
+            text = ",".join(f"{k}={to_text(v)}" for k, v in shaped.items())
+        else:
+            text = ",".join(f"{k},{to_text(v)}" for k, v in shaped.items())
+    else:
+        text = to_text(shaped)
+    check_header(name, text)
+    return text
+
+
+def check_header(name: str, value: str) -> None:
+    """Reject a header that could split the request; the value is not echoed."""
+    if any(c in name for c in "\r\n\0:") or any(c in value for c in "\r\n\0"):
+        raise ValueError(f"header {name!r} contains a line break or NUL character")
+
+
+def cookie_pairs(
+    name: str, value: object, *, explode: bool | None = None
+) -> list[tuple[str, str]]:
+    """One cookie parameter in the form style as ``(name, value)`` pairs."""
+    if explode is None:
+        explode = True
+    shaped = _shape(value)
+    if isinstance(shaped, list):
+        items = [_enc(v, _COOKIE_SAFE) for v in shaped]
+        return (
+            [(name, item) for item in items] if explode else [(name, ",".join(items))]
+        )
+    if isinstance(shaped, dict):
+        if explode:
+            return [(k, _enc(v, _COOKIE_SAFE)) for k, v in shaped.items()]
+        flat = ",".join(f"{k},{_enc(v, _COOKIE_SAFE)}" for k, v in shaped.items())
+        return [(name, flat)]
+    return [(name, _enc(shaped, _COOKIE_SAFE))]
+
+
+def cookie_header(pairs: Sequence[tuple[str, str]]) -> str:
+    """Pairs as a ``Cookie`` header value."""
+    return "; ".join(f"{k}={v}" for k, v in pairs)

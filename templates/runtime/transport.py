@@ -1,0 +1,695 @@
+"""The transport generated code calls: one ``Call`` in, a parsed value, a raw or
+streamed response, or a stream of items out.
+
+It builds the httpx request (parameters, body, credentials, headers), sends it with
+retries and backoff, turns failures into the client's errors and parses the body
+into the declared type. The sync and async transports share every step but the
+send loop itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import email.utils
+import json
+import logging
+import random
+import time
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, Callable, Literal, Mapping
+from urllib.parse import quote, unquote
+
+import httpx
+
+from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
+from .auth import Credential, RequestAuth
+from .errors import (
+    ApiResponseValidationError,
+    ApiStatusError,
+    MissingCredentialError,
+    connection_error,
+    status_error_class,
+)
+from .models import JsonDecoder
+from .params import (
+    check_header,
+    cookie_header,
+    cookie_pairs,
+    default_explode,
+    default_style,
+    expand_path,
+    header_value,
+    join_query,
+    path_value,
+    query_pairs,
+)
+from .response import AsyncStreamedResponse, RawResponse, StreamedResponse
+from .serialize import encode_body
+from .streaming import AsyncStream, Stream
+
+_log = logging.getLogger(__name__)
+
+INITIAL_RETRY_WAIT = 0.5
+MAX_RETRY_WAIT = 8.0
+MAX_SERVER_WAIT = 60.0  # a longer Retry-After is not honoured: we use our backoff
+DEFAULT_USER_AGENT = "oapigen-client (python)"
+
+
+@dataclass(frozen=True)
+class Param:
+    """One operation parameter; a NOT_GIVEN value is left out entirely."""
+
+    location: Literal["path", "query", "header", "cookie"]
+    name: str  # wire name
+    value: object
+    style: str | None = None  # None -> the location's default
+    explode: bool | None = None  # None -> the style's default
+    allow_reserved: bool = False
+
+
+@dataclass(frozen=True)
+class ResponseType:
+    """One declared response of an operation."""
+
+    status: str  # "200", "2XX", "default"
+    kind: Literal["json", "text", "binary", "empty", "sse"]
+    type: object = None  # what JSON is parsed into; None -> the JSON value as is
+
+
+@dataclass(frozen=True)
+class Call:
+    """Everything the transport needs to make one operation's request."""
+
+    method: str
+    path: str  # "/chat/completions/{completion_id}"
+    params: tuple[Param, ...] = ()
+    body: object = NOT_GIVEN  # top-level NOT_GIVEN mapping values are stripped
+    body_kind: Literal["json", "form", "multipart", "binary", "text"] = "json"
+    content_type: str | None = None  # request Content-Type; default per body_kind
+    encoding: Mapping[str, Mapping[str, object]] | None = None  # form/multipart
+    security: tuple[tuple[str, ...], ...] = ()  # alternatives; () or () inside: no auth
+    responses: tuple[ResponseType, ...] = ()
+    accept: str | None = None
+    extra_headers: Headers | None = None
+    extra_query: Query | None = None
+    extra_body: Body | None = None  # merged into an object body's top level
+    timeout: Timeout | NotGiven = NOT_GIVEN
+    base_url: str | None = None  # operation-level server override
+
+
+Mode = Literal["parsed", "raw", "streaming"]
+
+
+def default_timeout() -> httpx.Timeout:
+    """60 s for reading (model responses are slow), 5 s to connect."""
+    return httpx.Timeout(60.0, connect=5.0)
+
+
+def _resolve_timeout(
+    timeout: Timeout | NotGiven, http_client: httpx.Client | httpx.AsyncClient | None
+) -> Timeout:
+    """The given timeout, else the given client's own unless left at httpx's 5 s default."""
+    if not isinstance(timeout, NotGiven):
+        return timeout
+    if http_client is not None and http_client.timeout != httpx.Timeout(5.0):
+        return http_client.timeout
+    return default_timeout()
+
+
+def select_credentials(
+    security: tuple[tuple[str, ...], ...],
+    credentials: Mapping[str, Credential | None],
+    hints: Mapping[str, str],
+) -> tuple[Credential, ...]:
+    """The credentials of the first satisfied security alternative.
+
+    An alternative with credentials wins over an empty (anonymous) one, so that
+    optional authentication is sent whenever the client has it.
+    """
+    for alternative in security:
+        found = [credentials.get(name) for name in alternative]
+        if alternative and all(c is not None for c in found):
+            return tuple(c for c in found if c is not None)
+    if not security or any(not alternative for alternative in security):
+        return ()
+    raise MissingCredentialError(security, hints)
+
+
+def accept_for(call: Call) -> str:
+    """The Accept header: explicit, else from the declared responses' kinds."""
+    if call.accept:
+        return call.accept
+    # Only success responses count: a JSON error must not make a download ask for JSON.
+    success = [r for r in call.responses if r.status.startswith("2")]
+    kinds = {r.kind for r in success or call.responses}
+    if "json" in kinds or not kinds:
+        return "application/json"
+    if "sse" in kinds:
+        return "text/event-stream"
+    if "text" in kinds:
+        return "text/plain, */*"
+    return "*/*"
+
+
+def _kind_of(response: httpx.Response) -> str:
+    """A response's kind judged from its Content-Type, when nothing was declared."""
+    content_type = response.headers.get("content-type", "").lower()
+    if "event-stream" in content_type:
+        return "sse"
+    if "json" in content_type:
+        return "json"
+    if content_type.startswith("text/"):
+        return "text"
+    if not response.content:
+        return "empty"
+    return "binary"
+
+
+def pick_response(
+    responses: tuple[ResponseType, ...], response: httpx.Response
+) -> ResponseType | None:
+    """The declared response for a status: exact, then range (``2XX``), then ``default``.
+
+    Several matches at one level (JSON and SSE for one status) are told apart by the
+    response's Content-Type. A success status nothing matches falls back to the first
+    declared success response.
+    """
+    status = response.status_code
+    for key in (str(status), f"{status // 100}XX", "DEFAULT"):
+        found = [r for r in responses if r.status.upper() == key]
+        if found:
+            kind = _kind_of(response)
+            return next((r for r in found if r.kind == kind), found[0])
+    if 200 <= status < 300:
+        return next((r for r in responses if r.status.startswith("2")), None)
+    return None
+
+
+def should_retry(response: httpx.Response) -> bool:
+    """Whether a response is worth retrying; the server may say so explicitly."""
+    verdict: str = response.headers.get("x-should-retry", "").lower()
+    if verdict in ("true", "false"):
+        return verdict == "true"
+    status = response.status_code
+    return status in (408, 409, 429) or status >= 500
+
+
+def _retryable_error(exc: httpx.HTTPError) -> bool:
+    """Network failures and timeouts are retried; a bad request would fail again."""
+    return isinstance(
+        exc, (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+    )
+
+
+def _server_wait(headers: httpx.Headers) -> float | None:
+    """The wait a server asked for (retry-after-ms, Retry-After seconds or date)."""
+    try:
+        if "retry-after-ms" in headers:
+            return float(headers["retry-after-ms"]) / 1000
+        value = headers.get("retry-after")
+        if value is None:
+            return None
+        try:
+            return float(value)
+        except ValueError:
+            when = email.utils.parsedate_to_datetime(value)
+            now = datetime.datetime.now(when.tzinfo or datetime.timezone.utc)
+            return (when - now).total_seconds()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def retry_delay(retry: int, headers: httpx.Headers | None = None) -> float:
+    """Seconds to wait before retry number ``retry`` (0-based).
+
+    A server's wait between 0 and 60 s is honoured; otherwise exponential backoff
+    (0.5 s doubling, at most 8 s) minus up to 25% jitter so clients spread out.
+    """
+    if headers is not None:
+        wait = _server_wait(headers)
+        if wait is not None and 0 <= wait <= MAX_SERVER_WAIT:
+            return wait
+    backoff = min(INITIAL_RETRY_WAIT * 2.0**retry, MAX_RETRY_WAIT)
+    return backoff * (1 - 0.25 * random.random())
+
+
+def _plain_json(response: httpx.Response) -> bool:
+    """A success answer to a stream request that is plain JSON: the server did not stream."""
+    content_type = response.headers.get("content-type", "").lower()
+    return "json" in content_type and "event-stream" not in content_type
+
+
+def _not_a_stream(response: httpx.Response) -> ApiResponseValidationError:
+    content_type = response.headers.get("content-type", "")
+    return ApiResponseValidationError(
+        f"Expected a text/event-stream response, got {content_type}.",
+        response=response,
+        body=response.content,
+    )
+
+
+def _json_or_none(content: bytes) -> object:
+    try:
+        return json.loads(content)
+    except ValueError:
+        return None
+
+
+@dataclass
+class PlacedParams:
+    """A call's parameters serialized and sorted by location."""
+
+    path: dict[str, str] = field(default_factory=dict)
+    query: list[tuple[str, str]] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+    cookies: list[tuple[str, str]] = field(default_factory=list)
+
+
+def place_params(params: tuple[Param, ...]) -> PlacedParams:
+    """Serialize each given parameter per its style; NOT_GIVEN ones are left out."""
+    placed = PlacedParams()
+    for param in params:
+        if isinstance(param.value, NotGiven):
+            continue
+        style = param.style or default_style(param.location)
+        explode = default_explode(style) if param.explode is None else param.explode
+        if param.location == "path":
+            placed.path[param.name] = path_value(
+                param.name, param.value, style=style, explode=explode
+            )
+        elif param.location == "query":
+            placed.query += query_pairs(
+                param.name,
+                param.value,
+                style=style,
+                explode=explode,
+                allow_reserved=param.allow_reserved,
+            )
+        elif param.location == "header":
+            placed.headers[param.name.lower()] = header_value(
+                param.name, param.value, explode=explode
+            )
+        else:
+            placed.cookies += cookie_pairs(param.name, param.value, explode=explode)
+    return placed
+
+
+class _BaseTransport:
+    """Configuration and the pure steps the sync and async transports share."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        credentials: Mapping[str, Credential | None],
+        credential_hints: Mapping[str, str],
+        timeout: Timeout,
+        max_retries: int,
+        default_headers: Mapping[str, str] | None,
+        user_agent: str,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self._credentials = dict(credentials)
+        self._hints = dict(credential_hints)
+        self._default_headers = {
+            k.lower(): v for k, v in (default_headers or {}).items()
+        }
+        for name, value in self._default_headers.items():
+            check_header(name, value)
+        self._user_agent = user_agent
+        self._json = JsonDecoder()
+
+    def __repr__(self) -> str:
+        schemes = sorted(k for k, v in self._credentials.items() if v is not None)
+        return f"{type(self).__name__}(base_url={self.base_url!r}, credentials={schemes!r})"
+
+    def _credentials_for(self, call: Call) -> tuple[Credential, ...]:
+        return select_credentials(call.security, self._credentials, self._hints)
+
+    def _build_request(
+        self,
+        client: httpx.Client | httpx.AsyncClient,
+        call: Call,
+        credentials: tuple[Credential, ...],
+    ) -> httpx.Request:
+        auth = RequestAuth()
+        for credential in credentials:
+            credential.apply(auth)
+        placed = place_params(call.params)
+
+        path, _, fixed_query = call.path.partition("?")
+        # A query written into the spec's path key ("/responses?beta=true") is kept.
+        query = [
+            (k, v)
+            for k, _, v in (p.partition("=") for p in fixed_query.split("&") if p)
+        ]
+        query += placed.query
+        query += [(quote(k, safe=""), quote(v, safe="")) for k, v in auth.query]
+        if call.extra_query:
+            extra = [
+                pair
+                for name, value in call.extra_query.items()
+                if not isinstance(value, NotGiven)
+                for pair in query_pairs(name, value)
+            ]
+            replaced = {k for k, _ in extra}
+            query = [pair for pair in query if pair[0] not in replaced] + extra
+        base = (call.base_url or self.base_url).rstrip("/")
+        url = base + expand_path(path, placed.path)
+        if query:
+            url += "?" + join_query(query)
+
+        body = encode_body(
+            call.body,
+            call.body_kind,
+            content_type=call.content_type,
+            encoding=call.encoding,
+            extra_body=call.extra_body,
+        )
+        # Later entries win: defaults, then the call's own, credentials, extra_headers.
+        headers = {"accept": accept_for(call), "user-agent": self._user_agent}
+        headers.update(self._default_headers)
+        if body is not None and body.content_type:
+            headers["content-type"] = body.content_type
+        headers.update(placed.headers)
+        headers.update(auth.headers)
+        cookies = placed.cookies + [
+            pair for k, v in auth.cookies for pair in cookie_pairs(k, v)
+        ]
+        if cookies:
+            headers["cookie"] = cookie_header(cookies)
+        for name, value in (call.extra_headers or {}).items():
+            headers[name.lower()] = value
+        for name, value in headers.items():
+            check_header(name, value)
+
+        timeout = self.timeout if isinstance(call.timeout, NotGiven) else call.timeout
+        return client.build_request(
+            call.method.upper(),
+            url,
+            headers=headers,
+            content=body.content if body is not None else None,
+            files=body.files if body is not None else None,
+            timeout=timeout,
+        )
+
+    @staticmethod
+    def _loggable_url(
+        request: httpx.Request, credentials: tuple[Credential, ...]
+    ) -> str:
+        """The URL with credential query parameters redacted."""
+        secret = {name for c in credentials for name in c.secret_query_names()}
+        url = str(request.url)
+        if not secret or "?" not in url:
+            return url
+        base, _, query = url.partition("?")
+        pairs = [p.partition("=") for p in query.split("&")]
+        return (
+            base
+            + "?"
+            + "&".join(
+                f"{k}{eq}{'REDACTED' if unquote(k) in secret else v}"
+                for k, eq, v in pairs
+            )
+        )
+
+    def _parse_success(self, response: httpx.Response, call: Call) -> Any:
+        """A read success response as the value the method returns."""
+        declared = pick_response(call.responses, response)
+        kind = declared.kind if declared is not None else _kind_of(response)
+        if kind == "empty" or response.status_code in (204, 205):
+            return None
+        if kind == "text" or kind == "sse":
+            return response.text
+        if kind == "binary":
+            return response.content
+        type_ = declared.type if declared is not None else None
+        content = response.content
+        if type_ is None and not content.strip():
+            return None
+        try:
+            return self._json.decode(type_, content)
+        except ValueError as exc:  # pydantic's ValidationError is a ValueError too
+            raise ApiResponseValidationError(response=response, body=content) from exc
+
+    def _status_error(self, response: httpx.Response, call: Call) -> ApiStatusError:
+        """The error for a read non-success response, with its body parsed leniently:
+        the declared error type, else the JSON value, else None."""
+        error_class = status_error_class(response.status_code)
+        content = response.content
+        if not content.strip():
+            return error_class(response=response, body=content)
+        declared = pick_response(call.responses, response)
+        if (
+            declared is not None
+            and declared.kind == "json"
+            and declared.type is not None
+        ):
+            try:
+                parsed = self._json.decode(declared.type, content)
+            except ValueError:
+                pass
+            else:
+                return error_class(response=response, body=content, parsed=parsed)
+        return error_class(
+            response=response, body=content, parsed=_json_or_none(content)
+        )
+
+    def _item_decoder(self, item_type: object) -> Callable[[str], Any]:
+        return partial(self._json.decode, item_type)
+
+    def _parser(self, call: Call) -> Callable[[httpx.Response], Any]:
+        return partial(self._parse_success, call=call)
+
+
+class SyncTransport(_BaseTransport):
+    """Sends calls with an ``httpx.Client``."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        credentials: Mapping[str, Credential | None],
+        credential_hints: Mapping[str, str],
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int = 2,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.Client | None = None,
+        user_agent: str = DEFAULT_USER_AGENT,
+    ) -> None:
+        resolved = _resolve_timeout(timeout, http_client)
+        super().__init__(
+            base_url=base_url,
+            credentials=credentials,
+            credential_hints=credential_hints,
+            timeout=resolved,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            user_agent=user_agent,
+        )
+        self._owns_client = http_client is None
+        self._client = (
+            http_client if http_client is not None else httpx.Client(timeout=resolved)
+        )
+
+    def _send(self, call: Call, *, stream: bool) -> httpx.Response:
+        """Send with retries; the response is read unless ``stream``."""
+        credentials = self._credentials_for(call)
+        for credential in credentials:
+            credential.prepare(self._client)
+        request = self._build_request(self._client, call, credentials)
+        where = f"{request.method} {self._loggable_url(request, credentials)}"
+        retry = 0
+        while True:
+            _log.debug("Sending %s", where)
+            try:
+                response = self._client.send(request, stream=stream)
+            except httpx.HTTPError as exc:
+                if retry < self.max_retries and _retryable_error(exc):
+                    wait = retry_delay(retry)
+                    _log.debug(
+                        "%s failed (%s); retry in %.3f s",
+                        where,
+                        type(exc).__name__,
+                        wait,
+                    )
+                    time.sleep(wait)
+                    retry += 1
+                    continue
+                raise connection_error(exc) from exc
+            _log.debug("%s -> %d", where, response.status_code)
+            if retry < self.max_retries and should_retry(response):
+                wait = retry_delay(retry, response.headers)
+                _log.debug(
+                    "%s -> %d; retry in %.3f s", where, response.status_code, wait
+                )
+                response.close()
+                time.sleep(wait)
+                retry += 1
+                continue
+            return response
+
+    def _read(self, response: httpx.Response) -> None:
+        try:
+            response.read()
+        except httpx.HTTPError as exc:
+            raise connection_error(exc) from exc
+        finally:
+            response.close()
+
+    def _open(self, call: Call) -> httpx.Response:
+        """An unread success response; a failure is read and raised."""
+        response = self._send(call, stream=True)
+        if not response.is_success:
+            self._read(response)
+            raise self._status_error(response, call)
+        return response
+
+    def request(self, call: Call, mode: Mode = "parsed") -> Any:
+        """Parsed value, ``RawResponse`` or unread ``StreamedResponse``, per ``mode``."""
+        if mode == "streaming":
+            return StreamedResponse(self._open(call), self._parser(call))
+        response = self._send(call, stream=False)
+        if not response.is_success:
+            raise self._status_error(response, call)
+        if mode == "raw":
+            return RawResponse(response, self._parser(call))
+        return self._parse_success(response, call)
+
+    def stream(self, call: Call, item_type: object) -> Stream[Any]:
+        """Open the request now (status errors raise here) and iterate its events."""
+        response = self._open(call)
+        if _plain_json(response):
+            self._read(response)
+            raise _not_a_stream(response)
+        return Stream(response, self._item_decoder(item_type))
+
+    def close(self) -> None:
+        """Close the HTTP client, if this transport created it."""
+        if self._owns_client:
+            self._client.close()
+
+
+class AsyncTransport(_BaseTransport):
+    """Sends calls with an ``httpx.AsyncClient`` (asyncio)."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        credentials: Mapping[str, Credential | None],
+        credential_hints: Mapping[str, str],
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int = 2,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        user_agent: str = DEFAULT_USER_AGENT,
+    ) -> None:
+        resolved = _resolve_timeout(timeout, http_client)
+        super().__init__(
+            base_url=base_url,
+            credentials=credentials,
+            credential_hints=credential_hints,
+            timeout=resolved,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            user_agent=user_agent,
+        )
+        self._owns_client = http_client is None
+        self._client = (
+            http_client
+            if http_client is not None
+            else httpx.AsyncClient(timeout=resolved)
+        )
+
+    async def _send(self, call: Call, *, stream: bool) -> httpx.Response:
+        """Send with retries; the response is read unless ``stream``."""
+        credentials = self._credentials_for(call)
+        for credential in credentials:
+            await credential.aprepare(self._client)
+        request = self._build_request(self._client, call, credentials)
+        where = f"{request.method} {self._loggable_url(request, credentials)}"
+        retry = 0
+        while True:
+            _log.debug("Sending %s", where)
+            try:
+                response = await self._client.send(request, stream=stream)
+            except httpx.HTTPError as exc:
+                if retry < self.max_retries and _retryable_error(exc):
+                    wait = retry_delay(retry)
+                    _log.debug(
+                        "%s failed (%s); retry in %.3f s",
+                        where,
+                        type(exc).__name__,
+                        wait,
+                    )
+                    await asyncio.sleep(wait)
+                    retry += 1
+                    continue
+                raise connection_error(exc) from exc
+            _log.debug("%s -> %d", where, response.status_code)
+            if retry < self.max_retries and should_retry(response):
+                wait = retry_delay(retry, response.headers)
+                _log.debug(
+                    "%s -> %d; retry in %.3f s", where, response.status_code, wait
+                )
+                await response.aclose()
+                await asyncio.sleep(wait)
+                retry += 1
+                continue
+            return response
+
+    async def _read(self, response: httpx.Response) -> None:
+        try:
+            await response.aread()
+        except httpx.HTTPError as exc:
+            raise connection_error(exc) from exc
+        finally:
+            await response.aclose()
+
+    async def _open(self, call: Call) -> httpx.Response:
+        """An unread success response; a failure is read and raised."""
+        response = await self._send(call, stream=True)
+        if not response.is_success:
+            await self._read(response)
+            raise self._status_error(response, call)
+        return response
+
+    async def _open_stream(self, call: Call) -> httpx.Response:
+        response = await self._open(call)
+        if _plain_json(response):
+            await self._read(response)
+            raise _not_a_stream(response)
+        return response
+
+    async def request(self, call: Call, mode: Mode = "parsed") -> Any:
+        """Parsed value, ``RawResponse`` or open ``AsyncStreamedResponse``, per ``mode``."""
+        if mode == "streaming":
+            return AsyncStreamedResponse(await self._open(call), self._parser(call))
+        response = await self._send(call, stream=False)
+        if not response.is_success:
+            raise self._status_error(response, call)
+        if mode == "raw":
+            return RawResponse(response, self._parser(call))
+        return self._parse_success(response, call)
+
+    def streamed_response(self, call: Call) -> AsyncStreamedResponse[Any]:
+        """An ``AsyncStreamedResponse`` that sends on ``async with`` entry (no await)."""
+        return AsyncStreamedResponse(
+            None, self._parser(call), opener=partial(self._open, call)
+        )
+
+    def stream(self, call: Call, item_type: object) -> AsyncStream[Any]:
+        """A lazy stream: the request is sent on first iteration or ``async with``."""
+        return AsyncStream(
+            partial(self._open_stream, call), self._item_decoder(item_type)
+        )
+
+    async def close(self) -> None:
+        """Close the HTTP client, if this transport created it."""
+        if self._owns_client:
+            await self._client.aclose()

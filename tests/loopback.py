@@ -1,0 +1,258 @@
+"""A real HTTP/1.1 server on 127.0.0.1 for tests: scripted replies, recorded requests.
+
+Each test queues replies per (method, path) and then asserts on what the server
+received. Replies can wait before answering, send their body in flushed chunks
+(for Server-Sent Events), or cut the connection before the body is complete.
+"""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+import json
+import socket
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable, Literal, Mapping, Sequence, Union
+
+Framing = Literal["length", "chunked", "close"]
+
+
+@dataclass
+class Reply:
+    """One scripted response.
+
+    ``chunks`` are written one by one with a flush (and ``chunk_delay``) between them,
+    chunked-encoded unless ``framing="close"`` (body ends when the connection closes).
+    ``truncate`` closes the connection before the body is complete: the last chunk
+    is not followed by the chunked terminator, or half of ``body`` is left unsent.
+    """
+
+    status: int = 200
+    headers: Sequence[tuple[str, str]] | Mapping[str, str] = ()
+    body: bytes = b""
+    chunks: Sequence[bytes] | None = None
+    delay: float = 0.0
+    chunk_delay: float = 0.0
+    truncate: bool = False
+    framing: Framing | None = None
+
+    @classmethod
+    def json(
+        cls,
+        data: Any,
+        status: int = 200,
+        headers: Mapping[str, str] | None = None,
+        **options: Any,
+    ) -> Reply:
+        all_headers = {"content-type": "application/json", **(headers or {})}
+        return cls(status, all_headers, json.dumps(data).encode(), **options)
+
+    @classmethod
+    def sse(cls, *chunks: str | bytes, status: int = 200, **options: Any) -> Reply:
+        """An event stream written as the given chunks (each flushed on its own)."""
+        data = [c.encode() if isinstance(c, str) else c for c in chunks]
+        headers = {"content-type": "text/event-stream", "cache-control": "no-cache"}
+        return cls(status, headers, chunks=data, **options)
+
+    def header_items(self) -> list[tuple[str, str]]:
+        if isinstance(self.headers, Mapping):
+            return list(self.headers.items())
+        return list(self.headers)
+
+
+@dataclass
+class Recorded:
+    """One request as the server received it."""
+
+    method: str
+    path: str  # raw, still percent-encoded, without the query
+    query: str  # raw query string, "" when none
+    headers: list[tuple[str, str]]
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        """The first value of a header, case-insensitively."""
+        for key, value in self.headers:
+            if key.lower() == name.lower():
+                return value
+        return None
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    def multipart(self) -> list[dict[str, Any]]:
+        """The parts of a multipart/form-data body: name, filename, content_type, data."""
+        content_type = self.header("content-type") or ""
+        assert content_type.startswith("multipart/form-data"), content_type
+        raw = f"Content-Type: {content_type}\r\n\r\n".encode() + self.body
+        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(raw)
+        return [
+            {
+                "name": part.get_param("name", header="content-disposition"),
+                "filename": part.get_filename(),
+                "content_type": part.get("content-type"),
+                "data": part.get_payload(decode=True),
+            }
+            for part in message.iter_parts()
+        ]
+
+
+Responder = Union[Reply, Callable[[Recorded], Reply]]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # keep test output clean
+
+    def _read_body(self) -> bytes:
+        if self.headers.get("transfer-encoding", "").lower() == "chunked":
+            parts = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip(), 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return b"".join(parts)
+                parts.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get("content-length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _handle(self) -> None:
+        path, _, query = self.path.partition("?")
+        recorded = Recorded(
+            self.command, path, query, list(self.headers.items()), self._read_body()
+        )
+        reply = self.server.owner.take(recorded)
+        try:
+            self._respond(reply)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _handle
+
+    def _respond(self, reply: Reply) -> None:
+        if reply.delay and self.server.owner.stopping.wait(reply.delay):
+            self.close_connection = True
+            return
+        framing = reply.framing or ("chunked" if reply.chunks is not None else "length")
+        self.send_response(reply.status)
+        for key, value in reply.header_items():
+            self.send_header(key, value)
+        body = reply.body
+        if framing == "length":
+            self.send_header("content-length", str(len(body)))
+        elif framing == "chunked":
+            self.send_header("transfer-encoding", "chunked")
+        else:
+            self.send_header("connection", "close")
+            self.close_connection = True
+        self.end_headers()
+        if framing == "length":
+            self.wfile.write(body[: len(body) // 2] if reply.truncate else body)
+        else:
+            self._write_chunks(reply, framing)
+        self.wfile.flush()
+        if reply.truncate:
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+    def _write_chunks(self, reply: Reply, framing: Framing) -> None:
+        chunks = reply.chunks if reply.chunks is not None else [reply.body]
+        for index, chunk in enumerate(chunks):
+            if index and reply.chunk_delay:
+                self.server.owner.stopping.wait(reply.chunk_delay)
+            if framing == "chunked":
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            else:
+                self.wfile.write(chunk)
+            self.wfile.flush()
+        if framing == "chunked" and not reply.truncate:
+            self.wfile.write(b"0\r\n\r\n")
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False  # a handler still sleeping must not hold up stop()
+    owner: Loopback
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # clients that time out and hang up are expected here
+
+
+class Loopback:
+    """The server: start, script replies, run the code under test, read ``requests``."""
+
+    def __init__(self) -> None:
+        self.requests: list[Recorded] = []
+        self.stopping = threading.Event()
+        self._replies: dict[tuple[str, str], deque[Responder]] = {}
+        self._lock = threading.Lock()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None, "the server is not started"
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> Loopback:
+        self._server = _Server(("127.0.0.1", 0), _Handler)
+        self._server.owner = self
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.02},
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def reply(self, method: str, path: str, *replies: Responder) -> None:
+        """Queue replies for ``METHOD path`` (raw path, no query); "*" matches any."""
+        with self._lock:
+            self._replies.setdefault((method.upper(), path), deque()).extend(replies)
+
+    def take(self, request: Recorded) -> Reply:
+        """Record a request and pop its reply (418 when nothing was scripted)."""
+        with self._lock:
+            self.requests.append(request)
+            for key in (
+                (request.method, request.path),
+                (request.method, "*"),
+                ("*", "*"),
+            ):
+                queue = self._replies.get(key)
+                if queue:
+                    responder = queue.popleft()
+                    return responder(request) if callable(responder) else responder
+        target = f"{request.method} {request.path}"
+        return Reply.json({"error": f"no scripted reply for {target}"}, status=418)
+
+    @property
+    def last(self) -> Recorded:
+        """The most recent request."""
+        with self._lock:
+            return self.requests[-1]
+
+
+def free_port() -> int:
+    """A port that nothing listens on (for connection-refused tests)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port

@@ -1,0 +1,113 @@
+"""The sentinel, the response model base, lenient enums, errors and secrets."""
+
+from __future__ import annotations
+
+import copy
+import pickle
+from typing import Annotated, Literal
+
+import httpx
+import pydantic
+import pytest
+from oapigen_runtime import _types, auth, errors
+from oapigen_runtime._types import NOT_GIVEN, NotGiven
+from oapigen_runtime.models import KEEP_UNKNOWN, ApiModel, JsonDecoder
+
+
+def test_not_given_is_a_falsy_singleton() -> None:
+    assert not NOT_GIVEN
+    assert repr(NOT_GIVEN) == "NOT_GIVEN"
+    assert copy.copy(NOT_GIVEN) is NOT_GIVEN
+    assert copy.deepcopy({"a": NOT_GIVEN})["a"] is NOT_GIVEN
+    assert pickle.loads(pickle.dumps(NOT_GIVEN)) is _types.NOT_GIVEN
+    assert isinstance(NOT_GIVEN, NotGiven)
+
+
+class Choice(ApiModel):
+    finish_reason: Annotated[Literal["stop", "length"], KEEP_UNKNOWN]
+    index: int
+    log_probs: list[float] | None = pydantic.Field(default=None, alias="logprobs")
+
+
+def test_unknown_enum_values_and_fields_are_kept() -> None:
+    choice = Choice.model_validate_json(
+        '{"finish_reason": "tool_calls", "index": 0, "new": [1]}'
+    )
+    assert choice.finish_reason == "tool_calls"
+    assert choice.model_extra == {"new": [1]}
+    assert choice.model_dump(by_alias=True) == {
+        "finish_reason": "tool_calls",
+        "index": 0,
+        "logprobs": None,
+        "new": [1],
+    }
+    assert Choice(finish_reason="stop", index=1, log_probs=[0.5]).log_probs == [0.5]
+    assert Choice(finish_reason="stop", index=1, logprobs=[0.5]).log_probs == [0.5]  # type: ignore[call-arg]
+
+
+def test_keep_unknown_still_rejects_non_scalars() -> None:
+    with pytest.raises(pydantic.ValidationError):
+        Choice.model_validate({"finish_reason": {"x": 1}, "index": 0})
+    with pytest.raises(pydantic.ValidationError):
+        Choice.model_validate({"finish_reason": "stop", "index": "zero"})
+
+
+def test_model_config_fields_named_like_pydantic_namespaces() -> None:
+    class Named(ApiModel):
+        model_id: str
+
+    assert Named(model_id="x").model_id == "x"
+
+
+def test_json_decoder_caches_adapters_per_type() -> None:
+    decoder = JsonDecoder()
+    assert decoder.decode(list[int], b"[1, 2]") == [1, 2]
+    assert decoder.adapter(list[int]) is decoder.adapter(list[int])
+    assert decoder.decode(None, '{"a": 1}') == {"a": 1}
+    assert isinstance(
+        decoder.decode(Choice, b'{"finish_reason": "stop", "index": 0}'), Choice
+    )
+    with pytest.raises(ValueError):
+        decoder.decode(list[int], b'["x"]')
+
+
+def _response(status: int, body: bytes = b"{}") -> httpx.Response:
+    return httpx.Response(
+        status, content=body, request=httpx.Request("GET", "http://h/x")
+    )
+
+
+def test_error_hierarchy_and_messages() -> None:
+    assert issubclass(errors.ApiTimeoutError, errors.ApiConnectionError)
+    for cls in (errors.ApiConnectionError, errors.ApiStatusError, errors.StreamError):
+        assert issubclass(cls, errors.ApiError)
+    assert errors.status_error_class(599) is errors.InternalServerError
+    assert errors.status_error_class(302) is errors.ApiStatusError
+    long_body = b'{"error": "' + b"x" * 2000 + b'"}'
+    error = errors.ApiStatusError(response=_response(400, long_body), body=long_body)
+    assert str(error).startswith('Error code: 400 - {"error": "xxx')
+    assert len(str(error)) < 600
+    stream_error = errors.StreamError(
+        data={"error": {"message": "overloaded"}}, event="error"
+    )
+    assert str(stream_error) == "Error event in stream: overloaded"
+
+
+def test_connection_error_never_quotes_local_protocol_errors() -> None:
+    local = httpx.LocalProtocolError("Illegal header value b'Bearer sk-secret\\x01'")
+    assert "sk-secret" not in str(errors.connection_error(local))
+    refused = httpx.ConnectError("[Errno 111] Connection refused")
+    assert str(errors.connection_error(refused)) == (
+        "Connection error (ConnectError: [Errno 111] Connection refused)."
+    )
+    assert isinstance(
+        errors.connection_error(httpx.ReadTimeout("")), errors.ApiTimeoutError
+    )
+
+
+def test_secrets_do_not_print_themselves() -> None:
+    secret = auth.Secret("hunter2")
+    assert "hunter2" not in f"{secret} {secret!r}"
+    assert secret.reveal() == "hunter2"
+    basic = auth.basic(("me", "hunter2"), env="UNSET_X")
+    assert basic is not None and "hunter2" not in repr(basic) and "me" in repr(basic)
