@@ -1,0 +1,80 @@
+"""Document to IR: the parse stages put together into one ``Spec``."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import replace
+
+from generator import __version__
+from generator.diagnostics import Diagnostics
+from generator.ir import Api, Server, Spec
+from generator.loader import DocumentSet
+from generator.naming import identifier
+from generator.parse.operations import (
+    OperationsBuilder,
+    operation_models,
+    security_schemes,
+)
+from generator.parse.schemas import SchemaBuilder
+
+
+def default_package_name(title: str) -> str:
+    """The title's words, lower-cased and joined by ``_``, plus ``_client`` ("OpenAI API" ->
+    ``openai_api_client``): a title is split on spaces and punctuation only, not on case.
+    """
+    words = re.findall(r"[a-z0-9]+", title.lower())
+    return identifier("_".join(words + ["client"]), fallback="api")
+
+
+def build_spec(
+    docs: DocumentSet, diags: Diagnostics, package: str | None = None
+) -> Spec:
+    data = docs.root.data
+    info = data.get("info") if isinstance(data.get("info"), dict) else {}
+    title = str(info.get("title") or "API")
+    package = package or default_package_name(title)
+    schemas = SchemaBuilder(docs, diags)
+    built = schemas.build_components()
+    operations = OperationsBuilder(schemas, diags).build()
+    request_models = schemas.request_closure(list(operations.request_types))
+    models = schemas.models(request_models)
+    param_names = {m.name for m in models if m.has_param}
+    apis = tuple(
+        _with_param_imports(api, param_names, schemas) for api in operations.apis
+    )
+    components = (data.get("components") or {}).get("schemas") or {}
+    source = docs.root.path.read_bytes()
+    return Spec(
+        title=title,
+        version=str(info.get("version") or ""),
+        description=str(info.get("description") or "").strip(),
+        package=package,
+        project=package.replace("_", "-"),
+        source_name=docs.root.path.name,
+        source_digest=hashlib.sha256(source).hexdigest(),
+        generator_version=__version__,
+        servers=tuple(
+            Server(str(s.get("url")), str(s.get("description") or ""))
+            for s in data.get("servers") or []
+            if isinstance(s, dict) and s.get("url")
+        ),
+        security_schemes=security_schemes(data, package),
+        models=models,
+        apis=apis,
+        operations_total=operations.total,
+        schemas_total=len(components) if isinstance(components, dict) else 0,
+        schemas_generated=built,
+        any_fields=schemas.any_fields,
+        skipped=operations.skipped,
+    )
+
+
+def _with_param_imports(api: Api, param_names: set[str], schemas: SchemaBuilder) -> Api:
+    """API modules import each model they use, and its ``Param`` form when it has one."""
+    imports = []
+    for name in sorted({n for op in api.operations for n in operation_models(op)}):
+        draft = schemas.drafts[name]
+        names = (name, f"{name}Param") if name in param_names else (name,)
+        imports.append((draft.module, names))
+    return replace(api, imports=tuple(sorted(imports)))

@@ -1,0 +1,123 @@
+"""Names from the document turned into valid, unique Python names, once, at construction."""
+
+from __future__ import annotations
+
+import keyword
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
+
+# Attributes of pydantic's BaseModel and names our generated modules import: a field or class
+# with one of these names would shadow something the generated code relies on.
+PYDANTIC_ATTRIBUTES = frozenset(
+    {
+        "construct",
+        "copy",
+        "dict",
+        "json",
+        "parse_file",
+        "parse_obj",
+        "parse_raw",
+        "schema",
+        "schema_json",
+        "update_forward_refs",
+        "validate",
+        "fields",
+        "model_config",
+        "model_fields",
+        "model_computed_fields",
+        "model_extra",
+        "model_fields_set",
+        "model_construct",
+        "model_copy",
+        "model_dump",
+        "model_dump_json",
+        "model_json_schema",
+        "model_parametrized_name",
+        "model_post_init",
+        "model_rebuild",
+        "model_validate",
+        "model_validate_json",
+        "model_validate_strings",
+    }
+)
+# Builtins used in generated annotations: a field named like one would shadow it in its class.
+ANNOTATION_BUILTINS = frozenset(
+    {"str", "int", "float", "bool", "bytes", "list", "dict"}
+)
+# Names imported by generated model and API modules, or exported by the package.
+RESERVED_CLASS_NAMES = frozenset(
+    {
+        "Any",
+        "Annotated",
+        "ApiModel",
+        "AsyncClient",
+        "Client",
+        "Discriminator",
+        "Field",
+        "KEEP_UNKNOWN",
+        "Literal",
+        "Mapping",
+        "NOT_GIVEN",
+        "NotGiven",
+        "Required",
+        "Sequence",
+        "Tag",
+        "TypedDict",
+        "Union",
+    }
+)
+
+
+def words(text: str) -> list[str]:
+    """Split on non-alphanumerics and on lower-to-upper case changes; accents are dropped."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _WORD.findall(ascii_text)
+
+
+def snake_case(text: str) -> str:
+    return "_".join(w.lower() for w in words(text))
+
+
+def pascal_case(text: str) -> str:
+    return "".join(w[0].upper() + w[1:] for w in words(text))
+
+
+def identifier(
+    text: str, *, reserved: frozenset[str] = frozenset(), fallback: str = "value"
+) -> str:
+    """A snake_case Python identifier for ``text``: keywords and reserved names get a trailing ``_``."""
+    name = snake_case(text) or fallback
+    if name[0].isdigit():
+        name = f"{fallback}_{name}"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in reserved:
+        name += "_"
+    return name
+
+
+def class_name(text: str, *, fallback: str = "Model") -> str:
+    """A PascalCase class name for ``text`` that shadows nothing the generated code imports."""
+    name = pascal_case(text) or fallback
+    if name[0].isdigit():
+        name = f"{fallback}{name}"
+    if keyword.iskeyword(name) or name in RESERVED_CLASS_NAMES:
+        name += fallback
+    return name
+
+
+@dataclass
+class UniqueNames:
+    """Hands out names that are unique, ignoring case (files differing only by case collide on
+    macOS and Windows); a taken name gets the first free numeric suffix."""
+
+    taken: set[str] = field(default_factory=set)
+
+    def claim(self, name: str, *, separator: str = "") -> str:
+        candidate, n = name, 1
+        while candidate.lower() in self.taken:
+            n += 1
+            candidate = f"{name}{separator}{n}"
+        self.taken.add(candidate.lower())
+        return candidate

@@ -1,0 +1,1 @@
+"""Spec to IR: one module per spec concept."""

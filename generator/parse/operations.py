@@ -1,0 +1,571 @@
+"""Paths and operations to API classes: parameters, bodies, responses, security and streams."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from generator.diagnostics import Diagnostics
+from generator.ir import (
+    Api,
+    Body,
+    Field,
+    Header,
+    Operation,
+    Parameter,
+    Response,
+    SecurityScheme,
+    Stream,
+    TypeRef,
+)
+from generator.naming import (
+    UniqueNames,
+    class_name,
+    identifier,
+    pascal_case,
+    snake_case,
+)
+from generator.parse import types as T
+from generator.parse.schemas import Located, SchemaBuilder
+from generator.refs import resolve
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+# Names the generated method body or signature uses itself.
+ARGUMENT_RESERVED = frozenset(
+    {
+        "self",
+        "body",
+        "extra_headers",
+        "extra_query",
+        "extra_body",
+        "timeout",
+        "content_type",
+        "cast",
+        "isinstance",
+    }
+)
+METHOD_RESERVED = frozenset({"with_raw_response", "with_streaming_response"})
+CLIENT_RESERVED = frozenset(
+    {"base_url", "timeout", "max_retries", "default_headers", "http_client", "close"}
+)
+_LOCATIONS = ("path", "query", "header", "cookie")
+_JSON_TYPES = ("application/json",)
+
+
+@dataclass(frozen=True)
+class OperationsResult:
+    apis: tuple[Api, ...]
+    total: int
+    request_types: tuple[TypeRef, ...]
+    skipped: tuple[tuple[str, str], ...]
+
+
+def security_schemes(data: dict[str, Any], package: str) -> tuple[SecurityScheme, ...]:
+    """One client keyword per scheme: snake_case of its name without a trailing ``_auth``."""
+    schemes = (data.get("components") or {}).get("securitySchemes") or {}
+    names = UniqueNames(set(CLIENT_RESERVED))
+    result = []
+    for name, scheme in schemes.items() if isinstance(schemes, dict) else ():
+        if not isinstance(scheme, dict):
+            continue
+        base = snake_case(name)
+        if base.endswith("_auth") and base != "_auth":
+            base = base[: -len("_auth")]
+        keyword = names.claim(identifier(base, fallback="credential"), separator="_")
+        kind = _scheme_kind(scheme)
+        result.append(
+            SecurityScheme(
+                name=name,
+                kind=kind,
+                keyword=keyword,
+                env=f"{package}_{keyword}".upper().rstrip("_"),
+                location=str(scheme.get("in", "")),
+                parameter=str(scheme.get("name", "")),
+                description=_text(scheme.get("description")),
+            )
+        )
+    return tuple(result)
+
+
+def _scheme_kind(scheme: dict[str, Any]) -> Any:
+    kind = scheme.get("type")
+    if kind == "http":
+        http = str(scheme.get("scheme", "")).lower()
+        return {"bearer": "bearer", "basic": "basic"}.get(http, "unsupported")
+    if kind == "apiKey":
+        return "api_key"
+    if kind == "oauth2":
+        return "oauth2"
+    return "unsupported"
+
+
+@dataclass
+class OperationsBuilder:
+    schemas: SchemaBuilder
+    diags: Diagnostics
+
+    def build(self) -> OperationsResult:
+        root = self.schemas.docs.root
+        data = root.data
+        paths = data.get("paths") or {}
+        default_security = _security(data.get("security"))
+        by_tag: dict[str, list[Operation]] = {}
+        request_types: list[TypeRef] = []
+        skipped: list[tuple[str, str]] = []
+        total = 0
+        operation_ids = UniqueNames()
+        for path_key, item in paths.items() if isinstance(paths, dict) else ():
+            if not isinstance(item, dict):
+                continue
+            path_at = self._deref(Located(paths, root, "#/paths").child(path_key))
+            if path_at is None or not isinstance(path_at.node, dict):
+                skipped.append(
+                    (f"#/paths/{path_key}", "path item could not be resolved")
+                )
+                continue
+            for method in HTTP_METHODS:
+                if not isinstance(path_at.node.get(method), dict):
+                    continue
+                total += 1
+                op_at = path_at.child(method)
+                try:
+                    operation, types = self._operation(
+                        str(path_key),
+                        method,
+                        path_at,
+                        op_at,
+                        default_security,
+                        operation_ids,
+                    )
+                except _Skip as skip:
+                    skipped.append((op_at.location, str(skip)))
+                    self.diags.warning(op_at.location, f"operation skipped: {skip}")
+                    continue
+                by_tag.setdefault(operation.tag, []).append(operation)
+                request_types.extend(types)
+        return OperationsResult(
+            self._apis(data, by_tag), total, tuple(request_types), tuple(skipped)
+        )
+
+    def _apis(
+        self, data: dict[str, Any], by_tag: dict[str, list[Operation]]
+    ) -> tuple[Api, ...]:
+        descriptions = {
+            t.get("name"): _text(t.get("description"))
+            for t in data.get("tags") or []
+            if isinstance(t, dict)
+        }
+        attributes = UniqueNames(set(CLIENT_RESERVED))
+        classes = UniqueNames()
+        apis = []
+        for tag, operations in by_tag.items():
+            attribute = attributes.claim(identifier(tag, fallback="api"), separator="_")
+            names = UniqueNames(set(METHOD_RESERVED))
+            renamed = []
+            for op in operations:
+                name = names.claim(op.name, separator="_")
+                if op.stream:
+                    names.claim(f"{name}_stream")
+                renamed.append(_replace(op, name=name))
+            apis.append(
+                Api(
+                    tag=tag,
+                    class_name=classes.claim(class_name(tag, fallback="Tag") + "Api"),
+                    attribute=attribute,
+                    module=attribute,
+                    description=descriptions.get(tag, ""),
+                    operations=tuple(renamed),
+                )
+            )
+        return tuple(apis)
+
+    def _deref(self, at: Located) -> Located | None:
+        node = at.node
+        seen = 0
+        while isinstance(node, dict) and "$ref" in node and seen < 32:
+            target = resolve(self.schemas.docs, at.document, node["$ref"])
+            if isinstance(target, str):
+                self.diags.error(at.location, target)
+                return None
+            at = Located.of(target)
+            node = at.node
+            seen += 1
+        return at
+
+    def _operation(
+        self,
+        path_key: str,
+        method: str,
+        path_at: Located,
+        op_at: Located,
+        default_security: tuple[tuple[str, ...], ...],
+        operation_ids: UniqueNames,
+    ) -> tuple[Operation, list[TypeRef]]:
+        op = op_at.node
+        path, _, fixed_query = path_key.partition("?")
+        raw_id = op.get("operationId")
+        operation_id = str(raw_id) if raw_id else f"{method} {path_key}"
+        base_name = identifier(operation_id, reserved=METHOD_RESERVED, fallback="call")
+        hint = pascal_case(operation_id) or "Call"
+        tags = op.get("tags")
+        tag = str(tags[0]) if isinstance(tags, list) and tags else "default"
+        arguments = UniqueNames(set(ARGUMENT_RESERVED))
+        parameters = self._parameters(path_at, op_at, hint, arguments)
+        parameters += tuple(_fixed_query(fixed_query))
+        request_types: list[TypeRef] = [p.type for p in parameters]
+        body = self._body(op_at, hint, arguments)
+        if body is not None:
+            request_types.append(body.type)
+        responses = self._responses(op_at, hint)
+        stream = self._stream(responses, body)
+        if stream is not None and body is not None:
+            body = _replace(
+                body,
+                fields=tuple(f for f in body.fields if f.wire_name != stream.switch),
+            )
+        security = _security(op["security"]) if "security" in op else default_security
+        operation_ids.claim(operation_id)
+        operation = Operation(
+            name=base_name,
+            operation_id=operation_id,
+            method=method.upper(),
+            path=path,
+            summary=_text(op.get("summary")),
+            description=_text(op.get("description")),
+            tag=tag,
+            parameters=parameters,
+            body=body,
+            responses=responses,
+            security=security,
+            return_annotation=_return_annotation(responses),
+            stream=stream,
+            deprecated=op.get("deprecated") is True,
+            pointer=op_at.location,
+        )
+        return operation, request_types
+
+    def _parameters(
+        self, path_at: Located, op_at: Located, hint: str, arguments: UniqueNames
+    ) -> tuple[Parameter, ...]:
+        collected: dict[tuple[str, str], Located] = {}
+        for owner in (path_at, op_at):
+            params = owner.node.get("parameters")
+            for i in range(len(params) if isinstance(params, list) else 0):
+                at = self._deref(owner.child("parameters", i))
+                if at is None or not isinstance(at.node, dict):
+                    continue
+                name, location = at.node.get("name"), at.node.get("in")
+                if not isinstance(name, str) or location not in _LOCATIONS:
+                    self.diags.warning(
+                        at.location, "parameter without a name or a valid `in`: ignored"
+                    )
+                    continue
+                collected[(location, name)] = at
+        ordered = sorted(collected.items(), key=lambda kv: kv[0][0] != "path")
+        result = []
+        for (location, wire), at in ordered:
+            node = at.node
+            schema_at = _parameter_schema(at)
+            kind = (
+                self.schemas.type_of(schema_at, hint + pascal_case(wire))
+                if schema_at
+                else T.primitive("str")
+            )
+            required = location == "path" or node.get("required") is True
+            result.append(
+                Parameter(
+                    name=arguments.claim(
+                        identifier(wire, reserved=ARGUMENT_RESERVED), separator="_"
+                    ),
+                    wire_name=wire,
+                    location=location,
+                    type=kind,
+                    required=required,
+                    annotation=T.request_annotation(kind, top_level=True),
+                    description=_text(node.get("description")),
+                    style=(
+                        node.get("style")
+                        if isinstance(node.get("style"), str)
+                        else None
+                    ),
+                    explode=(
+                        node.get("explode")
+                        if isinstance(node.get("explode"), bool)
+                        else None
+                    ),
+                    deprecated=node.get("deprecated") is True,
+                    pointer=at.location,
+                )
+            )
+        return tuple(result)
+
+    def _body(self, op_at: Located, hint: str, arguments: UniqueNames) -> Body | None:
+        if "requestBody" not in op_at.node:
+            return None
+        at = self._deref(op_at.child("requestBody"))
+        if at is None or not isinstance(at.node, dict):
+            raise _Skip("request body could not be resolved")
+        content = at.node.get("content")
+        if not isinstance(content, dict) or not content:
+            return None
+        content_type = _preferred_request_type(list(content))
+        media = at.child("content", content_type)
+        kind = _body_kind(content_type)
+        schema = (
+            media.child("schema")
+            if isinstance(media.node, dict) and "schema" in media.node
+            else None
+        )
+        body_type = (
+            self.schemas.type_of(schema, hint + "Request")
+            if schema
+            else (T.primitive("file") if kind == "binary" else T.ANY)
+        )
+        if kind in ("multipart",):
+            body_type = _files_in(body_type)
+        fields: tuple[Field, ...] = ()
+        if body_type.kind == "model":
+            draft = self.schemas.drafts.get(body_type.name)
+            model_fields = draft.fields if draft else []
+            fields = tuple(
+                _replace(
+                    f,
+                    name=arguments.claim(f.name, separator="_"),
+                    param_annotation=T.request_annotation(
+                        _files_in(f.type) if kind == "multipart" else f.type,
+                        top_level=True,
+                    ),
+                )
+                for f in model_fields
+                if not f.read_only
+            )
+        return Body(
+            content_type=content_type,
+            kind=kind,
+            type=body_type,
+            annotation=T.request_annotation(body_type, top_level=True),
+            required=at.node.get("required") is True,
+            fields=fields,
+            model=body_type.name if body_type.kind == "model" else None,
+            description=_text(at.node.get("description")),
+            pointer=at.location,
+        )
+
+    def _responses(self, op_at: Located, hint: str) -> tuple[Response, ...]:
+        responses = op_at.node.get("responses")
+        result = []
+        for status in responses if isinstance(responses, dict) else ():
+            at = self._deref(op_at.child("responses", status))
+            if at is None or not isinstance(at.node, dict):
+                continue
+            status_text = (
+                str(status).upper() if str(status).lower() != "default" else "default"
+            )
+            description = _text(at.node.get("description"))
+            headers = tuple(
+                Header(
+                    str(h), _text(v.get("description")) if isinstance(v, dict) else ""
+                )
+                for h, v in (at.node.get("headers") or {}).items()
+            )
+            content = at.node.get("content")
+            if not isinstance(content, dict) or not content:
+                result.append(
+                    Response(
+                        status_text,
+                        description,
+                        None,
+                        "empty",
+                        None,
+                        "None",
+                        headers,
+                        at.location,
+                    )
+                )
+                continue
+            suffix = "" if status_text in ("200", "201") else status_text.title()
+            for content_type in _ordered_response_types(list(content)):
+                kind = _response_kind(content_type)
+                media = at.child("content", content_type)
+                schema = (
+                    media.child("schema")
+                    if isinstance(media.node, dict) and "schema" in media.node
+                    else None
+                )
+                rtype: TypeRef | None = None
+                if kind in ("json", "sse"):
+                    name = (
+                        hint + ("StreamEvent" if kind == "sse" else "Response") + suffix
+                    )
+                    rtype = self.schemas.type_of(schema, name) if schema else T.ANY
+                annotation = {"text": "str", "binary": "bytes"}.get(
+                    kind
+                ) or T.response_annotation(rtype or T.ANY)
+                result.append(
+                    Response(
+                        status_text,
+                        description,
+                        content_type,
+                        kind,
+                        rtype,
+                        annotation,
+                        headers,
+                        media.location,
+                    )
+                )
+        return tuple(result)
+
+    def _stream(
+        self, responses: tuple[Response, ...], body: Body | None
+    ) -> Stream | None:
+        sse = next((r for r in responses if r.is_success and r.kind == "sse"), None)
+        if sse is None:
+            return None
+        switch, value = "", None
+        for f in body.fields if body else ():
+            if f.wire_name == "stream" and _offers(f.type, True):
+                switch, value = f.wire_name, True
+                break
+            if _offers(f.type, "sse"):
+                switch, value = f.wire_name, "sse"
+        item = sse.type or T.ANY
+        return Stream(
+            switch=switch,
+            value=value,
+            item=item,
+            item_annotation=T.response_annotation(item),
+        )
+
+
+class _Skip(Exception):
+    """An operation that cannot be generated; reported as a warning, the run goes on."""
+
+
+def _replace(obj: Any, **changes: Any) -> Any:
+    from dataclasses import replace
+
+    return replace(obj, **changes)
+
+
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _security(value: object) -> tuple[tuple[str, ...], ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(tuple(str(k) for k in req) for req in value if isinstance(req, dict))
+
+
+def _parameter_schema(at: Located) -> Located | None:
+    node = at.node
+    if "schema" in node:
+        return at.child("schema")
+    content = node.get("content")
+    if isinstance(content, dict) and content:
+        media = next(iter(content))
+        if isinstance(content[media], dict) and "schema" in content[media]:
+            return at.child("content", media, "schema")
+    return None
+
+
+def _fixed_query(query: str) -> list[Parameter]:
+    """Path keys such as ``/responses?beta=true`` carry constant query parameters."""
+    from urllib.parse import parse_qsl
+
+    return [
+        Parameter(
+            name="",
+            wire_name=k,
+            location="query",
+            type=T.literal([v]),
+            required=True,
+            annotation=repr(v),
+        )
+        for k, v in parse_qsl(query, keep_blank_values=True)
+    ]
+
+
+def _preferred_request_type(types: list[str]) -> str:
+    for wanted in (
+        "application/json",
+        "+json",
+        "multipart/form-data",
+        "application/x-www-form-urlencoded",
+    ):
+        for t in types:
+            if t.lower().split(";")[0].strip() == wanted or (
+                wanted.startswith("+") and t.lower().endswith(wanted)
+            ):
+                return t
+    return types[0]
+
+
+def _body_kind(content_type: str) -> Any:
+    media = content_type.lower().split(";")[0].strip()
+    if media in _JSON_TYPES or media.endswith("+json") or media == "*/*":
+        return "json"
+    if media == "multipart/form-data" or media.startswith("multipart/"):
+        return "multipart"
+    if media == "application/x-www-form-urlencoded":
+        return "form"
+    if media.startswith("text/"):
+        return "text"
+    return "binary"
+
+
+def _response_kind(content_type: str) -> Any:
+    media = content_type.lower().split(";")[0].strip()
+    if media == "text/event-stream":
+        return "sse"
+    if (
+        media in _JSON_TYPES
+        or media.endswith("+json")
+        or media in ("*/*", "application/*")
+    ):
+        return "json"
+    if media.startswith("text/"):
+        return "text"
+    return "binary"
+
+
+def _ordered_response_types(types: list[str]) -> list[str]:
+    """JSON first, so the plain method parses JSON when a response offers several media types."""
+    return sorted(types, key=lambda t: _response_kind(t) != "json")
+
+
+def _offers(t: TypeRef, value: object) -> bool:
+    if t.kind == "primitive" and t.name == "bool":
+        return value is True
+    if t.kind == "literal":
+        return value in t.values
+    return any(_offers(i, value) for i in t.items if t.kind == "union")
+
+
+def _files_in(t: TypeRef) -> TypeRef:
+    """Binary strings in a multipart body are uploads: bytes in, a file on the wire."""
+    return t
+
+
+def _return_annotation(responses: tuple[Response, ...]) -> str:
+    success = [r for r in responses if r.is_success and r.kind != "sse"]
+    if not success:
+        if any(r.is_success and r.kind == "sse" for r in responses):
+            return "str"
+        return "None"
+    annotations = list(dict.fromkeys(r.annotation for r in success))
+    return " | ".join(annotations)
+
+
+def operation_models(op: Operation) -> set[str]:
+    names: set[str] = set()
+    for p in op.parameters:
+        names.update(p.type.models())
+    if op.body:
+        names.update(op.body.type.models())
+        for f in op.body.fields:
+            names.update(f.type.models())
+    for r in op.responses:
+        if r.type:
+            names.update(r.type.models())
+    return names

@@ -1,0 +1,426 @@
+"""Writing the generated files into the output folder, atomically and incrementally, and
+comparing them with it for ``--check``.
+
+The new tree is built in a sibling temporary folder (same parent, so the final rename is
+atomic) and then swapped with the output folder:
+
+- a generated file whose content is unchanged is carried over as it was (hard link, so its
+  modification time stays; a copy when links are not possible);
+- files matched by ``OUT/.oapigen-ignore`` (gitignore syntax) and files oapigen never wrote
+  (absent from the previous manifest, such as ``.git/``) are carried over untouched;
+- files oapigen wrote before and no longer produces are dropped;
+- ``OUT/.oapigen-manifest.json`` records the generator version, the inputs' digest and every
+  file oapigen owns with its sha256.
+
+A run that fails, or is killed, leaves OUT as it was: a failure removes the temporary folder;
+a kill leaves it behind, and the next run removes it (or, if the kill fell between the two
+renames of the fallback swap, puts the old folder back first). Files are never modified in
+place, only created in the new tree, so a hard link never lets a write reach the old tree.
+Two runs writing the same OUT at the same time are not supported.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import difflib
+import errno
+import hashlib
+import json
+import os
+import re
+import secrets
+import shutil
+import stat
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import pathspec
+
+MANIFEST = ".oapigen-manifest.json"
+IGNORE = ".oapigen-ignore"
+#: Longest unified diff shown for one file by ``check_output``, in lines.
+MAX_DIFF_LINES = 40
+
+_RESERVED = frozenset({MANIFEST, IGNORE})
+_NEW = "oapigen-new"
+_OLD = "oapigen-old"
+
+
+@dataclass(frozen=True)
+class WriteSummary:
+    """What a run did, each as sorted relative posix paths."""
+
+    written: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    removed: tuple[str, ...]
+    #: produced, but left alone because ``.oapigen-ignore`` matches them
+    ignored: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FileDifference:
+    """One way the output folder differs from what the generator would write."""
+
+    path: str
+    kind: Literal["missing", "differs", "stale"]
+    diff: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.path}" + (
+            f"\n{self.diff.rstrip()}" if self.diff else ""
+        )
+
+
+def write_output(
+    out: Path, files: Mapping[str, bytes], *, inputs_digest: str, generator_version: str
+) -> WriteSummary:
+    """Make ``out`` hold ``files`` (relative posix path -> content), as the module docstring says.
+
+    Raises ValueError for a path that could land outside ``out`` or clash with another, or when
+    a file oapigen does not own stands where generated files must go.
+    """
+    produced = dict(files)
+    check_paths(produced)
+    out = Path(os.path.abspath(out))
+    if out.is_symlink():
+        out = Path(os.path.realpath(out))
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"{out} is not a folder")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _recover(out)
+
+    ignore = _ignore_spec(out)
+    old_manifest = _read_manifest(out)
+    owned_before = set(old_manifest.get("files", {})) if old_manifest else set()
+    wanted = {p: c for p, c in produced.items() if not ignore.match_file(p)}
+    ignored = tuple(sorted(set(produced) - set(wanted)))
+    unchanged = {p for p, content in wanted.items() if _same_file(out / p, content)}
+    removed = sorted(
+        p
+        for p in owned_before - set(wanted)
+        if not ignore.match_file(p) and _is_file(out / p)
+    )
+    manifest = _manifest_bytes(wanted, inputs_digest, generator_version)
+    summary = WriteSummary(
+        tuple(sorted(set(wanted) - unchanged)),
+        tuple(sorted(unchanged)),
+        tuple(removed),
+        ignored,
+    )
+
+    if (
+        not summary.written
+        and not summary.removed
+        and _same_file(out / MANIFEST, manifest)
+    ):
+        return summary  # nothing to do: leave every file, and the folder, alone
+
+    new = _make_temp(out)
+    try:
+        for path, content in sorted(wanted.items()):
+            if path in unchanged:
+                _carry(out / path, new / path)
+            else:
+                _write_file(new / path, content, like=out / path)
+        manifest_path = new / MANIFEST
+        if _same_file(out / MANIFEST, manifest):
+            _carry(out / MANIFEST, manifest_path)
+        else:
+            _write_file(manifest_path, manifest, like=out / MANIFEST)
+        if out.exists():
+            keep = _keeper(owned_before, set(wanted), ignore)
+            _carry_tree(out, new, "", keep)
+            _copy_mode(out, new)
+        _swap(new, out)
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    return summary
+
+
+def check_output(out: Path, files: Mapping[str, bytes]) -> list[FileDifference]:
+    """How ``out`` differs from ``files``: owned files missing, different or stale. Writes nothing."""
+    check_paths(files)
+    ignore = _ignore_spec(out)
+    manifest = _read_manifest(out)
+    differences: list[FileDifference] = []
+    for path in sorted(files):
+        if ignore.match_file(path):
+            continue
+        target = out / path
+        if not _is_file(target):
+            differences.append(FileDifference(path, "missing"))
+        elif not _same_file(target, files[path]):
+            differences.append(
+                FileDifference(
+                    path, "differs", _diff(path, target.read_bytes(), files[path])
+                )
+            )
+    owned = manifest.get("files", {}) if manifest else {}
+    for path in sorted(set(owned) - set(files)):
+        if _safe_path(path) and not ignore.match_file(path) and _is_file(out / path):
+            differences.append(FileDifference(path, "stale"))
+    return differences
+
+
+def manifest_digest(out: Path) -> str | None:
+    """The inputs digest recorded by the last run, if any: ``--check`` may stop there when it matches."""
+    manifest = _read_manifest(out)
+    digest = manifest.get("inputs_digest") if manifest else None
+    return digest if isinstance(digest, str) else None
+
+
+def check_paths(paths: Iterable[str]) -> None:
+    """Reject any path that could be written outside the output folder or clash with another."""
+    by_case: dict[str, str] = {}
+    for path in paths:
+        if not isinstance(path, str) or not _safe_path(path):
+            raise ValueError(
+                f"unsafe output path {path!r}: paths must be relative, with '/', and no '..'"
+            )
+        if path in _RESERVED:
+            raise ValueError(f"output path {path!r} is reserved for oapigen")
+        other = by_case.setdefault(path.casefold(), path)
+        if other != path:
+            raise ValueError(f"output paths {other!r} and {path!r} differ only by case")
+    folders = {
+        "/".join(p.split("/")[:i]).casefold()
+        for p in by_case.values()
+        for i in range(1, p.count("/") + 1)
+    }
+    for key, path in by_case.items():
+        if key in folders:
+            raise ValueError(f"output path {path!r} is both a file and a folder")
+
+
+def _safe_path(path: str) -> bool:
+    parts = path.split("/")
+    return (
+        bool(path)
+        and "\\" not in path
+        and "\x00" not in path
+        and not path.startswith("/")
+        and not re.match(r"[A-Za-z]:", path)
+        and all(part not in ("", ".", "..") for part in parts)
+    )
+
+
+def _ignore_spec(out: Path) -> pathspec.PathSpec:
+    try:
+        lines = (out / IGNORE).read_text(encoding="utf-8").splitlines()
+    except (FileNotFoundError, NotADirectoryError):
+        lines = []
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+def _read_manifest(out: Path) -> dict[str, object] | None:
+    """The previous run's manifest; None when missing or unreadable (then oapigen owns nothing)."""
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
+        return None
+    return data
+
+
+def _manifest_bytes(
+    files: Mapping[str, bytes], inputs_digest: str, generator_version: str
+) -> bytes:
+    manifest = {
+        "files": {
+            path: hashlib.sha256(content).hexdigest() for path, content in files.items()
+        },
+        "generator_version": generator_version,
+        "inputs_digest": inputs_digest,
+    }
+    return (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def _same_file(path: Path, content: bytes) -> bool:
+    """Whether ``path`` is a regular file (not a symlink) holding exactly ``content``."""
+    try:
+        info = path.lstat()
+        return (
+            stat.S_ISREG(info.st_mode)
+            and info.st_size == len(content)
+            and path.read_bytes() == content
+        )
+    except (OSError, ValueError):
+        return False
+
+
+def _make_temp(out: Path) -> Path:
+    """A fresh folder beside ``out``; made with mkdir, not mkdtemp, so it gets the usual mode."""
+    while True:
+        candidate = out.parent / f".{out.name}.{_NEW}-{secrets.token_hex(4)}"
+        try:
+            candidate.mkdir()
+            return candidate
+        except FileExistsError:
+            continue
+
+
+def _recover(out: Path) -> None:
+    """Undo what a killed run left: put a set-aside old tree back, remove temporary folders."""
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.({_NEW}|{_OLD})-[0-9a-f]+")
+    leftovers = sorted(p for p in out.parent.iterdir() if pattern.fullmatch(p.name))
+    set_aside = [p for p in leftovers if f".{_OLD}-" in p.name]
+    if set_aside and not os.path.lexists(out):
+        os.rename(set_aside[-1], out)
+        leftovers.remove(set_aside[-1])
+    for path in leftovers:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _write_file(path: Path, content: bytes, *, like: Path) -> None:
+    """Create ``path`` (never overwrite); it keeps the mode of the file it replaces, if any."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "xb") as handle:
+        handle.write(content)
+    try:
+        info = like.lstat()
+    except (OSError, ValueError):
+        return
+    if stat.S_ISREG(info.st_mode):
+        os.chmod(path, stat.S_IMODE(info.st_mode))
+
+
+def _carry(source: Path, target: Path) -> None:
+    """Put ``source`` at ``target`` as it is: a hard link, else a copy with its times and mode."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if source.is_symlink():
+        os.symlink(os.readlink(source), target)
+        return
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        if not _is_file(source):
+            raise  # a fifo or a device is not something to copy by reading it
+        shutil.copy2(source, target, follow_symlinks=False)
+
+
+def _keeper(
+    owned_before: set[str], produced: set[str], ignore: pathspec.PathSpec
+) -> Callable[[str], bool]:
+    """Which files of the old tree are carried over besides the generated ones."""
+
+    def keep(path: str) -> bool:
+        if path == MANIFEST or path in produced:
+            return False
+        return path not in owned_before or ignore.match_file(path)
+
+    return keep
+
+
+def _carry_tree(old: Path, new: Path, prefix: str, keep: Callable[[str], bool]) -> None:
+    """Carry the entries of ``old`` that ``keep`` accepts into ``new``, folder by folder.
+
+    A folder is recreated when it keeps something, or was empty (someone made it on purpose);
+    one emptied of stale generated files goes away.
+    """
+    with os.scandir(old) as scan:
+        entries = sorted(scan, key=lambda e: e.name)
+    for entry in entries:
+        path = prefix + entry.name
+        target = new / entry.name
+        if entry.is_dir(follow_symlinks=False):
+            if target.is_symlink() or (target.exists() and not target.is_dir()):
+                raise ValueError(
+                    f"{path}/ in the output folder is in the way of generated files"
+                )
+            if not any(os.scandir(entry.path)):
+                target.mkdir(exist_ok=True)
+            _carry_tree(Path(entry.path), target, path + "/", keep)
+            if target.is_dir():
+                _copy_mode(Path(entry.path), target)
+        elif keep(path):
+            if os.path.lexists(target):
+                raise ValueError(
+                    f"{path} in the output folder is in the way of generated files"
+                )
+            _carry(Path(entry.path), target)
+
+
+def _copy_mode(source: Path, target: Path) -> None:
+    os.chmod(target, stat.S_IMODE(source.stat().st_mode))
+
+
+def _swap(new: Path, out: Path) -> None:
+    """Put ``new`` in place of ``out`` and remove the old tree."""
+    if not os.path.lexists(out):
+        os.rename(new, out)
+        return
+    if _exchange(new, out):
+        shutil.rmtree(new, ignore_errors=True)  # it now holds the old tree
+        return
+    aside = out.parent / f".{out.name}.{_OLD}-{new.name.rsplit('-', 1)[1]}"
+    os.rename(out, aside)
+    try:
+        os.rename(new, out)
+    except BaseException:
+        os.rename(aside, out)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``); False when unavailable."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
+    renameat2.restype = ctypes.c_int
+    at_fdcwd, rename_exchange = -100, 2
+    if (
+        renameat2(
+            at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange
+        )
+        == 0
+    ):
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False  # an old kernel, or a file system without exchange: rename twice instead
+    raise OSError(code, os.strerror(code), str(second))
+
+
+def _diff(path: str, old: bytes, new: bytes) -> str:
+    """A short unified diff, or a note for content that is not text."""
+    try:
+        old_text, new_text = old.decode("utf-8"), new.decode("utf-8")
+    except UnicodeDecodeError:
+        return f"binary files a/{path} and b/{path} differ\n"
+    lines = list(
+        difflib.unified_diff(
+            old_text.splitlines(keepends=True),
+            new_text.splitlines(keepends=True),
+            f"a/{path}",
+            f"b/{path}",
+        )
+    )
+    if len(lines) > MAX_DIFF_LINES:
+        lines = [
+            *lines[:MAX_DIFF_LINES],
+            f"... ({len(lines) - MAX_DIFF_LINES} more lines)\n",
+        ]
+    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)

@@ -1,0 +1,378 @@
+"""Tests of generator/writer.py: incremental, atomic writes and ``--check``."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import writer
+from generator.writer import (
+    IGNORE,
+    MANIFEST,
+    FileDifference,
+    WriteSummary,
+    check_output,
+    manifest_digest,
+    write_output,
+)
+
+FILES = {
+    "README.md": b"# client\n",
+    "pkg/__init__.py": b"from .api import *\n",
+    "pkg/api/chat.py": b"class ChatApi: ...\n",
+    "pkg/models/pet.py": b"class Pet: ...\n",
+}
+PAST = 1_000_000_000  # an mtime well before any run
+
+
+def write(
+    out: Path, files: Mapping[str, bytes] = FILES, digest: str = "d1"
+) -> WriteSummary:
+    return write_output(out, files, inputs_digest=digest, generator_version="0.1.0")
+
+
+def tree(root: Path) -> dict[str, Any]:
+    """Every entry under ``root``: content, mtime and inode for files, symlink targets, folders."""
+    entries: dict[str, Any] = {}
+    for path in sorted(root.rglob("*")):
+        key = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            entries[key] = ("link", os.readlink(path))
+        elif path.is_dir():
+            entries[key] = "dir"
+        else:
+            info = path.stat()
+            entries[key] = (path.read_bytes(), info.st_mtime_ns, info.st_ino)
+    return entries
+
+
+def leftovers(out: Path) -> list[str]:
+    return sorted(p.name for p in out.parent.iterdir() if p.name != out.name)
+
+
+def age(out: Path) -> None:
+    for path in out.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            os.utime(path, (PAST, PAST))
+
+
+def test_first_write(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    summary = write(out)
+    assert summary == WriteSummary(
+        written=tuple(sorted(FILES)), unchanged=(), removed=()
+    )
+    assert {p: (out / p).read_bytes() for p in FILES} == FILES
+    manifest = json.loads((out / MANIFEST).read_text())
+    assert manifest["generator_version"] == "0.1.0"
+    assert manifest["inputs_digest"] == "d1"
+    assert sorted(manifest["files"]) == sorted(FILES)
+    assert leftovers(out) == []
+
+
+def test_the_manifest_is_stable(tmp_path: Path) -> None:
+    write(tmp_path / "a", dict(reversed(list(FILES.items()))))
+    write(tmp_path / "b", FILES)
+    text = (tmp_path / "a" / MANIFEST).read_text()
+    assert text == (tmp_path / "b" / MANIFEST).read_text()
+    assert text.endswith("}\n") and list(json.loads(text)) == [
+        "files",
+        "generator_version",
+        "inputs_digest",
+    ]
+
+
+def test_nothing_changed_touches_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write(out)
+    age(out)
+    before = tree(out)
+    summary = write(out)
+    assert summary == WriteSummary(
+        written=(), unchanged=tuple(sorted(FILES)), removed=()
+    )
+    assert tree(out) == before
+
+
+def test_unchanged_files_keep_their_mtime(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write(out)
+    age(out)
+    before = tree(out)
+    changed = {**FILES, "pkg/api/chat.py": b"class ChatApi:\n    pass\n"}
+    summary = write(out, changed, digest="d2")
+    assert summary.written == ("pkg/api/chat.py",)
+    assert summary.unchanged == ("README.md", "pkg/__init__.py", "pkg/models/pet.py")
+    after = tree(out)
+    for path in summary.unchanged:
+        assert after[path] == before[path]  # same content, mtime and inode
+    assert after["pkg/api/chat.py"][0] == changed["pkg/api/chat.py"]
+    assert after["pkg/api/chat.py"][1] != PAST * 10**9
+    assert manifest_digest(out) == "d2"
+
+
+def test_files_oapigen_never_wrote_are_kept(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write(out)
+    (out / ".git" / "objects" / "ab").mkdir(parents=True)
+    (out / ".git" / "objects" / "ab" / "cdef").write_bytes(b"blob")
+    (out / ".git" / "refs").mkdir()  # an empty folder
+    (out / "notes.txt").write_text("mine")
+    (out / "pkg" / "models" / "custom.py").write_text("mine too")
+    (out / "link").symlink_to("notes.txt")
+    os.chmod(out / "notes.txt", 0o600)
+    age(out)
+    before = tree(out)
+    summary = write(
+        out, {**FILES, "pkg/models/pet.py": b"class Pet:\n    name: str\n"}, digest="d2"
+    )
+    assert summary.written == ("pkg/models/pet.py",)
+    after = tree(out)
+    for path in (
+        ".git/objects/ab/cdef",
+        ".git/refs",
+        "notes.txt",
+        "pkg/models/custom.py",
+        "link",
+    ):
+        assert after[path] == before[path], path
+    assert (out / "notes.txt").stat().st_mode & 0o777 == 0o600
+
+
+def test_ignored_files_are_left_alone(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write(out)
+    (out / IGNORE).write_text("# ours\nREADME.md\npkg/models/\n!pkg/models/pet.py\n")
+    (out / "README.md").write_text("# edited by hand\n")
+    (out / "pkg" / "models" / "extra.py").write_text("x = 1\n")
+    files = {
+        **FILES,
+        "pkg/models/other.py": b"class Other: ...\n",
+        "pkg/models/pet.py": b"class Pet: pass\n",
+    }
+    summary = write(out, files, digest="d2")
+    assert summary.ignored == ("README.md", "pkg/models/other.py")
+    assert summary.written == ("pkg/models/pet.py",)
+    assert (out / "README.md").read_text() == "# edited by hand\n"
+    assert (out / "pkg" / "models" / "extra.py").read_text() == "x = 1\n"
+    assert not (out / "pkg" / "models" / "other.py").exists()
+    owned = json.loads((out / MANIFEST).read_text())["files"]
+    assert "README.md" not in owned and "pkg/models/pet.py" in owned
+
+
+def test_stale_owned_files_are_removed(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write(out)
+    (out / "keep").mkdir()  # an empty folder of the user's
+    files = {p: c for p, c in FILES.items() if not p.startswith("pkg/models/")}
+    summary = write(out, files, digest="d2")
+    assert summary.removed == ("pkg/models/pet.py",)
+    assert not (out / "pkg" / "models").exists()  # emptied of generated files
+    assert (out / "keep").is_dir()
+    assert "pkg/models/pet.py" not in json.loads((out / MANIFEST).read_text())["files"]
+
+
+def test_a_user_file_where_a_file_is_generated_is_replaced(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "README.md").write_text("old readme\n")
+    summary = write(out)
+    assert "README.md" in summary.written
+    assert (out / "README.md").read_bytes() == FILES["README.md"]
+
+
+@pytest.mark.parametrize("fail_at", [1, 3, 5])
+def test_a_failure_while_writing_leaves_the_old_tree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fail_at: int
+) -> None:
+    out = tmp_path / "out"
+    write(out)
+    (out / "notes.txt").write_text("mine")
+    before = tree(out)
+    calls = []
+    real = writer._write_file
+
+    def failing(path: Path, content: bytes, *, like: Path) -> None:
+        calls.append(path)
+        if len(calls) == fail_at:
+            raise OSError("disk full")
+        real(path, content, like=like)
+
+    monkeypatch.setattr(writer, "_write_file", failing)
+    with pytest.raises(OSError, match="disk full"):
+        write(out, {p: c + b"# changed\n" for p, c in FILES.items()}, digest="d2")
+    assert tree(out) == before
+    assert leftovers(out) == []
+
+
+def test_a_failed_swap_leaves_the_old_tree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    write(out)
+    before = tree(out)
+
+    def failing(new: Path, out: Path) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(writer, "_swap", failing)
+    with pytest.raises(KeyboardInterrupt):
+        write(out, {**FILES, "new.txt": b"new\n"}, digest="d2")
+    assert tree(out) == before
+    assert leftovers(out) == []
+
+
+def test_swap_without_renameat2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    write(out)
+    monkeypatch.setattr(writer, "_exchange", lambda first, second: False)
+    summary = write(out, {**FILES, "new.txt": b"new\n"}, digest="d2")
+    assert summary.written == ("new.txt",)
+    assert (out / "new.txt").read_bytes() == b"new\n"
+    assert leftovers(out) == []
+
+
+def test_the_next_run_recovers_from_a_kill_between_renames(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write(out)
+    before = tree(out)
+    # killed after "rename out aside", before "rename new in"
+    os.rename(out, tmp_path / ".out.oapigen-old-0badc0de")
+    (tmp_path / ".out.oapigen-new-0badc0de").mkdir()
+    (tmp_path / ".out.oapigen-new-0badc0de" / "half.txt").write_text("half")
+    summary = write(out)
+    assert summary.unchanged == tuple(sorted(FILES))
+    assert tree(out) == before
+    assert leftovers(out) == []
+
+
+def test_stale_temporary_folders_are_removed(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write(out)
+    (tmp_path / ".out.oapigen-new-1234abcd" / "pkg").mkdir(parents=True)
+    (tmp_path / ".out.oapigen-old-99").mkdir()
+    (tmp_path / ".other.oapigen-new-1234abcd").mkdir()  # another output's: not ours
+    write(out)
+    assert leftovers(out) == [".other.oapigen-new-1234abcd"]
+
+
+UNSAFE = [
+    ("parent folder", {"../escape.py": b""}),
+    ("parent inside", {"pkg/../../escape.py": b""}),
+    ("absolute", {"/etc/passwd": b""}),
+    ("drive", {"C:/x.py": b""}),
+    ("backslash", {"pkg\\x.py": b""}),
+    ("empty", {"": b""}),
+    ("empty part", {"pkg//x.py": b""}),
+    ("dot part", {"./x.py": b""}),
+    ("trailing slash", {"pkg/": b""}),
+    ("nul", {"a\x00b": b""}),
+    ("case only", {"Pkg/x.py": b"", "pkg/x.py": b""}),
+    ("file and folder", {"pkg": b"", "pkg/x.py": b""}),
+    ("file and folder by case", {"PKG": b"", "pkg/x.py": b""}),
+    ("the manifest", {MANIFEST: b"{}"}),
+    ("the ignore file", {IGNORE: b""}),
+]
+
+
+@pytest.mark.parametrize(("name", "given"), UNSAFE, ids=[c[0] for c in UNSAFE])
+def test_paths_that_could_escape_are_rejected(
+    tmp_path: Path, name: str, given: dict[str, bytes]
+) -> None:
+    out = tmp_path / "out"
+    write(out)
+    before = tree(out)
+    with pytest.raises(ValueError):
+        write(out, {**FILES, **given})
+    with pytest.raises(ValueError):
+        check_output(out, {**FILES, **given})
+    assert tree(out) == before
+    assert leftovers(out) == []
+
+
+def test_a_symlinked_folder_is_never_written_through(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out.mkdir()
+    (out / "pkg").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(ValueError, match="in the way of generated files"):
+        write(out)
+    assert list(elsewhere.iterdir()) == []
+    assert (out / "pkg").is_symlink()
+    assert leftovers(out) == ["elsewhere"]
+
+
+def test_an_output_that_is_a_file(tmp_path: Path) -> None:
+    (tmp_path / "out").write_text("x")
+    with pytest.raises(ValueError, match="not a folder"):
+        write(tmp_path / "out")
+
+
+def test_check_output(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write(out)
+    (out / IGNORE).write_text("README.md\n")
+    (out / "README.md").write_text("edited\n")
+    (out / "notes.txt").write_text("mine")
+    files = {
+        "README.md": b"# new readme\n",
+        "pkg/__init__.py": b"from .api import *\nfrom .models import *\n",
+        "pkg/api/chat.py": FILES["pkg/api/chat.py"],
+        "pkg/api/new.py": b"x = 1\n",
+    }
+    assert check_output(out, files) == [
+        FileDifference(
+            "pkg/__init__.py",
+            "differs",
+            "--- a/pkg/__init__.py\n+++ b/pkg/__init__.py\n@@ -1 +1,2 @@\n from .api import *\n+from .models import *\n",
+        ),
+        FileDifference("pkg/api/new.py", "missing"),
+        FileDifference("pkg/models/pet.py", "stale"),
+    ]
+    assert str(FileDifference("pkg/api/new.py", "missing")) == "missing: pkg/api/new.py"
+    assert tree(out)["README.md"][0] == b"edited\n"  # nothing written
+
+
+def test_check_output_when_up_to_date_or_absent(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert [d.kind for d in check_output(out, FILES)] == ["missing"] * len(FILES)
+    assert manifest_digest(out) is None
+    write(out)
+    assert check_output(out, FILES) == []
+    assert manifest_digest(out) == "d1"
+
+
+def test_check_output_diffs_are_short(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write(out, {"big.txt": b"".join(b"line %d\n" % i for i in range(500))})
+    [difference] = check_output(
+        out, {"big.txt": b"".join(b"LINE %d\n" % i for i in range(500))}
+    )
+    lines = difference.diff.splitlines()
+    assert len(lines) == writer.MAX_DIFF_LINES + 1
+    assert lines[-1] == f"... ({1003 - writer.MAX_DIFF_LINES} more lines)"
+
+
+def test_check_output_binary(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write(out, {"logo.png": b"\x89PNG\x00\xff"})
+    [difference] = check_output(out, {"logo.png": b"\x89PNG\x00\xfe"})
+    assert difference.diff == "binary files a/logo.png and b/logo.png differ\n"
+
+
+def test_a_corrupt_manifest_owns_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write(out)
+    (out / MANIFEST).write_text("{not json")
+    assert manifest_digest(out) is None
+    summary = write(out, {"README.md": FILES["README.md"]}, digest="d2")
+    assert summary.removed == ()  # without a manifest, the old files are the user's
+    assert (out / "pkg" / "models" / "pet.py").exists()
