@@ -56,7 +56,7 @@ def load_and_check(
     if docs is None:
         return None, diags
     with _stage(progress, "validate"):
-        validate_document(docs.root, diags)
+        validate_document(docs.root, diags, docs=docs)
         check_refs(docs, diags)
     return docs, diags
 
