@@ -351,11 +351,10 @@ def _plain(data: Any) -> Any:
             return _scalar(node), 1
         key = id(node)
         if key in done:
-            value, size = done[key]
-            total += size
+            total += done[key][1]
             if total > MAX_NODES:
                 raise _TooBig
-            return value, size
+            return done[key]
         if key in active:
             raise _Recursive
         if depth > MAX_DEPTH:
@@ -481,7 +480,7 @@ def _text_key(node: Any) -> Any:
     return ScalarNode(_STR_TAG, text, node.start_mark, node.end_mark)
 
 
-def _yaml_loader() -> type:
+def _yaml_loader() -> Any:
     """libyaml's parser when PyYAML was built with it, PyYAML's composer either way.
 
     The composer is PyYAML's Python one even over libyaml (about 30 % slower than libyaml's
@@ -494,7 +493,7 @@ def _yaml_loader() -> type:
                 yaml.CSafeLoader.__init__(self, stream)
                 Composer.__init__(self)
 
-        loader: type = _CLoader
+        loader: Any = _CLoader
     else:
 
         class _PyLoader(_YamlRules, yaml.SafeLoader):  # type: ignore[misc]

@@ -245,7 +245,8 @@ def _locate(docs: DocumentSet, parts: tuple[Any, ...], inner: tuple[Any, ...]) -
     The validator walks through ``$ref``s; the node it checked lives where the last of them
     leads, which is where a reader has to go and fix it.
     """
-    doc, walked, node = docs.root, [], docs.root.data
+    walked: list[Any] = []
+    doc, node = docs.root, docs.root.data
     try:
         for part in parts:
             doc, walked, node = _through_refs(docs, doc, walked, node)

@@ -35,7 +35,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pathspec
 
@@ -94,7 +94,9 @@ def write_output(
 
     ignore = _ignore_spec(out)
     old_manifest = _read_manifest(out)
-    owned_before = set(old_manifest.get("files", {})) if old_manifest else set()
+    owned_before = {
+        p for p in (old_manifest or {}).get("files", {}) if _safe_path(str(p))
+    }
     wanted = {p: c for p, c in produced.items() if not ignore.match_file(p)}
     ignored = tuple(sorted(set(produced) - set(wanted)))
     unchanged = {p for p, content in wanted.items() if _same_file(out / p, content)}
@@ -208,7 +210,7 @@ def _safe_path(path: str) -> bool:
     )
 
 
-def _ignore_spec(out: Path) -> pathspec.PathSpec:
+def _ignore_spec(out: Path) -> pathspec.GitIgnoreSpec:
     try:
         lines = (out / IGNORE).read_text(encoding="utf-8").splitlines()
     except (FileNotFoundError, NotADirectoryError):
@@ -216,7 +218,7 @@ def _ignore_spec(out: Path) -> pathspec.PathSpec:
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
-def _read_manifest(out: Path) -> dict[str, object] | None:
+def _read_manifest(out: Path) -> dict[str, Any] | None:
     """The previous run's manifest; None when missing or unreadable (then oapigen owns nothing)."""
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
@@ -311,7 +313,7 @@ def _carry(source: Path, target: Path) -> None:
 
 
 def _keeper(
-    owned_before: set[str], produced: set[str], ignore: pathspec.PathSpec
+    owned_before: set[str], produced: set[str], ignore: pathspec.GitIgnoreSpec
 ) -> Callable[[str], bool]:
     """Which files of the old tree are carried over besides the generated ones."""
 
