@@ -24,6 +24,7 @@ bomb).
 from __future__ import annotations
 
 import base64
+import codecs
 import json
 import os
 import re
@@ -166,9 +167,18 @@ def ref_file(base: Path, ref: str) -> Path | str | None:
 
 def load_documents(path: Path, diags: Diagnostics) -> DocumentSet | None:
     """Load ``path`` and every file its ``$ref``s reach; None when the root itself cannot be read."""
-    root_path = path.resolve()
-    root = _load_file(root_path, root_path.name, str(path), diags, root=True)
+    root = load_root(path, diags)
     return None if root is None else collect_documents(root, diags)
+
+
+def load_root(path: Path, diags: Diagnostics) -> Document | None:
+    """The root document alone, so that a caller can look at it (its version) before following
+    its references; None when it cannot be read."""
+    try:
+        root_path = path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: reading it reports the problem
+        root_path = Path(os.path.abspath(path))
+    return _load_file(root_path, root_path.name, str(path), diags, root=True)
 
 
 def collect_documents(root: Document, diags: Diagnostics) -> DocumentSet:
@@ -248,19 +258,45 @@ def _load_file(
     return Document(path, name, data)
 
 
+#: Byte order marks of the other encodings YAML 1.2 reads; UTF-32's first, as UTF-32-LE's
+#: begins with UTF-16-LE's.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
 def _decode(raw: bytes, label: str, diags: Diagnostics) -> str | None:
+    """UTF-8 text, or UTF-16 or UTF-32 text that starts with its byte order mark."""
+    encoding = next((name for bom, name in _BOMS if raw.startswith(bom)), "utf-8-sig")
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
+        if encoding != "utf-8-sig":
+            diags.error(label, f"not {encoding.upper()} text, though it starts like it")
+            return None
         diags.error(
-            label,
-            f"not UTF-8 text (a binary file?): undecodable byte at offset {exc.start}",
+            _place(label, raw, exc.start),
+            f"not UTF-8 text (a binary file?): byte 0x{raw[exc.start]:02x} cannot be decoded",
         )
         return None
     if "\x00" in text:
-        diags.error(label, "binary file: not a YAML or JSON document")
+        offset = raw.index(b"\x00")
+        diags.error(
+            _place(label, raw, offset),
+            "binary file: a NUL byte, which no YAML or JSON document holds",
+        )
         return None
     return text
+
+
+def _place(label: str, raw: bytes, offset: int) -> str:
+    """``FILE:LINE:COLUMN`` of a byte offset (the column counts bytes: the line is not text)."""
+    line = raw.count(b"\n", 0, offset) + 1
+    column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+    return f"{label}:{line}:{column}"
 
 
 _FAILED = object()
@@ -428,6 +464,19 @@ class _YamlRules:
                 f"more than {MAX_MERGED_KEYS:,} keys merged with '<<'",
                 node.start_mark,
             )
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        # An explicit tag on a value it cannot read (``!!int twelve``) raises a bare ValueError;
+        # give it the node's place in the file.
+        try:
+            return super().construct_object(node, deep)  # type: ignore[misc]
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise ConstructorError(
+                None,
+                None,
+                f"invalid value for the tag {node.tag!r}: {exc}",
+                node.start_mark,
+            ) from None
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> Any:
         # Keys stay as written: ``200:`` names a response and ``on:`` a property. Merges are

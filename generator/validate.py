@@ -82,6 +82,15 @@ def validate_document(
         diags.warning("#", f"validation cut short: {_failure(exc)}")
 
 
+def check_version(data: Any, diags: Diagnostics) -> bool:
+    """Whether the document is OpenAPI 3.0 or 3.1; an error says what it is otherwise.
+
+    Run before anything else looks at a document: a Swagger 2.0 file's references (to
+    ``#/definitions``) would only add noise to the one thing worth saying about it.
+    """
+    return _validator_class(data, diags) is not None
+
+
 def _validator_class(data: Any, diags: Diagnostics) -> type[Any] | None:
     """The validator for the document's ``openapi`` version, or None (with an error) when there is none."""
     if not isinstance(data, Mapping):

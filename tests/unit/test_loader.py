@@ -142,6 +142,16 @@ def test_json_and_extensions(
     assert docs is not None and docs.root.data == want
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-32-le"])
+def test_utf16_and_utf32_with_a_byte_order_mark(tmp_path: Path, encoding: str) -> None:
+    """YAML 1.2 reads UTF-16 and UTF-32 too; the byte order mark tells them apart."""
+    text = "openapi: 3.1.0\ninfo: {title: caf\u00e9}\n"
+    bom = "\ufeff" if encoding.endswith(("-be", "-le")) else ""
+    docs, diags = load(tmp_path, {"openapi.yaml": (bom + text).encode(encoding)})
+    assert diags == []
+    assert docs is not None and docs.root.data["info"] == {"title": "caf\u00e9"}
+
+
 def _bomb(levels: int) -> str:
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     for i in range(1, levels):
@@ -188,13 +198,25 @@ FAILURES = [
         "binary",
         "openapi.yaml",
         b"\x89PNG\r\n\x1a\n\x00\x00\x00",
-        r"error: {root}: not UTF-8 text .+",
+        r"error: {root}:1:1: not UTF-8 text \(a binary file\?\): byte 0x89 cannot be decoded",
     ),
     (
         "nul bytes",
         "openapi.yaml",
         b"a: 1\x00\n",
-        r"error: {root}: binary file: not a YAML or JSON document",
+        r"error: {root}:1:5: binary file: a NUL byte, which no YAML or JSON document holds",
+    ),
+    (
+        "latin-1 text",
+        "openapi.yaml",
+        "a: 1\nb: caf\xe9\n".encode("latin-1"),
+        r"error: {root}:2:7: not UTF-8 text \(a binary file\?\): byte 0xe9 cannot be decoded",
+    ),
+    (
+        "a byte order mark of UTF-16 on other bytes",
+        "openapi.yaml",
+        b"\xff\xfea\x00:",
+        r"error: {root}: not UTF-16 text, though it starts like it",
     ),
     (
         "two documents in one stream",
@@ -212,7 +234,7 @@ FAILURES = [
         "bad explicit int",
         "openapi.yaml",
         "a: !!int abc\n",
-        r"error: {root}: invalid YAML value: .+",
+        r"error: {root}:1:4: invalid value for the tag 'tag:yaml.org,2002:int': .+",
     ),
     (
         "deep flow nesting",

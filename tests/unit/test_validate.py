@@ -11,7 +11,7 @@ import yaml
 
 from generator.diagnostics import Diagnostics
 from generator.loader import Document, load_documents
-from generator.validate import validate_document
+from generator.validate import check_version, validate_document
 
 INFO = {"title": "t", "version": "1"}
 
@@ -387,3 +387,19 @@ def test_openai_spec(shared_dir: Path) -> None:
         "warning: #/components/schemas/ContainerResource/required: ['id', 'object', 'name', ...] has non-unique elements"
         in lines
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "given", "want"),
+    [
+        ("3.0", {"openapi": "3.0.3"}, True),
+        ("3.1", {"openapi": "3.1.1"}, True),
+        ("swagger", {"swagger": "2.0"}, False),
+        ("none", {}, False),
+        ("a list", [], False),
+    ],
+)
+def test_check_version(name: str, given: Any, want: bool) -> None:
+    diags = Diagnostics()
+    assert check_version(given, diags) is want
+    assert diags.has_errors is not want

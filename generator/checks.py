@@ -1,0 +1,153 @@
+"""Checks over the whole document that neither openapi-spec-validator nor reference resolution make.
+
+- every ``operationId`` is unique among the operations of ``paths`` and ``webhooks``, as the
+  specification requires (two methods of one name would be told apart only by a suffix that
+  moves when the document does);
+- every regular expression (a schema's ``pattern``, a ``patternProperties`` key) compiles.
+  Schemas use ECMA-262 regular expressions; the constructs Python's ``re`` spells differently
+  (``\\p{L}``, ``(?<name>...)``, ``\\k<name>``, ``\\cX``, ``\\u{...}``, ``[^]``) are accepted as
+  written, so only a pattern that no engine could read is an error.
+
+Each problem is an error at the JSON pointer of the offending value; nothing is raised.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from generator.diagnostics import Diagnostics
+from generator.loader import Document, DocumentSet, pointer, split_pointer
+from generator.refs import is_reference, resolve
+
+OPERATION_METHODS = (
+    "get",
+    "put",
+    "post",
+    "delete",
+    "options",
+    "head",
+    "patch",
+    "trace",
+)
+
+#: Keys whose values are free-form data, not schemas: a ``pattern`` there is just a word.
+_DATA_KEYS = frozenset({"example", "examples", "default", "enum", "const"})
+#: Keys whose values map names (chosen by the author) to schemas.
+_NAMED_SCHEMAS = frozenset(
+    {"properties", "$defs", "definitions", "dependentSchemas", "schemas"}
+)
+
+#: ECMA-262 constructs and what Python's ``re`` reads the same way (or near enough to check).
+_ECMA_TO_PYTHON = (
+    (re.compile(r"\\[pP]\{[^}]*\}"), "."),  # Unicode property escapes
+    (re.compile(r"\(\?<(?=[A-Za-z_$])"), "(?P<"),  # named groups
+    (re.compile(r"\\k<([^>]*)>"), r"(?P=\1)"),  # named back references
+    (re.compile(r"\\c[A-Za-z]"), "."),  # control characters
+    (re.compile(r"\\u\{[0-9A-Fa-f]+\}"), "."),  # code points
+    (re.compile(r"\[\^\]"), r"[\\s\\S]"),  # any character
+    (re.compile(r"(?<!\\)\[\]"), "(?!)"),  # no character
+)
+
+
+def check_document(docs: DocumentSet, diags: Diagnostics) -> None:
+    """Report duplicate operationIds and regular expressions that do not compile."""
+    check_operation_ids(docs, diags)
+    for doc in docs.documents.values():
+        check_patterns(doc, docs, diags)
+
+
+def check_operation_ids(docs: DocumentSet, diags: Diagnostics) -> None:
+    """An error at every operationId already used by an earlier operation."""
+    first_seen: dict[str, str] = {}
+    for where, operation_id in _operation_ids(docs):
+        earlier = first_seen.setdefault(operation_id, where)
+        if earlier != where:
+            diags.error(
+                where, f"duplicate operationId {operation_id!r}: also at {earlier}"
+            )
+
+
+def check_patterns(doc: Document, docs: DocumentSet, diags: Diagnostics) -> None:
+    """An error at every ``pattern`` and ``patternProperties`` key that is not a regular expression."""
+    for where, regex in _patterns(doc.data):
+        problem = regex_problem(regex)
+        if problem is not None:
+            diags.error(
+                docs.location(doc, where),
+                f"invalid regular expression {regex!r}: {problem}",
+            )
+
+
+def regex_problem(regex: str) -> str | None:
+    """Why ``regex`` cannot be compiled, or None when it can (read as ECMA-262, or as Python)."""
+    try:
+        re.compile(regex)
+        return None
+    except re.error as exc:
+        problem = str(exc)
+    except (OverflowError, RecursionError, ValueError) as exc:
+        return str(exc) or type(exc).__name__
+    translated = regex
+    for construct, replacement in _ECMA_TO_PYTHON:
+        translated = construct.sub(replacement, translated)
+    try:
+        re.compile(translated)
+        return None
+    except (re.error, OverflowError, RecursionError, ValueError):
+        return problem
+
+
+def _operation_ids(docs: DocumentSet) -> Iterator[tuple[str, str]]:
+    """(location of the operationId, its text) for each operation, in document order."""
+    root = docs.root
+    for section in ("paths", "webhooks"):
+        items = root.data.get(section)
+        if not isinstance(items, dict):
+            continue
+        for key, item in items.items():
+            doc, where = root, pointer(section, key)
+            if is_reference(item):
+                found = resolve(docs, root, item["$ref"])
+                if isinstance(found, str):
+                    continue  # reported where references are checked
+                doc, where, item = found.document, found.pointer, found.node
+            if not isinstance(item, dict):
+                continue
+            for method in OPERATION_METHODS:
+                operation = item.get(method)
+                if isinstance(operation, dict) and isinstance(
+                    operation.get("operationId"), str
+                ):
+                    at = pointer(*split_pointer(where), method, "operationId")
+                    yield docs.location(doc, at), operation["operationId"]
+
+
+def _patterns(data: Any) -> Iterator[tuple[str, str]]:
+    """(pointer, regex) of every ``pattern`` keyword and ``patternProperties`` key, in document order."""
+    # An explicit stack: documents can be deep. An entry is a node to visit, with whether its
+    # keys are names chosen by the author (a property called "pattern" is no keyword), or a
+    # regular expression found, waiting for its turn.
+    stack: list[tuple[tuple[str, ...], Any, bool | None]] = [((), data, False)]
+    while stack:
+        path, node, named = stack.pop()
+        if named is None:
+            yield pointer(*path), node
+            continue
+        children: list[tuple[tuple[str, ...], Any, bool | None]] = []
+        if isinstance(node, list):
+            children = [((*path, str(i)), item, False) for i, item in enumerate(node)]
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                at = (*path, key)
+                if named:
+                    children.append((at, value, False))
+                elif key == "pattern" and isinstance(value, str):
+                    children.append((at, value, None))
+                elif key == "patternProperties" and isinstance(value, dict):
+                    children += [((*at, regex), regex, None) for regex in value]
+                    children.append((at, value, True))
+                elif key not in _DATA_KEYS and not key.startswith("x-"):
+                    children.append((at, value, key in _NAMED_SCHEMAS))
+        stack.extend(reversed(children))
