@@ -3,6 +3,7 @@
 - every ``operationId`` is unique among the operations of ``paths`` and ``webhooks``, as the
   specification requires (two methods of one name would be told apart only by a suffix that
   moves when the document does);
+- no path holds a control character (a line break), which no URL can carry;
 - every regular expression (a schema's ``pattern``, a ``patternProperties`` key) compiles.
   Schemas use ECMA-262 regular expressions; the constructs Python's ``re`` spells differently
   (``\\p{L}``, ``(?<name>...)``, ``\\k<name>``, ``\\cX``, ``\\u{...}``, ``[^]``) are accepted as
@@ -39,6 +40,7 @@ _NAMED_SCHEMAS = frozenset(
     {"properties", "$defs", "definitions", "dependentSchemas", "schemas"}
 )
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: ECMA-262 constructs and what Python's ``re`` reads the same way (or near enough to check).
 _ECMA_TO_PYTHON = (
     (re.compile(r"\\[pP]\{[^}]*\}"), "."),  # Unicode property escapes
@@ -52,8 +54,10 @@ _ECMA_TO_PYTHON = (
 
 
 def check_document(docs: DocumentSet, diags: Diagnostics) -> None:
-    """Report duplicate operationIds and regular expressions that do not compile."""
+    """Report duplicate operationIds, paths no URL can carry and regular expressions that do
+    not compile."""
     check_operation_ids(docs, diags)
+    check_paths(docs, diags)
     for doc in docs.documents.values():
         check_patterns(doc, docs, diags)
 
@@ -66,6 +70,18 @@ def check_operation_ids(docs: DocumentSet, diags: Diagnostics) -> None:
         if earlier != where:
             diags.error(
                 where, f"duplicate operationId {operation_id!r}: also at {earlier}"
+            )
+
+
+def check_paths(docs: DocumentSet, diags: Diagnostics) -> None:
+    """An error at every path that holds a control character."""
+    paths = docs.root.data.get("paths")
+    for key in paths if isinstance(paths, dict) else ():
+        control = _CONTROL.search(key)
+        if control is not None:
+            diags.error(
+                pointer("paths", key),
+                f"the path holds the control character {control.group()!r}, which no URL can carry",
             )
 
 

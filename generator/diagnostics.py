@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 Level = Literal["error", "warning"]
+
+# Characters that would break the one line of a diagnostic, or the terminal printing it
+# (half a surrogate pair cannot be written as UTF-8).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]")
 
 
 @dataclass(frozen=True, order=True)
@@ -17,7 +22,16 @@ class Diagnostic:
     message: str
 
     def format(self) -> str:
-        return f"{self.level}: {self.pointer}: {self.message}"
+        """One line, whatever the document's keys hold: a control character in the pointer is
+        percent-encoded (as in a URI fragment), one in the message escaped."""
+        pointer = _CONTROL.sub(
+            lambda m: "".join(
+                f"%{b:02X}" for b in m.group().encode("utf-8", "surrogatepass")
+            ),
+            self.pointer,
+        )
+        message = _CONTROL.sub(lambda m: repr(m.group())[1:-1], self.message)
+        return f"{self.level}: {pointer}: {message}"
 
 
 @dataclass

@@ -255,7 +255,41 @@ def _load_file(
             f"not an OpenAPI document: the top level is {_kind(data)}, not a mapping",
         )
         return None
+    if _SURROGATE_ESCAPE.search(text):
+        found = _lone_surrogate(data)
+        if found is not None:
+            where, value = found
+            diags.error(
+                where if root else f"{name}{where}",
+                f"not Unicode text: {value!r} holds half of a UTF-16 surrogate pair",
+            )
+            return None
     return Document(path, name, data)
+
+
+#: A ``\ud800``-style escape: JSON and YAML can spell half a surrogate pair, which no file can
+#: hold once written as UTF-8. Only documents that have one pay for the walk below.
+_SURROGATE_ESCAPE = re.compile(r"\\(u|U0000)[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogate(data: Any) -> tuple[str, str] | None:
+    """(pointer, text) of the first key or string holding a lone surrogate."""
+    stack: list[tuple[tuple[str, ...], Any]] = [((), data)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, str) and _SURROGATE.search(node):
+            return pointer(*path), node
+        if isinstance(node, dict):
+            for key in node:
+                if _SURROGATE.search(key):
+                    return pointer(*path, key), key
+            stack.extend(((*path, k), v) for k, v in reversed(node.items()))
+        elif isinstance(node, list):
+            stack.extend(
+                ((*path, str(i)), node[i]) for i in range(len(node) - 1, -1, -1)
+            )
+    return None
 
 
 #: Byte order marks of the other encodings YAML 1.2 reads; UTF-32's first, as UTF-32-LE's

@@ -153,3 +153,11 @@ def test_patterns_in_other_files_are_named_by_file(tmp_path: Path) -> None:
     assert [d.format() for d in found.items] == [
         "error: pet.yaml#/pattern: invalid regular expression '[': unterminated character set at position 0"
     ]
+
+
+def test_a_path_no_url_can_carry() -> None:
+    paths = {"/ok/{id}": {}, "/a\tb": {}, "/c\x7f": {}}
+    assert check({"openapi": "3.1.0", "info": INFO, "paths": paths}) == [
+        "error: #/paths/~1a%09b: the path holds the control character '\\t', which no URL can carry",
+        "error: #/paths/~1c%7F: the path holds the control character '\\x7f', which no URL can carry",
+    ]

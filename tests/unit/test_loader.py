@@ -504,3 +504,20 @@ def test_unquoted_response_codes_become_strings(shared_dir: Path, spec: str) -> 
         for code in op["responses"]
     }
     assert "200" in codes and all(isinstance(code, str) for code in codes)
+
+
+def test_half_a_surrogate_pair_is_named_where_it_is(tmp_path: Path) -> None:
+    """JSON can escape half a UTF-16 pair, which no UTF-8 file can hold; an escaped pair is fine."""
+    docs, diags = load(
+        tmp_path,
+        {
+            "openapi.json": '{"a": "\\ud83d\\ude00", "b": ["ok", {"c\\udc00": 1}]}',
+        },
+        root="openapi.json",
+    )
+    assert docs is None
+    assert diags == [
+        "error: #/b/1/c%ED%B0%80: not Unicode text: 'c\\udc00' holds half of a UTF-16 surrogate pair"
+    ]
+    docs, diags = load(tmp_path, {"fine.json": '{"a": "\\ud83d\\ude00"}'}, "fine.json")
+    assert diags == [] and docs is not None and docs.root.data == {"a": "\U0001f600"}

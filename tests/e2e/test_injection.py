@@ -1,0 +1,362 @@
+"""A hostile document cannot put code into the generated package, nor files outside OUT.
+
+The document below is written for this test: every string it holds that reaches the output
+(titles, descriptions, names, enum values, defaults, patterns, examples, server URLs, tags,
+paths, media types, header names) carries code that would create a canary file if it ever ran,
+wrapped in whatever could end the string, docstring, comment or markdown block it lands in.
+The generated package must compile, pass black, import (with every model and API module) and
+run a request without creating the canary, keep the wire names exactly as written, and name
+no file outside OUT, none that differs from another only by case, and none that Windows
+reserves for a device.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import black
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from generator.format import MODE
+from generator.naming import is_device_name
+
+DEVICE_TAGS = ["CON", "Aux", "nul.txt", "com1", "LPT9", "prn"]
+PATH_TAGS = ["../../etc", "/abs", "C:\\evil", "__init__", "{{ 7*7 }}", "Chat", "chat"]
+SCHEMA_NAMES = [
+    "CON",
+    "Con",
+    "Aux",
+    "PRN",
+    "com1",
+    "LPT9",
+    "nul",
+    "../../evil",
+    "/abs/path",
+    "C:\\evil",
+    'a"b',
+    "__init__",
+    "Client",
+    "Evil",
+    "evil",
+    "EVIL",
+]
+
+
+def payloads(canary: Path) -> dict[str, str]:
+    """Code that creates ``canary`` if run, and texts that try to make it run."""
+    run = f"__import__('pathlib').Path({str(canary)!r}).touch()"
+    code = f"\n{run}\n"
+    return {
+        "run": run,
+        "closes_string": f'""" + {run} + """',
+        "closes_single": f"''' + {run} + '''",
+        "text": (
+            f"\"\"\" {code} \"\"\" ''' {code} ''' \\ {{{{ {run} }}}} {{% raw %}} "
+            f"</script><script>alert(1)</script> | a | b | <!-- `x` ```python{code}"
+            f"\u2028 \x0b \r\n# heading {run}\\"
+        ),
+    }
+
+
+def hostile_document(canary: Path) -> dict[str, Any]:
+    p = payloads(canary)
+    run, text = p["run"], p["text"]
+
+    def described(what: str) -> str:
+        return f"{what} {text}"
+
+    def model() -> dict[str, Any]:
+        return {
+            "type": "object",
+            "description": described("model"),
+            "required": [run, "class"],
+            "properties": {
+                run: {
+                    "type": "string",
+                    "description": described("prop"),
+                    "default": p["closes_string"],
+                    "example": p["closes_single"],
+                    "pattern": '"""',
+                },
+                "class": {"type": "integer", "default": 1},
+                '"""': {
+                    "type": "string",
+                    "enum": ['"""', "'''", "\\", run, "\n" + run, "{{x}}", ""],
+                },
+                "\\": {"type": "boolean"},
+                "model_config": {"type": "string"},
+                "a\nb": {"type": "number", "enum": [1.5, -0.0, 1e308]},
+                "Field": {"type": "string", "const": p["closes_string"]},
+                "__init__": {
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "enum": [p["closes_string"], p["closes_single"]],
+                    },
+                },
+                "self": {"type": "string", "format": "date-time"},
+            },
+        }
+
+    tags = DEVICE_TAGS + PATH_TAGS + [run]
+    paths: dict[str, Any] = {}
+    for i, tag in enumerate(tags):
+        # a docstring quotes the path: one that ends it early runs the rest on every call
+        path = f'/p{i}/{{{run}}}/"""; {run}; """/\'\'\'\\' + (
+            '?q="""' if i == 0 else ""
+        )
+        paths[path] = {
+            "parameters": [
+                {
+                    "name": run,
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "default": p["closes_string"]},
+                    "description": described("param"),
+                }
+            ],
+            "post": {
+                "operationId": run if i == 0 else f"{tag}{i}",
+                "summary": described("summary"),
+                "tags": [tag],
+                "responses": {"204": {"description": described("done")}},
+            },
+        }
+    # one operation carries everything an operation can
+    first = next(iter(paths.values()))["post"]
+    first["description"] = described("operation")
+    first["parameters"] = [
+        {
+            "name": '"""',
+            "in": "query",
+            "schema": {"type": "string", "enum": [p["closes_string"], "x"]},
+        },
+        {"name": "X-" + run, "in": "header", "schema": {"type": "string"}},
+        {"name": "self", "in": "cookie", "schema": {"type": "integer"}},
+        {"name": "timeout", "in": "query", "schema": {"type": "number"}},
+    ]
+    first["requestBody"] = {
+        "description": described("body"),
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/CON"}}
+        },
+    }
+    first["responses"] = {
+        "200": {
+            "description": described("ok"),
+            "headers": {
+                run: {"description": described("header"), "schema": {"type": "string"}}
+            },
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/Union"}},
+                "text/event-stream": {"schema": {"$ref": "#/components/schemas/Alias"}},
+            },
+        },
+        "4XX": {
+            "description": described("client error"),
+            "content": {'application/json"' + run: {"schema": {"type": "object"}}},
+        },
+        "default": {"description": described("default")},
+    }
+    # every name reaches a file name; three models carry everything a model can
+    schemas: dict[str, Any] = {
+        name: {"type": "object", "properties": {run: {"type": "string"}}}
+        for name in SCHEMA_NAMES
+    }
+    for name in ("CON", "Aux", run):
+        schemas[name] = model()
+    schemas["Alias"] = {
+        "type": "string",
+        "enum": [p["closes_string"], p["closes_single"], "\\", '"""'],
+        "description": described("alias"),
+    }
+    schemas["Union"] = {
+        "oneOf": [
+            {"$ref": "#/components/schemas/CON"},
+            {"$ref": "#/components/schemas/Aux"},
+        ],
+        "discriminator": {"propertyName": '"""'},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": described("title"),
+            "version": '1.0"\n' + run,
+            "description": described("info"),
+        },
+        "servers": [
+            {
+                "url": f'http://127.0.0.1:9/v1"+{run}+"\'\'\'"""',
+                "description": described("server"),
+            }
+        ],
+        "tags": [{"name": t, "description": described("tag")} for t in tags],
+        "security": [{'Api"Key': []}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                'Api"Key': {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "X-Key-" + re.sub(r"\W", "", run),
+                    "description": described("scheme"),
+                },
+                "CON": {"type": "http", "scheme": "bearer"},
+            },
+            "schemas": schemas,
+        },
+    }
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """(the folder holding the document and OUT, OUT, the canary path)."""
+    root = tmp_path_factory.mktemp("hostile")
+    canary = root / "CANARY"
+    spec = root / "hostile.json"
+    spec.write_text(json.dumps(hostile_document(canary), indent=1), encoding="utf-8")
+    out = root / "out"
+    result = CliRunner().invoke(main, ["generate", str(spec), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    assert "error" not in result.output, result.output
+    return root, out, canary
+
+
+def package_of(out: Path) -> Path:
+    [package] = [p for p in out.iterdir() if (p / "__init__.py").is_file()]
+    return package
+
+
+def test_files_stay_inside_out_with_portable_names(
+    generated: tuple[Path, Path, Path],
+) -> None:
+    root, out, canary = generated
+    assert sorted(p.name for p in root.iterdir()) == ["hostile.json", "out"]
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert len(files) > 60
+    seen: dict[str, Path] = {}
+    for path in files:
+        assert path.resolve().is_relative_to(out.resolve()), path
+        relative = path.relative_to(out)
+        for part in relative.parts:
+            assert not is_device_name(part), relative
+            assert part.isascii() and re.fullmatch(r"[\w.-]+", part), relative
+        other = seen.setdefault(relative.as_posix().casefold(), path)
+        assert other == path, f"{other} and {path} differ only by case"
+    assert not canary.exists()
+
+
+def test_python_compiles_and_is_black(generated: tuple[Path, Path, Path]) -> None:
+    _, out, canary = generated
+    for path in out.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        compile(text, str(path), "exec")
+        if "_runtime" not in path.parts:  # copied as they are, checked in the repository
+            assert black.format_str(text, mode=MODE) == text, path
+    pyproject = tomllib.loads((out / "pyproject.toml").read_text(encoding="utf-8"))
+    assert isinstance(pyproject["project"]["description"], str)
+    assert not canary.exists()
+
+
+IMPORT_EVERYTHING = textwrap.dedent(
+    """
+    import importlib, inspect, json, pkgutil, sys
+    sys.path.insert(0, sys.argv[1])
+    package = importlib.import_module(sys.argv[2])
+    models = importlib.import_module(sys.argv[2] + ".models")
+    for name in models.__all__:
+        getattr(models, name)
+    api = importlib.import_module(sys.argv[2] + ".api")
+    for module in pkgutil.iter_modules(api.__path__):
+        importlib.import_module(f"{sys.argv[2]}.api.{module.name}")
+    # every method runs once, against a port where nothing listens
+    client = package.Client(
+        api_key="k", con="t", base_url="http://127.0.0.1:9", max_retries=0, timeout=5
+    )
+    attributes = [a for a in dir(client) if not a.startswith("_") and a != "close"]
+    failures = set()
+    for attribute in attributes:
+        for name, method in inspect.getmembers(getattr(client, attribute), inspect.ismethod):
+            if name.startswith("_"):
+                continue
+            args, kwargs = [], {}
+            for param in inspect.signature(method).parameters.values():
+                if param.default is not inspect.Parameter.empty:
+                    continue
+                if param.kind is param.KEYWORD_ONLY:
+                    kwargs[param.name] = "x"
+                else:
+                    args.append("x")
+            try:
+                method(*args, **kwargs)
+            except package.ApiError as exc:
+                failures.add(type(exc).__name__)
+    run = sys.argv[3]
+    model = models.CONModel.model_validate(
+        {run: "kept", "class": 1, '\"\"\"': "{{x}}", "a\\nb": 1.5}
+    )
+    print(json.dumps({
+        "attributes": attributes,
+        "failures": sorted(failures),
+        "dumped": model.model_dump(by_alias=True, exclude_unset=True),
+        "base_url": package._client.DEFAULT_BASE_URL,
+    }))
+    """
+)
+
+
+def test_the_package_imports_and_runs_nothing(
+    generated: tuple[Path, Path, Path],
+) -> None:
+    root, out, canary = generated
+    run = payloads(canary)["run"]
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORT_EVERYTHING, str(out), package_of(out).name, run],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert not canary.exists()
+    # names were cleaned for Python, the wire names and the server URL kept as written
+    assert result["dumped"] == {run: "kept", "class": 1, '"""': "{{x}}", "a\nb": 1.5}
+    assert result["base_url"] == f'http://127.0.0.1:9/v1"+{run}+"\'\'\'"""'
+    assert {"con_", "aux_", "com1_", "prn_", "etc", "chat", "chat_2"} <= set(
+        result["attributes"]
+    )
+    assert result["failures"] == ["ApiConnectionError"]
+
+
+def test_markdown_runs_nothing_and_swallows_no_example(
+    generated: tuple[Path, Path, Path],
+) -> None:
+    _, out, canary = generated
+    docs = [out / "README.md", *sorted((out / "docs").glob("*.md"))]
+    assert len(docs) > 30
+    for path in docs:
+        text = path.read_text(encoding="utf-8")
+        body = text.split("\n", 1)[1]  # after the generated-by comment
+        assert not re.search(r"<(script|/script|!--)", body, re.IGNORECASE), path
+        fences = [
+            line for line in body.splitlines() if re.match(r" {0,3}(```|~~~)", line)
+        ]
+        assert len(fences) % 2 == 0, path
+        # the generated examples are still code blocks of their own
+        for example in re.findall(r"```python\n(.*?)```", body, re.DOTALL):
+            if example.startswith("from "):
+                compile(example, str(path), "exec")
+    assert not canary.exists()
