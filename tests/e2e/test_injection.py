@@ -261,15 +261,16 @@ def test_python_compiles_and_is_black(generated: tuple[Path, Path, Path]) -> Non
     for path in out.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         compile(text, str(path), "exec")
-        if "_runtime" not in path.parts:  # copied as they are, checked in the repository
+        if (
+            "_runtime" not in path.parts
+        ):  # copied as they are, checked in the repository
             assert black.format_str(text, mode=MODE) == text, path
     pyproject = tomllib.loads((out / "pyproject.toml").read_text(encoding="utf-8"))
     assert isinstance(pyproject["project"]["description"], str)
     assert not canary.exists()
 
 
-IMPORT_EVERYTHING = textwrap.dedent(
-    """
+IMPORT_EVERYTHING = textwrap.dedent("""
     import importlib, inspect, json, pkgutil, sys
     sys.path.insert(0, sys.argv[1])
     package = importlib.import_module(sys.argv[2])
@@ -311,8 +312,7 @@ IMPORT_EVERYTHING = textwrap.dedent(
         "dumped": model.model_dump(by_alias=True, exclude_unset=True),
         "base_url": package._client.DEFAULT_BASE_URL,
     }))
-    """
-)
+    """)
 
 
 def test_the_package_imports_and_runs_nothing(
