@@ -574,6 +574,17 @@ def test_given_http_client_is_used_and_not_closed(loopback: Loopback) -> None:
         ((ResponseType("204", "empty"), ResponseType("default", "json")), None, "*/*"),
         ((ResponseType("default", "json"),), None, "application/json"),
         ((ResponseType("200", "json"),), "application/xml", "application/xml"),
+        (
+            (
+                ResponseType("200", "binary", media_type="audio/mpeg"),
+                ResponseType("200", "binary", media_type="audio/wav"),
+                ResponseType("default", "json"),
+            ),
+            None,
+            "audio/mpeg, audio/wav",
+        ),
+        ((ResponseType("200", "binary", media_type="image/*"),), None, "*/*"),
+        ((ResponseType("200", "text", media_type="text/csv"),), None, "text/csv"),
     ],
 )
 def test_accept_header(
