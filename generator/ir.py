@@ -19,8 +19,11 @@ class TypeRef:
 
     ``kind`` is one of: ``primitive`` (``name`` is str, int, float, bool, bytes, datetime, date,
     uuid, file), ``list`` and ``map`` (``items`` holds the one element type), ``model`` (``name``
-    is the class name), ``literal`` (``values``), ``union`` (``items``; ``discriminator`` when the
-    variants are told apart by a property), ``any`` and ``none``.
+    is the class name of an object model, or of a type alias referred to by name: recursive ones
+    and tagged unions), ``literal`` (``values``; ``keep_unknown`` for an enum, which accepts a
+    value a newer server adds, as opposed to a constant), ``union`` (``items``; ``discriminator``
+    and ``tags`` when the variants are told apart by a property: ``tags`` maps each wire value to
+    the class name of its variant), ``any`` and ``none``.
     """
 
     kind: Literal[
@@ -30,6 +33,8 @@ class TypeRef:
     items: tuple[TypeRef, ...] = ()
     values: tuple[Scalar, ...] = ()
     discriminator: str | None = None
+    keep_unknown: bool = False
+    tags: tuple[tuple[Scalar, str], ...] = ()
 
     @property
     def nullable(self) -> bool:
@@ -63,12 +68,20 @@ class Field:
     write_only: bool = False
     deprecated: bool = False
     pointer: str = ""
+    #: how the response model declares the field: its annotation (``| None`` added when the
+    #: field may be absent and has no default of its type) and its Python default (None when
+    #: required; ``"None"`` or the spec's default otherwise)
+    model_annotation: str = ""
+    model_default: str | None = None
 
 
 @dataclass(frozen=True)
 class Model:
     """A named schema: an object becomes a pydantic class (``kind == "object"``) with a
-    ``<Name>Param`` TypedDict when requests use it; anything else becomes a type alias.
+    ``<Name>Param`` TypedDict when requests use it; anything else becomes a type alias (with a
+    ``<Name>Param`` alias, ``param_alias_annotation``, when requests refer to it by name).
+    ``extra_annotation`` types the values of properties the schema does not list
+    (``additionalProperties`` beside ``properties``).
     """
 
     name: str
@@ -83,6 +96,9 @@ class Model:
     param_name: str = ""
     param_functional: bool = False
     imports: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    param_alias_annotation: str = ""
+    extra_annotation: str = ""
+    extra_type: TypeRef | None = None
 
 
 @dataclass(frozen=True)
@@ -98,12 +114,46 @@ class Parameter:
     explode: bool | None = None
     deprecated: bool = False
     pointer: str = ""
+    allow_reserved: bool = False
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """The OpenAPI ``encoding`` of one property of a form or multipart body."""
+
+    name: str
+    content_type: str | None = None
+    style: str | None = None
+    explode: bool | None = None
+    allow_reserved: bool = False
+
+    def as_dict(self) -> dict[str, Scalar]:
+        """The runtime's form: OpenAPI's own keys, only those the document sets."""
+        found: dict[str, Scalar] = {
+            "contentType": self.content_type,
+            "style": self.style,
+            "explode": self.explode,
+            "allowReserved": self.allow_reserved or None,
+        }
+        return {k: v for k, v in found.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class MediaChoice:
+    """One request media type the caller may pick with ``content_type=``."""
+
+    content_type: str
+    kind: Literal["json", "form", "multipart", "binary", "text"]
 
 
 @dataclass(frozen=True)
 class Body:
     """A request body in one media type; ``fields`` holds its flattened arguments (empty when
-    the body is passed whole as ``body=``)."""
+    the body is passed whole as ``body=``).
+
+    When the operation accepts several media types, ``choices`` lists them (the preferred one,
+    ``content_type``, first): ``fields`` and ``annotation`` then cover all of them.
+    """
 
     content_type: str
     kind: Literal["json", "form", "multipart", "binary", "text"]
@@ -114,6 +164,20 @@ class Body:
     model: str | None = None
     description: str = ""
     pointer: str = ""
+    encoding: tuple[Encoding, ...] = ()
+    choices: tuple[MediaChoice, ...] = ()
+
+    @property
+    def encoding_map(self) -> dict[str, dict[str, Scalar]]:
+        return {e.name: e.as_dict() for e in self.encoding if e.as_dict()}
+
+    @property
+    def kinds_by_content_type(self) -> dict[str, str]:
+        return {c.content_type: c.kind for c in self.choices}
+
+    @property
+    def content_type_annotation(self) -> str:
+        return f"Literal[{', '.join(repr(c.content_type) for c in self.choices)}]"
 
 
 @dataclass(frozen=True)
@@ -149,6 +213,29 @@ class Stream:
 
 
 @dataclass(frozen=True)
+class Pagination:
+    """How a list operation pages (see the runtime's ``Pages``): attribute names of its
+    response model, and the query parameter that takes the cursor."""
+
+    items: str
+    item_annotation: str
+    item: TypeRef
+    cursor_param: str | None = None
+    cursor: str | None = None
+    item_cursor: str | None = None
+    has_more: str | None = None
+    next_link: str | None = None
+
+
+@dataclass(frozen=True)
+class ServerVariable:
+    name: str
+    default: str
+    enum: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class Operation:
     name: str
     operation_id: str
@@ -165,6 +252,10 @@ class Operation:
     stream: Stream | None = None
     deprecated: bool = False
     pointer: str = ""
+    #: the path- or operation-level server, its variables at their defaults; "" for the client's
+    server_url: str = ""
+    #: ``<name>_iter`` over every item of every page, when the operation pages
+    pagination: Pagination | None = None
 
     @property
     def path_parameters(self) -> tuple[Parameter, ...]:
@@ -195,6 +286,23 @@ class Api:
 
 
 @dataclass(frozen=True)
+class Webhook:
+    """A request the API's owner sends to the user's server (OpenAPI 3.1 ``webhooks``).
+
+    Not a client call: the client only gets the payload's model (``type``), so that a receiving
+    server can parse what it is sent.
+    """
+
+    name: str
+    method: str
+    type: TypeRef | None
+    annotation: str
+    summary: str = ""
+    description: str = ""
+    pointer: str = ""
+
+
+@dataclass(frozen=True)
 class SecurityScheme:
     name: str
     kind: Literal["bearer", "basic", "api_key", "oauth2", "unsupported"]
@@ -203,12 +311,37 @@ class SecurityScheme:
     location: str = ""
     parameter: str = ""
     description: str = ""
+    #: OAuth2: the client credentials flow's token URL ("" without one) and the scopes
+    #: the document's requirements ask of this scheme
+    token_url: str = ""
+    scopes: tuple[str, ...] = ()
+
+    @property
+    def keyword_annotation(self) -> str:
+        """What the client's keyword takes: a pair for basic auth and OAuth2 client
+        credentials, else a string (a token or key)."""
+        if self.kind == "basic":
+            return "tuple[str, str]"
+        if self.kind == "oauth2" and self.token_url:
+            return "str | tuple[str, str]"
+        return "str"
 
 
 @dataclass(frozen=True)
 class Server:
+    """A server URL; ``{name}`` placeholders are filled from ``variables``."""
+
     url: str
     description: str = ""
+    variables: tuple[ServerVariable, ...] = ()
+
+    @property
+    def default_url(self) -> str:
+        """The URL with every variable at its default."""
+        url = self.url
+        for variable in self.variables:
+            url = url.replace("{" + variable.name + "}", variable.default)
+        return url
 
 
 @dataclass(frozen=True)
@@ -230,3 +363,6 @@ class Spec:
     schemas_generated: int = 0
     any_fields: int = 0
     skipped: tuple[tuple[str, str], ...] = field(default=())
+    #: the generated package's version when the settings give one; else ``version`` is used
+    package_version: str = ""
+    webhooks: tuple[Webhook, ...] = ()

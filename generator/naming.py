@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+import hashlib
 import keyword
 import re
 import unicodedata
@@ -47,27 +49,55 @@ PYDANTIC_ATTRIBUTES = frozenset(
 ANNOTATION_BUILTINS = frozenset(
     {"str", "int", "float", "bool", "bytes", "list", "dict"}
 )
-# Names imported by generated model and API modules, or exported by the package.
+# Names imported by generated model and API modules, or exported by the package, and the
+# capitalised builtins (``Warning``): a model class named like one would shadow it, or be
+# shadowed by it while a module is still loading.
 RESERVED_CLASS_NAMES = frozenset(
     {
         "Any",
         "Annotated",
         "ApiModel",
         "AsyncClient",
+        "AsyncStream",
+        "AsyncTransport",
+        "Body",
+        "Call",
         "Client",
         "Discriminator",
         "Field",
+        "FileTypes",
+        "Headers",
         "KEEP_UNKNOWN",
         "Literal",
         "Mapping",
+        "Mode",
         "NOT_GIVEN",
         "NotGiven",
+        "Param",
+        "Query",
         "Required",
+        "ResponseType",
         "Sequence",
+        "Stream",
+        "SyncTransport",
         "Tag",
+        "Timeout",
+        "TypeAlias",
+        "TypeAliasType",
         "TypedDict",
         "Union",
+        "UnknownVariant",
     }
+    | {name for name in dir(builtins) if name[:1].isupper()}
+)
+
+
+#: Longest name made from a document's text (see ``bounded``).
+MAX_NAME_LENGTH = 80
+# Device names Windows reserves in every folder, in any case and with any extension.
+WINDOWS_DEVICE_NAMES = frozenset(
+    {"con", "prn", "aux", "nul"}
+    | {f"{port}{n}" for port in ("com", "lpt") for n in "0123456789\u00b9\u00b2\u00b3"}
 )
 
 
@@ -89,7 +119,7 @@ def identifier(
     text: str, *, reserved: frozenset[str] = frozenset(), fallback: str = "value"
 ) -> str:
     """A snake_case Python identifier for ``text``: keywords and reserved names get a trailing ``_``."""
-    name = snake_case(text) or fallback
+    name = bounded(snake_case(text) or fallback, text, separator="_")
     if name[0].isdigit():
         name = f"{fallback}_{name}"
     if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in reserved:
@@ -98,13 +128,31 @@ def identifier(
 
 
 def class_name(text: str, *, fallback: str = "Model") -> str:
-    """A PascalCase class name for ``text`` that shadows nothing the generated code imports."""
-    name = pascal_case(text) or fallback
+    """A PascalCase class name for ``text`` that shadows nothing the generated code imports
+    (and, as it names a docs file and a module, is no Windows device name)."""
+    name = bounded(pascal_case(text) or fallback, text)
     if name[0].isdigit():
         name = f"{fallback}{name}"
-    if keyword.iskeyword(name) or name in RESERVED_CLASS_NAMES:
+    if keyword.iskeyword(name) or name in RESERVED_CLASS_NAMES or is_device_name(name):
         name += fallback
     return name
+
+
+def bounded(name: str, text: str, *, separator: str = "") -> str:
+    """``name`` cut to ``MAX_NAME_LENGTH``, ending in a digest of the ``text`` it was made from,
+    so that long names stay apart: names become file names, and file systems cap those (255
+    bytes for a name, 260 characters for a whole path on Windows)."""
+    if len(name) <= MAX_NAME_LENGTH:
+        return name
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    keep = MAX_NAME_LENGTH - len(digest) - len(separator)
+    return f"{name[:keep].rstrip('_')}{separator}{digest}"
+
+
+def is_device_name(name: str) -> bool:
+    """Whether Windows reserves ``name`` for a device (``CON``, ``aux.py``, ``Com1.md``): a file
+    or folder named so cannot be created there, nor checked out of git."""
+    return name.split(".", 1)[0].rstrip(" ").lower() in WINDOWS_DEVICE_NAMES
 
 
 @dataclass

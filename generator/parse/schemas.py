@@ -2,23 +2,35 @@
 schema a model class, named from where it sits.
 
 Naming rule for inline schemas: an object under property ``p`` of ``Parent`` is ``ParentP``; the
-items of an array are named as the array would be, plus ``Item``; the variants of a union are
-named after their discriminator value when they have one, else ``<Parent>Variant<N>`` (1-based);
-request bodies are ``<OperationId>Request`` and responses ``<OperationId>Response``. Names taken
-already get the first free numeric suffix, component schemas claiming theirs first.
+items of an array are named as the array would be, plus ``Item``; the values of a map plus
+``Value``; the variants of a union after their ``title``, else their single discriminator value,
+else ``<Parent>Variant<N>`` (1-based); request bodies are ``<OperationId>Request``, responses
+``<OperationId>Response`` (plus the status when it is not 200 or 201), parameters
+``<OperationId><Parameter>`` and webhook payloads ``<Webhook>Webhook``. A name depends only on
+where the schema sits, so unrelated changes to the document leave it alone. Names taken already
+get the first free numeric suffix (ignoring case, so that files never collide), component
+schemas claiming theirs first; each model's ``<Name>Param`` is claimed with it.
 
 ``allOf`` parts are merged into one model: required lists are joined, and a property defined in
 several parts takes its type from the last part that defines it, nullable when any part allows
 null (the lenient reading keeps responses parseable whatever the server sends).
+
+Enums accept a value they do not list (a newer server's); constants (``const``, or an enum marked
+``x-stainless-const``) do not. A discriminated union becomes a pydantic tagged union whose tag is
+read by a function: the wire values come from ``mapping`` when present, else from each variant's
+tag property (its enum or const), else from the schema's name (OpenAPI's implicit mapping); a
+value no variant declares, or several do, lands in a catch-all choice that tries each variant
+and then keeps the object as an ``UnknownVariant``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from generator.diagnostics import Diagnostics
-from generator.ir import Field, Model, TypeRef
+from generator.ir import Field, Model, Scalar, TypeRef
 from generator.loader import Document, DocumentSet, pointer as make_pointer
 from generator.naming import (
     ANNOTATION_BUILTINS,
@@ -34,6 +46,12 @@ from generator.refs import Resolved, resolve
 
 FIELD_RESERVED = PYDANTIC_ATTRIBUTES | ANNOTATION_BUILTINS
 _FORMATS = {"date-time": "datetime", "date": "date", "uuid": "uuid", "binary": "file"}
+_PRIMITIVE_VALUES: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "int": (int,),
+    "float": (int, float),
+    "bool": (bool,),
+}
 _OBJECT_KEYS = ("properties", "additionalProperties", "patternProperties")
 
 
@@ -76,9 +94,14 @@ class _Draft:
     module: str
     pointer: str
     description: str
+    param_name: str = ""
     fields: list[Field] = field(default_factory=list)
     alias: TypeRef | None = None
+    extra: TypeRef | None = None
     done: bool = False
+    by_name: bool = (
+        False  # an alias other types refer to by its name, not its expansion
+    )
 
 
 @dataclass
@@ -95,35 +118,88 @@ class SchemaBuilder:
     building: set[tuple[str, str]] = field(default_factory=set)
     roots: list[Located] = field(default_factory=list)
     any_fields: int = 0
+    #: settings: class renames keyed by the name oapigen would give; field renames keyed by
+    #: the final class name, then the property's name in the document
+    class_renames: Mapping[str, str] = field(default_factory=dict)
+    field_renames: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     # -- names -------------------------------------------------------------------------------
 
-    def claim(self, wanted: str, pointer: str, description: str = "") -> _Draft:
+    def claim(
+        self,
+        wanted: str,
+        pointer: str,
+        description: str = "",
+        *,
+        with_param: bool = True,
+    ) -> _Draft:
         name = self.class_names.claim(class_name(wanted))
+        if name in self.class_renames:
+            name = self._renamed_class(name, pointer)
         module = self.module_names.claim(
             identifier(name, fallback="model"), separator="_"
         )
         draft = _Draft(name, module, pointer, description)
+        if with_param:
+            draft.param_name = self.class_names.claim(f"{name}Param")
         self.drafts[name] = draft
         return draft
 
+    def _renamed_class(self, natural: str, pointer: str) -> str:
+        """The class name the settings give, unless it is taken: then the natural one stays."""
+        wanted = self.class_renames[natural]
+        if wanted.lower() in self.class_names.taken or wanted in RESERVED_CLASS_NAMES:
+            self.diags.warning(
+                pointer, f"class-names: {natural} keeps its name: {wanted} is taken"
+            )
+            return natural
+        return self.class_names.claim(wanted)
+
+    def _field_name(self, model: str, wire: str, used: set[str], pointer: str) -> str:
+        """The field name the settings give, else the property's name made an identifier."""
+        natural = base = identifier(wire, reserved=FIELD_RESERVED, fallback="field")
+        suffix = 1
+        while natural in used:  # "foo bar" and "foo-bar" both want foo_bar
+            suffix += 1
+            natural = f"{base}_{suffix}"
+        wanted = self.field_renames.get(model, {}).get(wire)
+        if wanted is None:
+            return natural
+        if wanted in FIELD_RESERVED | used:
+            self.diags.warning(
+                pointer,
+                f"field-names: {model}.{wire} keeps its name: {wanted} is taken",
+            )
+            return natural
+        return wanted
+
     def reserve_components(self) -> None:
-        """Component schemas claim their names before any inline schema can take them."""
-        schemas = self.docs.root.data.get("components", {}).get("schemas", {})
-        if not isinstance(schemas, dict):
-            return
+        """Component schemas claim their names before any inline schema can take them, and
+        before any ``<Model>Param`` can (a document may name a schema ``FooParam``)."""
+        schemas = _component_schemas(self.docs.root.data)
         root = Located(schemas, self.docs.root, "#/components/schemas")
+        drafts = []
         for key in schemas:
             located = root.child(key)
-            self.named[_key(located)] = self.claim(key, located.location).name
+            drafts.append(self.claim(key, located.location, with_param=False))
+            self.named[_key(located)] = drafts[-1].name
+        for draft in drafts:
+            draft.param_name = self.class_names.claim(f"{draft.name}Param")
+
+    @property
+    def param_names(self) -> dict[str, str]:
+        return {d.name: d.param_name for d in self.drafts.values()}
+
+    def request_annotation(self, t: TypeRef, *, top_level: bool = False) -> str:
+        return T.request_annotation(t, top_level=top_level, params=self.param_names)
 
     def build_components(self) -> int:
         """Builds every component schema; returns how many were built."""
         self.reserve_components()
-        schemas = self.docs.root.data.get("components", {}).get("schemas", {})
+        schemas = _component_schemas(self.docs.root.data)
         root = Located(schemas, self.docs.root, "#/components/schemas")
         built = 0
-        for key in schemas if isinstance(schemas, dict) else ():
+        for key in schemas:
             if self.named_type(root.child(key)) is not None:
                 built += 1
         return built
@@ -147,10 +223,9 @@ class SchemaBuilder:
             self.named[key] = name
         draft = self.drafts[name]
         if key in self.building:
-            if self._is_object(target):
-                return T.model(name)
-            self.diags.warning(target.location, "recursive type alias: typed as Any")
-            return T.UNKNOWN
+            if not self._is_object(target):
+                draft.by_name = True  # a recursive alias: referred to by its name
+            return T.model(name)
         self.building.add(key)
         self.roots.append(target)
         try:
@@ -162,8 +237,10 @@ class SchemaBuilder:
         finally:
             self.roots.pop()
             self.building.discard(key)
-        if T.model(name) not in (result, *result.items):
+        if T.model(name) not in (result, *result.items) or draft.by_name:
             draft.alias = result
+        if draft.by_name:
+            result = T.model(name)
         draft.done = True
         self.types[key] = result
         return result
@@ -218,29 +295,25 @@ class SchemaBuilder:
 
     def _plain_type(self, at: Located, hint: str, *, named: bool = False) -> TypeRef:
         node: dict[str, Any] = at.node
-        if "const" in node:
-            return T.literal([node["const"]])
+        if "const" in node and _scalars([node["const"]]):
+            return _enum_type([node["const"]], node, keep_unknown=False)
+        if "const" in node:  # an object or array constant: typed by its other keywords
+            rest = {k: v for k, v in node.items() if k != "const"}
+            return self._plain_type(at.sibling(rest), hint, named=named)
         if (
             isinstance(node.get("enum"), list)
             and node["enum"]
             and _scalars(node["enum"])
         ):
-            values = node["enum"]
-            result = T.literal(v for v in values if v is not None)
-            if not result.values:
-                return T.NONE
-            return (
-                T.nullable(result)
-                if None in values or _allows_null(node.get("type"))
-                else result
-            )
+            constant = node.get("x-stainless-const") is True
+            return _enum_type(node["enum"], node, keep_unknown=not constant)
         if "allOf" in node:
             return self._all_of(at, hint, named=named)
         for key in ("oneOf", "anyOf"):
             if isinstance(node.get(key), list) and not _constraint_only(node[key]):
                 if "properties" in node and node.get("type", "object") == "object":
                     break  # shared properties with variant constraints: one model
-                return self._union(at, key, hint)
+                return self._union(at, key, hint, named=named)
         types = node.get("type")
         if isinstance(types, list):
             non_null = [t for t in types if t != "null"]
@@ -290,8 +363,8 @@ class SchemaBuilder:
     def _object(self, at: Located, hint: str, *, named: bool) -> TypeRef:
         node = at.node
         properties = node.get("properties")
+        extra = node.get("additionalProperties")
         if not isinstance(properties, dict) or not properties:
-            extra = node.get("additionalProperties")
             if isinstance(extra, dict) and extra:
                 return T.map_of(
                     self.type_of(at.child("additionalProperties"), hint + "Value")
@@ -300,6 +373,7 @@ class SchemaBuilder:
         merged = _Merged(
             properties={k: at.child("properties", k) for k in properties},
             required=_required(node),
+            extra=at.child("additionalProperties") if _has_type(extra) else None,
         )
         return self._model_from(at, merged, hint, named=named)
 
@@ -318,34 +392,64 @@ class SchemaBuilder:
                 prop_type = T.nullable(prop_type)
             if T.is_unknown(prop_type):
                 self.any_fields += 1
-            name = identifier(
-                str(wire), reserved=frozenset(FIELD_RESERVED | used), fallback="field"
-            )
+            name = self._field_name(draft.name, str(wire), used, prop.location)
             used.add(name)
-            schema = prop.node if isinstance(prop.node, dict) else {}
-            required = wire in merged.required
             draft.fields.append(
-                Field(
-                    name=name,
-                    wire_name=str(wire),
-                    type=prop_type,
-                    required=required,
-                    annotation=T.response_annotation(prop_type),
-                    param_annotation=T.request_annotation(prop_type),
-                    description=_text(schema.get("description")),
-                    default=(
-                        repr(schema["default"])
-                        if "default" in schema and _scalars([schema["default"]])
-                        else None
-                    ),
-                    read_only=schema.get("readOnly") is True,
-                    write_only=schema.get("writeOnly") is True,
-                    deprecated=schema.get("deprecated") is True,
-                    pointer=prop.location,
-                )
+                self._field(name, str(wire), prop, prop_type, wire in merged.required)
             )
+        if merged.extra is not None:
+            draft.extra = self.type_of(merged.extra, draft.name + "Value")
         draft.done = True
         return T.model(draft.name)
+
+    def _field(
+        self, name: str, wire: str, prop: Located, prop_type: TypeRef, required: bool
+    ) -> Field:
+        schema = self._annotations(prop)
+        default = schema.get("default", _NO_DEFAULT)
+        fits = default is not _NO_DEFAULT and _fits(default, prop_type)
+        annotation = T.response_annotation(prop_type)
+        bare = required or fits or prop_type.nullable or prop_type.kind == "any"
+        return Field(
+            name=name,
+            wire_name=wire,
+            type=prop_type,
+            required=required,
+            annotation=annotation,
+            param_annotation=self.request_annotation(prop_type),
+            description=_text(schema.get("description")),
+            default=(
+                repr(default)
+                if default is not _NO_DEFAULT and _scalars([default])
+                else None
+            ),
+            read_only=schema.get("readOnly") is True,
+            write_only=schema.get("writeOnly") is True,
+            deprecated=schema.get("deprecated") is True,
+            pointer=prop.location,
+            model_annotation=annotation if bare else f"{annotation} | None",
+            model_default=(
+                # A required field that may be null reads as None when a server leaves it
+                # out: lenient, and its type stays exact.
+                ("None" if prop_type.nullable else None)
+                if required
+                else repr(default) if fits else "None"
+            ),
+        )
+
+    def _annotations(self, prop: Located) -> dict[str, Any]:
+        """The keywords describing a property: its own, over those of the schema it refers to
+        (``description`` and ``default`` are often given beside a ``$ref``, or only behind it).
+        """
+        node = prop.node if isinstance(prop.node, dict) else {}
+        if "$ref" not in node:
+            return node
+        target = resolve(self.docs, prop.document, node["$ref"])
+        behind = target.node if not isinstance(target, str) else {}
+        if not isinstance(behind, dict):
+            return node
+        inherited = {k: behind[k] for k in ("description", "default") if k in behind}
+        return {**inherited, **node}
 
     def _all_of(self, at: Located, hint: str, *, named: bool) -> TypeRef:
         node = at.node
@@ -392,26 +496,110 @@ class SchemaBuilder:
             if previous is None or _has_type(prop) or not _has_type(previous.node):
                 merged.properties[wire] = located
         merged.required |= _required(node)
+        if _has_type(node.get("additionalProperties")):
+            merged.extra = part.child("additionalProperties")
 
-    def _union(self, at: Located, key: str, hint: str) -> TypeRef:
+    def _union(self, at: Located, key: str, hint: str, *, named: bool) -> TypeRef:
         node = at.node
         located = [at.child(key, i) for i in range(len(node[key]))]
-        discriminator = node.get("discriminator", {})
+        discriminator = node.get("discriminator")
         tag = (
             discriminator.get("propertyName")
             if isinstance(discriminator, dict)
+            and isinstance(discriminator.get("propertyName"), str)
             else None
         )
         variants = []
         for i, variant in enumerate(located, start=1):
             variant_hint = self._variant_hint(variant, hint, tag, i)
             variants.append(self.type_of(variant, variant_hint))
-        if tag is not None:
-            values = [self._tag_value(v, tag) for v in variants if v.kind != "none"]
-            if None in values or len(set(values)) < len(values):
-                tag = None  # pydantic needs one distinct literal per variant
-        result = T.union(variants, discriminator=tag)
-        return T.nullable(result) if _allows_null(node.get("type")) else result
+        tags = self._tags(at, located, variants, tag) if tag is not None else ()
+        result = T.union(variants, discriminator=tag, tags=tags)
+        if _allows_null(node.get("type")):
+            result = T.nullable(result)
+        if not _is_tagged(result):
+            return result
+        # A tagged union is always referred to by name: API modules only lay out names.
+        draft = (
+            self.drafts[hint]
+            if named
+            else self.claim(hint, at.location, _text(node.get("description")))
+        )
+        draft.by_name = True
+        if not named:
+            draft.alias, draft.done = result, True
+            return T.model(draft.name)
+        return result
+
+    def _tags(
+        self,
+        at: Located,
+        located: list[Located],
+        variants: list[TypeRef],
+        tag: str,
+    ) -> tuple[tuple[Scalar, str], ...]:
+        """Wire value -> variant class, for the variants that are object models: from
+        ``mapping``, else from the variant's tag property, else from its schema's name. A value
+        several variants claim is left out (the catch-all choice sorts those out)."""
+        if any(
+            t.kind != "none" and not (t.kind == "model" and self._is_model(t.name))
+            for t in variants
+        ):
+            return ()  # pydantic tags classes only
+        claims: dict[Scalar, list[str]] = {}
+        mapping = at.node["discriminator"].get("mapping")
+        for value, target in (mapping.items() if isinstance(mapping, dict) else ()):
+            name = self._mapped_model(at, target)
+            if name is not None:
+                claims.setdefault(value, []).append(name)
+        mapped = {n for names in claims.values() for n in names}
+        for variant, t in zip(located, variants):
+            if t.kind != "model" or t.name in mapped or not self._is_model(t.name):
+                continue
+            for value in self._variant_tag_values(variant, t.name, tag):
+                claims.setdefault(value, []).append(t.name)
+        return tuple(
+            (value, names[0])
+            for value, names in claims.items()
+            if len(set(names)) == 1 and isinstance(value, (str, int, bool))
+        )
+
+    def _mapped_model(self, at: Located, target: object) -> str | None:
+        """The class a ``mapping`` entry names: a reference, or a bare component name."""
+        if not isinstance(target, str):
+            return None
+        ref = (
+            target
+            if "#" in target or "/" in target
+            else f"#/components/schemas/{target}"
+        )
+        resolved = resolve(self.docs, at.document, ref)
+        if isinstance(resolved, str):
+            self.diags.warning(at.location + "/discriminator/mapping", resolved)
+            return None
+        t = self.named_type(Located.of(resolved))
+        return t.name if t.kind == "model" and self._is_model(t.name) else None
+
+    def _variant_tag_values(
+        self, variant: Located, name: str, tag: str
+    ) -> tuple[Scalar, ...]:
+        draft = self.drafts[name]
+        for f in draft.fields:
+            literals = [f.type, *f.type.items] if f.wire_name == tag else []
+            values = tuple(v for t in literals if t.kind == "literal" for v in t.values)
+            if values:
+                return values
+        node = variant.node
+        if isinstance(node, dict) and _tag_values(node, tag):
+            return tuple(v for v in _tag_values(node, tag) if _scalars([v]))
+        if isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            return (_unescape(node["$ref"].rsplit("/", 1)[-1]),)  # the implicit mapping
+        return ()
+
+    def _is_model(self, name: str) -> bool:
+        """An object model (not a type alias) of that name exists."""
+        draft = self.drafts.get(name)
+        return draft is not None and draft.alias is None and not draft.by_name
 
     def _variant_hint(
         self, variant: Located, hint: str, tag: str | None, index: int
@@ -427,22 +615,6 @@ class SchemaBuilder:
         if len(values) == 1:
             return hint + pascal_case(str(values[0]))
         return f"{hint}Variant{index}"
-
-    def _tag_value(self, t: TypeRef, tag: str) -> Any:
-        """The value that tells union variant ``t`` apart: its tag field must be a required,
-        single-valued literal (what pydantic's tagged unions need); None otherwise."""
-        draft = self.drafts.get(t.name) if t.kind == "model" else None
-        if draft is None or not draft.done:
-            return None
-        for f in draft.fields:
-            if (
-                f.wire_name == tag
-                and f.required
-                and f.type.kind == "literal"
-                and len(f.type.values) == 1
-            ):
-                return f.type.values[0]
-        return None
 
     def _is_object(self, at: Located, depth: int = 0) -> bool:
         node = at.node
@@ -464,10 +636,12 @@ class SchemaBuilder:
 
     def models(self, request_models: set[str]) -> tuple[Model, ...]:
         """The finished models, in the order they were named."""
-        modules = {d.name: d.module for d in self.drafts.values()}
+        modules = {d.name: (d.module, d.param_name) for d in self.drafts.values()}
         result = []
         for draft in self.drafts.values():
+            has_param = draft.name in request_models
             if draft.alias is not None:
+                refs = draft.alias.models()
                 result.append(
                     Model(
                         name=draft.name,
@@ -477,16 +651,25 @@ class SchemaBuilder:
                         description=draft.description,
                         alias_annotation=T.response_annotation(draft.alias),
                         alias_type=draft.alias,
-                        imports=_imports(draft.alias.models(), (), modules, draft.name),
+                        has_param=has_param and draft.by_name,
+                        param_name=draft.param_name,
+                        param_alias_annotation=(
+                            self.request_annotation(draft.alias)
+                            if has_param and draft.by_name
+                            else ""
+                        ),
+                        imports=_imports(
+                            refs, refs if has_param else (), modules, draft.name
+                        ),
                     )
                 )
                 continue
             if not draft.fields and not draft.done:
                 continue
+            extra_refs = draft.extra.models() if draft.extra else ()
             response_refs = [
                 n for f in draft.fields if not f.write_only for n in f.type.models()
             ]
-            has_param = draft.name in request_models
             param_refs = (
                 [n for f in draft.fields if not f.read_only for n in f.type.models()]
                 if has_param
@@ -501,17 +684,24 @@ class SchemaBuilder:
                     description=draft.description,
                     fields=tuple(draft.fields),
                     has_param=has_param,
-                    param_name=f"{draft.name}Param",
+                    param_name=draft.param_name,
                     param_functional=any(
                         _needs_functional(f.wire_name) for f in draft.fields
                     ),
-                    imports=_imports(response_refs, param_refs, modules, draft.name),
+                    imports=_imports(
+                        [*response_refs, *extra_refs], param_refs, modules, draft.name
+                    ),
+                    extra_annotation=(
+                        T.response_annotation(draft.extra) if draft.extra else ""
+                    ),
+                    extra_type=draft.extra,
                 )
             )
         return tuple(result)
 
     def request_closure(self, roots: list[TypeRef]) -> set[str]:
-        """Models reachable from request bodies: they get a ``Param`` TypedDict."""
+        """Models reachable from request bodies: they get a ``Param`` TypedDict (an alias
+        referred to by name gets a ``Param`` alias)."""
         seen: set[str] = set()
         stack = [n for t in roots for n in t.models()]
         while stack:
@@ -519,7 +709,10 @@ class SchemaBuilder:
             if name in seen or name not in self.drafts:
                 continue
             seen.add(name)
-            for f in self.drafts[name].fields:
+            draft = self.drafts[name]
+            if draft.alias is not None:
+                stack.extend(draft.alias.models())
+            for f in draft.fields:
                 if not f.read_only:
                     stack.extend(f.type.models())
         return seen
@@ -530,6 +723,49 @@ class _Merged:
     properties: dict[str, Located] = field(default_factory=dict)
     required: set[str] = field(default_factory=set)
     nullable: set[str] = field(default_factory=set)
+    extra: Located | None = None  # the schema of properties not listed
+
+
+_NO_DEFAULT = object()
+
+
+def _component_schemas(data: dict[str, Any]) -> dict[str, Any]:
+    components = data.get("components")
+    schemas = components.get("schemas") if isinstance(components, dict) else None
+    return schemas if isinstance(schemas, dict) else {}
+
+
+def _enum_type(
+    values: list[Any], node: dict[str, Any], *, keep_unknown: bool
+) -> TypeRef:
+    """An enum or a constant: a Literal of its strings, integers and booleans; a number with a
+    fraction cannot be a Literal, so it widens the type to float; null makes it nullable.
+    """
+    listed = [v for v in values if v is not None and not isinstance(v, float)]
+    parts = [T.literal(listed, keep_unknown=keep_unknown)] if listed else []
+    if any(isinstance(v, float) for v in values):
+        parts.append(T.primitive("float"))
+    if None in values or _allows_null(node.get("type")) or node.get("nullable") is True:
+        parts.append(T.NONE)
+    return T.union(parts) if parts else T.NONE
+
+
+def _fits(value: Any, t: TypeRef) -> bool:
+    """Whether a default can be written as the Python default of a field of type ``t``
+    (a scalar that the annotation admits; anything else leaves the field defaulting to None).
+    """
+    if t.kind == "none":
+        return value is None
+    if t.kind == "literal":
+        return any(value == v and type(value) is type(v) for v in t.values)
+    if t.kind == "primitive" and t.name in _PRIMITIVE_VALUES:
+        wanted = _PRIMITIVE_VALUES[t.name]
+        return isinstance(value, wanted) and (
+            t.name == "bool" or not isinstance(value, bool)
+        )
+    if t.kind == "union" and not t.tags:
+        return any(_fits(value, i) for i in t.items)
+    return False
 
 
 _ANNOTATION_KEYS = frozenset(
@@ -612,21 +848,33 @@ def _tag_values(node: dict[str, Any], tag: str) -> tuple[Any, ...]:
     return tuple(enum) if isinstance(enum, list) else ()
 
 
+def _is_tagged(t: TypeRef) -> bool:
+    return bool(t.tags) or any(_is_tagged(i) for i in t.items if t.kind == "union")
+
+
+def _unescape(segment: str) -> str:
+    return segment.replace("~1", "/").replace("~0", "~")
+
+
 def _item_hint(hint: str) -> str:
     return hint + "Item"
 
 
 def _imports(
-    names: Any, param_names: Any, modules: dict[str, str], own: str
+    names: Iterable[str],
+    param_names: Iterable[str],
+    modules: Mapping[str, tuple[str, str]],
+    own: str,
 ) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Other models a module refers to, grouped by module, each ``Param`` beside its model."""
     grouped: dict[str, set[str]] = {}
     for name in names:
         if name != own and name in modules:
-            grouped.setdefault(modules[name], set()).add(name)
+            grouped.setdefault(modules[name][0], set()).add(name)
     for name in param_names:
         if name != own and name in modules:
-            grouped.setdefault(modules[name], set()).add(f"{name}Param")
+            module, param = modules[name]
+            grouped.setdefault(module, set()).add(param)
     return tuple((module, tuple(sorted(grouped[module]))) for module in sorted(grouped))
 
 

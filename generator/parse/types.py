@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from generator.ir import Scalar, TypeRef
 
@@ -11,6 +11,8 @@ UNKNOWN = TypeRef(
     "any", name="unknown"
 )  # Any where the document gave a type we could not build
 NONE = TypeRef("none")
+# The tag of the catch-all choice of a tagged union: not a class name, so no variant can take it.
+FALLBACK_TAG = "*"
 
 _PRIMITIVE_ANNOTATIONS = {
     "str": "str",
@@ -33,8 +35,11 @@ def model(name: str) -> TypeRef:
     return TypeRef("model", name=name)
 
 
-def literal(values: Iterable[Scalar]) -> TypeRef:
-    return TypeRef("literal", values=tuple(dict.fromkeys(values)))
+def literal(values: Iterable[Scalar], *, keep_unknown: bool = False) -> TypeRef:
+    """A constant (``keep_unknown`` false) or an enum, which keeps a value it does not list."""
+    return TypeRef(
+        "literal", values=tuple(dict.fromkeys(values)), keep_unknown=keep_unknown
+    )
 
 
 def list_of(item: TypeRef) -> TypeRef:
@@ -45,9 +50,15 @@ def map_of(value: TypeRef) -> TypeRef:
     return TypeRef("map", items=(value,))
 
 
-def union(variants: Iterable[TypeRef], discriminator: str | None = None) -> TypeRef:
+def union(
+    variants: Iterable[TypeRef],
+    discriminator: str | None = None,
+    tags: Iterable[tuple[Scalar, str]] = (),
+) -> TypeRef:
     """A flattened union: nested unions spliced in, repeats dropped, literals merged, and
-    ``Any`` absorbing everything."""
+    ``Any`` absorbing everything. With a ``discriminator`` and at least one tag value, a union
+    of models is tagged: ``tags`` maps wire values to the class names of their variants.
+    """
     flat: list[TypeRef] = []
     for variant in variants:
         parts = (
@@ -62,7 +73,10 @@ def union(variants: Iterable[TypeRef], discriminator: str | None = None) -> Type
                 flat.append(part)
     literals = [t for t in flat if t.kind == "literal"]
     if len(literals) > 1:
-        merged = literal(v for t in literals for v in t.values)
+        merged = literal(
+            (v for t in literals for v in t.values),
+            keep_unknown=any(t.keep_unknown for t in literals),
+        )
         flat = [
             merged if t is literals[0] else t
             for t in flat
@@ -71,8 +85,16 @@ def union(variants: Iterable[TypeRef], discriminator: str | None = None) -> Type
     if len(flat) == 1:
         return flat[0]
     non_null = [t for t in flat if t.kind != "none"]
-    if discriminator and len(non_null) > 1 and all(t.kind == "model" for t in non_null):
-        tagged = TypeRef("union", items=tuple(non_null), discriminator=discriminator)
+    tag_pairs = tuple(tags)
+    if (
+        discriminator
+        and tag_pairs
+        and len(non_null) > 1
+        and all(t.kind == "model" for t in non_null)
+    ):
+        tagged = TypeRef(
+            "union", items=tuple(non_null), discriminator=discriminator, tags=tag_pairs
+        )
         return union([tagged, NONE]) if len(non_null) < len(flat) else tagged
     return TypeRef("union", items=tuple(flat))
 
@@ -101,32 +123,56 @@ def response_annotation(t: TypeRef) -> str:
         return f"dict[str, {response_annotation(t.items[0])}]"
     if t.kind == "literal":
         text = _literal_annotation(t)
-        return f"Annotated[{text}, KEEP_UNKNOWN]" if len(t.values) > 1 else text
+        return f"Annotated[{text}, KEEP_UNKNOWN]" if t.keep_unknown else text
     if t.kind == "union":
-        joined = " | ".join(response_annotation(i) for i in t.items)
-        if t.discriminator:
-            return f"Annotated[{joined}, Field(discriminator={t.discriminator!r})]"
-        return joined
+        if t.discriminator and t.tags:
+            return _tagged_annotation(t)
+        return " | ".join(response_annotation(i) for i in t.items)
     if t.kind == "none":
         return "None"
     return "Any"
 
 
-def request_annotation(t: TypeRef, *, top_level: bool = False) -> str:
+def _tagged_annotation(t: TypeRef) -> str:
+    """A pydantic tagged union whose tag is read by a function, so that a tag value no variant
+    declares (a newer server's) lands in the catch-all choice instead of failing: that choice
+    tries every variant, then keeps the object as an ``UnknownVariant``."""
+    choices = [f"Annotated[{i.name}, Tag({i.name!r})]" for i in t.items]
+    everything = " | ".join([*(i.name for i in t.items), "UnknownVariant"])
+    choices.append(f"Annotated[{everything}, Tag({FALLBACK_TAG!r})]")
+    table = ", ".join(f"{value!r}: {name!r}" for value, name in t.tags)
+    return (
+        f"Annotated[{' | '.join(choices)}, "
+        f"Discriminator(discriminate({t.discriminator!r}, {{{table}}}))]"
+    )
+
+
+def request_annotation(
+    t: TypeRef,
+    *,
+    top_level: bool = False,
+    params: Mapping[str, str] | None = None,
+) -> str:
     """The annotation of a request argument (``top_level``: a model or its ``Param`` dict) or of
-    a ``Param`` TypedDict value (nested: the dict form)."""
+    a ``Param`` TypedDict value (nested: the dict form). ``params`` names the ``Param`` form of
+    each model whose name is not simply ``<Model>Param``."""
+
+    def recurse(item: TypeRef) -> str:
+        return request_annotation(item, top_level=top_level, params=params)
+
     if t.kind == "primitive":
         return "FileTypes" if t.name == "file" else _PRIMITIVE_ANNOTATIONS[t.name]
     if t.kind == "model":
-        return f"{t.name} | {t.name}Param" if top_level else f"{t.name}Param"
+        param = (params or {}).get(t.name, f"{t.name}Param")
+        return f"{t.name} | {param}" if top_level else param
     if t.kind == "list":
-        return f"Sequence[{request_annotation(t.items[0], top_level=top_level)}]"
+        return f"Sequence[{recurse(t.items[0])}]"
     if t.kind == "map":
-        return f"Mapping[str, {request_annotation(t.items[0], top_level=top_level)}]"
+        return f"Mapping[str, {recurse(t.items[0])}]"
     if t.kind == "literal":
         return _literal_annotation(t)
     if t.kind == "union":
-        return " | ".join(request_annotation(i, top_level=top_level) for i in t.items)
+        return " | ".join(dict.fromkeys(recurse(i) for i in t.items))
     if t.kind == "none":
         return "None"
     return "Any"

@@ -43,6 +43,9 @@ def test_identifier(given: str, reserved: frozenset[str], want: str) -> None:
         ("2fa_settings", "Model2faSettings"),
         ("Client", "ClientModel"),
         ("None", "NoneModel"),
+        ("Warning", "WarningModel"),
+        ("Body", "BodyModel"),
+        ("UnknownVariant", "UnknownVariantModel"),
         ("", "Model"),
     ],
 )

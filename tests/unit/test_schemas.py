@@ -70,6 +70,22 @@ def holder(prop: dict[str, Any], required: bool = True) -> dict[str, Any]:
         ),
         ("const", {"const": "x"}, "Literal['x']"),
         (
+            "single-valued enum keeps unknown values",
+            {"type": "string", "enum": ["x"]},
+            "Annotated[Literal['x'], KEEP_UNKNOWN]",
+        ),
+        (
+            "x-stainless-const enum is a constant",
+            {"type": "string", "enum": ["x"], "x-stainless-const": True},
+            "Literal['x']",
+        ),
+        (
+            "number enum widens to float",
+            {"type": "number", "enum": [1.5, 2]},
+            "Annotated[Literal[2], KEEP_UNKNOWN] | float",
+        ),
+        ("object const", {"const": {"a": 1}, "type": "object"}, "dict[str, Any]"),
+        (
             "nullable enum",
             {"type": ["string", "null"], "enum": ["a", "b", None]},
             "Annotated[Literal['a', 'b'], KEEP_UNKNOWN] | None",
@@ -118,51 +134,92 @@ def test_property_types(
     assert not [d for d in diags.items if d.level == "error"]
 
 
-def test_discriminated_union_without_mapping(tmp_path: Path) -> None:
-    cat = {
+def variant(tag: str, value: str, required: bool = True) -> dict[str, Any]:
+    return {
         "type": "object",
-        "properties": {"kind": {"type": "string", "enum": ["cat"]}},
-        "required": ["kind"],
+        "properties": {tag: {"type": "string", "enum": [value]}},
+        "required": [tag] if required else [],
     }
-    dog = {
-        "type": "object",
-        "properties": {"kind": {"type": "string", "enum": ["dog"]}},
-        "required": ["kind"],
-    }
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+TAGGED = (
+    "Annotated[Annotated[Cat, Tag('Cat')] | Annotated[Dog, Tag('Dog')] | "
+    "Annotated[Cat | Dog | UnknownVariant, Tag('*')], "
+    "Discriminator(discriminate('kind', {{{tags}}}))]"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "schemas", "want"),
+    [
+        (
+            "tags inferred from each variant's enum",
+            {"Cat": variant("kind", "cat"), "Dog": variant("kind", "dog")},
+            TAGGED.format(tags="'cat': 'Cat', 'dog': 'Dog'"),
+        ),
+        (
+            "an optional tag property still tags",
+            {"Cat": variant("kind", "cat", False), "Dog": variant("kind", "dog")},
+            TAGGED.format(tags="'cat': 'Cat', 'dog': 'Dog'"),
+        ),
+        (
+            "the implicit mapping: schema names",
+            {
+                "Cat": {"type": "object", "properties": {"kind": {"type": "string"}}},
+                "Dog": {"type": "object", "properties": {"kind": {"type": "string"}}},
+            },
+            TAGGED.format(tags="'Cat': 'Cat', 'Dog': 'Dog'"),
+        ),
+        (
+            "a shared value is left to the catch-all choice",
+            {"Cat": variant("kind", "pet"), "Dog": variant("kind", "pet")},
+            "Cat | Dog",
+        ),
+    ],
+)
+def test_discriminated_unions(
+    tmp_path: Path, name: str, schemas: dict[str, Any], want: str
+) -> None:
+    pet = {"oneOf": [ref("Cat"), ref("Dog")], "discriminator": {"propertyName": "kind"}}
+    models, _ = build(tmp_path, {**schemas, "Pet": pet})
+    assert models["Pet"].kind == "alias", name
+    assert models["Pet"].alias_annotation == want, name
+
+
+def test_discriminator_mapping_wins(tmp_path: Path) -> None:
     pet = {
-        "oneOf": [
-            {"$ref": "#/components/schemas/Cat"},
-            {"$ref": "#/components/schemas/Dog"},
-        ],
+        "oneOf": [ref("Cat"), ref("Dog")],
+        "discriminator": {
+            "propertyName": "kind",
+            "mapping": {"feline": "#/components/schemas/Cat", "canine": "Dog"},
+        },
+    }
+    schemas = {"Cat": variant("kind", "cat"), "Dog": variant("kind", "dog"), "Pet": pet}
+    models, _ = build(tmp_path, schemas)
+    assert models["Pet"].alias_annotation == TAGGED.format(
+        tags="'feline': 'Cat', 'canine': 'Dog'"
+    )
+
+
+def test_inline_tagged_union_is_named_and_referred_to_by_name(tmp_path: Path) -> None:
+    prop = {
+        "oneOf": [ref("Cat"), ref("Dog")],
         "discriminator": {"propertyName": "kind"},
     }
-    models, _ = build(tmp_path, {"Cat": cat, "Dog": dog, "Pet": pet})
-    assert models["Pet"].kind == "alias"
-    assert (
-        models["Pet"].alias_annotation
-        == "Annotated[Cat | Dog, Field(discriminator='kind')]"
-    )
-
-
-def test_shared_tag_value_falls_back_to_a_plain_union(tmp_path: Path) -> None:
-    def variant(role: str) -> dict[str, Any]:
-        return {
-            "type": "object",
-            "properties": {"type": {"enum": ["message"]}, "role": {"enum": [role]}},
-            "required": ["type", "role"],
-        }
-
-    union = {
-        "oneOf": [
-            {"$ref": "#/components/schemas/A"},
-            {"$ref": "#/components/schemas/B"},
-        ],
-        "discriminator": {"propertyName": "type"},
+    schemas = {
+        "Cat": variant("kind", "cat"),
+        "Dog": variant("kind", "dog"),
+        "Holder": holder(prop),
     }
-    models, _ = build(
-        tmp_path, {"A": variant("user"), "B": variant("system"), "U": union}
-    )
-    assert models["U"].alias_annotation == "A | B"
+    models, _ = build(tmp_path, schemas)
+    assert field_annotation(models, "Holder", "x") == "HolderX"
+    assert models["HolderX"].kind == "alias"
+    assert models["HolderX"].has_param  # requests refer to it by name too
+    assert models["HolderX"].param_alias_annotation == "CatParam | DogParam"
 
 
 def test_all_of_merges_properties_and_required_and_nullability(tmp_path: Path) -> None:
@@ -238,3 +295,98 @@ def test_dangling_reference_is_reported_at_its_use(tmp_path: Path) -> None:
     assert [d.pointer for d in diags.items if d.level == "error"] == [
         "#/components/schemas/M/properties/x"
     ]
+
+
+def test_recursive_alias_is_referred_to_by_name(tmp_path: Path) -> None:
+    tree = {"type": "object", "additionalProperties": ref("Tree")}
+    models, diags = build(tmp_path, {"Tree": tree})
+    assert models["Tree"].alias_annotation == "dict[str, Tree]"
+    assert not diags.items
+
+
+def test_model_named_like_its_neighbours_param(tmp_path: Path) -> None:
+    obj = {"type": "object", "properties": {"id": {"type": "string"}}}
+    models, _ = build(tmp_path, {"FunctionTool": obj, "FunctionToolParam": obj})
+    assert models["FunctionTool"].param_name == "FunctionToolParam2"
+    assert models["FunctionToolParam"].param_name == "FunctionToolParamParam"
+
+
+@pytest.mark.parametrize(
+    ("name", "prop", "required", "want"),
+    [
+        ("optional", {"type": "string"}, False, ("str | None", "None")),
+        ("required", {"type": "string"}, True, ("str", None)),
+        (
+            "required nullable",
+            {"type": ["string", "null"]},
+            True,
+            ("str | None", "None"),
+        ),
+        ("default", {"type": "string", "default": "auto"}, False, ("str", "'auto'")),
+        (
+            "enum default",
+            {"enum": ["a", "b"], "default": "b"},
+            False,
+            ("Annotated[Literal['a', 'b'], KEEP_UNKNOWN]", "'b'"),
+        ),
+        (
+            "default of another type is left out",
+            {"type": "string", "default": 3},
+            False,
+            ("str | None", "None"),
+        ),
+        (
+            "list default is left out",
+            {"type": "array", "default": []},
+            False,
+            ("list[Any] | None", "None"),
+        ),
+    ],
+)
+def test_defaults(
+    tmp_path: Path,
+    name: str,
+    prop: dict[str, Any],
+    required: bool,
+    want: tuple[str, str | None],
+) -> None:
+    models, _ = build(tmp_path, {"M": holder(prop, required)})
+    field = models["M"].fields[0]
+    assert (field.model_annotation, field.model_default) == want, name
+
+
+def test_additional_properties_beside_properties_type_the_extras(
+    tmp_path: Path,
+) -> None:
+    schema = {
+        "type": "object",
+        "properties": {"id": {"type": "string"}},
+        "additionalProperties": {"type": "integer"},
+    }
+    models, _ = build(tmp_path, {"M": schema})
+    assert models["M"].extra_annotation == "int"
+
+
+def test_read_only_and_write_only(tmp_path: Path) -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string", "readOnly": True},
+            "password": {"type": "string", "writeOnly": True},
+        },
+    }
+    models, _ = build(tmp_path, {"M": schema})
+    fields = {f.wire_name: f for f in models["M"].fields}
+    assert fields["id"].read_only and fields["password"].write_only
+
+
+def test_duplicate_field_names_get_suffixes(tmp_path: Path) -> None:
+    props = {"foo bar": {}, "foo-bar": {}, "foo_bar": {}}
+    models, _ = build(tmp_path, {"M": {"type": "object", "properties": props}})
+    assert [f.name for f in models["M"].fields] == ["foo_bar", "foo_bar_2", "foo_bar_3"]
+
+
+def test_builtin_class_names_are_avoided(tmp_path: Path) -> None:
+    obj = {"type": "object", "properties": {"id": {"type": "string"}}}
+    models, _ = build(tmp_path, {"Warning": obj, "Body": obj})
+    assert set(models) == {"WarningModel", "BodyModel"}
