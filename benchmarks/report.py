@@ -1,0 +1,164 @@
+"""RESULTS.md: the machine, the date, each measurement's table and the targets' verdicts.
+
+Built from the measurements' return values only, so the file is always what one run saw.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from measure import Series
+
+
+@dataclass(frozen=True)
+class Target:
+    """A ratio of ours to an anchor with its limit (and aim, when the issue names one)."""
+
+    what: str
+    ratio: float | None
+    limit: float
+    aim: float | None = None
+    note: str = ""
+
+    @property
+    def verdict(self) -> str:
+        if self.ratio is None:
+            return "not measured"
+        if self.aim is not None and self.ratio <= self.aim:
+            return "met (aim too)"
+        return "met" if self.ratio <= self.limit else "not met"
+
+
+@dataclass
+class Section:
+    """One measurement as reported: a table of series and the targets it decides."""
+
+    name: str
+    title: str
+    how: str
+    unit: str
+    series: list[Series] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    show_peak: bool = False
+
+
+def ratio(ours: Series | None, theirs: Series | None) -> float | None:
+    if ours is None or theirs is None or not ours.ok or not theirs.ok:
+        return None
+    return ours.median / theirs.median
+
+
+def _fmt(value: float, unit: str) -> str:
+    if unit == "s":
+        return f"{value:.2f}"
+    return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _memory() -> str:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                return f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    return "unknown"
+
+
+def machine_lines() -> list[str]:
+    try:
+        os_name = platform.freedesktop_os_release().get(
+            "PRETTY_NAME", platform.platform()
+        )
+    except OSError:
+        os_name = platform.platform()
+    return [
+        f"- CPU: {_cpu_model()}, {os.cpu_count()} cores",
+        f"- Memory: {_memory()}",
+        f"- OS: {os_name} (kernel {platform.release()})",
+        f"- Python: {platform.python_version()}",
+    ]
+
+
+def render(
+    *,
+    started: datetime.datetime,
+    seconds: float,
+    command: str,
+    versions: list[str],
+    sections: list[Section],
+    smoke: bool,
+) -> str:
+    lines = ["# Benchmark results", ""]
+    if smoke:
+        lines += [
+            "**Smoke run: tiny inputs, one repetition; these numbers mean nothing.**",
+            "",
+        ]
+    lines += [
+        (
+            f"Written by `{command}` on {started:%Y-%m-%d} (started {started:%H:%M} UTC, "
+            f"took {seconds / 60:.0f} min). Do not edit by hand: run it again."
+        ),
+        "",
+        "## Machine",
+        "",
+        *machine_lines(),
+        "",
+        "## Tools",
+        "",
+        *versions,
+        "",
+        "## Targets (issue 7)",
+        "",
+        "| target | ratio (ours / theirs, medians) | limit | aim | verdict |",
+        "|---|---|---|---|---|",
+    ]
+    for section in sections:
+        for t in section.targets:
+            shown = f"{t.ratio:.3f}" if t.ratio is not None else "-"
+            aim = f"{t.aim:g}" if t.aim is not None else "-"
+            note = f" ({t.note})" if t.note else ""
+            lines.append(
+                f"| {t.what}{note} | {shown} | {t.limit:g} | {aim} | {t.verdict} |"
+            )
+    for section in sections:
+        lines += ["", f"## {section.title}", "", section.how, ""]
+        unit = section.unit
+        head = f"| contender | median ({unit}) | range ({unit}) | samples |"
+        rule = "|---|---|---|---|"
+        if section.show_peak:
+            head += " peak RSS, median (MiB) |"
+            rule += "---|"
+        lines += [head + " note |", rule + "---|"]
+        for s in section.series:
+            note = (s.error or "").replace("|", "/").replace("\n", " ")
+            if s.ok:
+                cells = (
+                    f"| {s.label} | {_fmt(s.median, unit)} | {_fmt(s.low, unit)} - "
+                    f"{_fmt(s.high, unit)} | {len(s.values)} |"
+                )
+                note = f"some samples failed: {note}" if note else ""
+            else:
+                cells = f"| {s.label} | - | - | 0 |"
+                note = f"failed: {note}" if note else "not run"
+            if section.show_peak:
+                cells += f" {s.peak_median:,.0f} |" if s.peaks else " - |"
+            lines.append(f"{cells} {note} |")
+        for note in section.notes:
+            lines += ["", note]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,41 @@
+"""The benchmark harness runs end to end: every measurement path once, on specs/chat.yaml,
+without installing anything. Benchmarks are not tests; this only proves the harness works.
+
+It takes about 35 s on an idle machine (five small generations, a few client processes,
+one mypy run); the timeout leaves room for a machine busy with a full benchmark run.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_smoke_run_writes_every_section(tmp_path: Path) -> None:
+    results = tmp_path / "RESULTS.md"
+    harness = subprocess.Popen(
+        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--smoke", "--no-anchors",
+         "--output", str(results)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+    )  # fmt: skip
+    try:
+        _, stderr = harness.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        harness.send_signal(signal.SIGINT)  # the harness stops the process it is timing
+        harness.communicate(timeout=10)
+        raise
+    assert harness.returncode == 0, stderr[-2000:]
+    text = results.read_text()
+    for number in range(1, 7):
+        assert f"\n## {number}. " in text
+    # Every oapigen row has a median: the paths ran, whatever the numbers are.
+    rows = re.findall(r"^\| oapigen[^|]*\| ([^|]+) \|", text, re.MULTILINE)
+    assert len(rows) == 8, text  # 1 + 2 (check, regeneration) + 2 (1 x, 2 x) + 3
+    assert all(re.fullmatch(r"[\d,.]+", cell.strip()) for cell in rows), rows
+    assert "Request arguments checked by mypy:" in text
+    assert str(REPO) not in text and str(tmp_path) not in text
