@@ -1,0 +1,157 @@
+"""Generating the corpus: one document to one package, in a worker process.
+
+Runs the generator's own stages minus black (black only re-lays text; formatting is checked by
+the golden tests, and it would take minutes over the corpus). Returns plain data, so that it can
+cross a process boundary.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.build import build_spec
+from generator.config import Config
+from generator.diagnostics import Diagnostics
+from generator.pipeline import load_and_check
+from generator.render import render
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One row of MANIFEST.tsv."""
+
+    name: str
+    main_file: str
+    openapi_version: str
+
+    @property
+    def kind(self) -> str:
+        """``invalid`` (must fail), ``swagger`` and ``fragment`` (must fail with a clear
+        message), or ``generate``."""
+        if self.name.startswith("invalid/"):
+            return "invalid"
+        if self.openapi_version.startswith("swagger"):
+            return "swagger"
+        if self.openapi_version == "MISSING":
+            return "fragment"
+        return "generate"
+
+    @property
+    def package(self) -> str:
+        return "corpus_" + re.sub(r"[^a-z0-9]+", "_", self.name.lower()).strip("_")
+
+
+@dataclass
+class Generated:
+    """What generating one document gave."""
+
+    errors: list[str] = field(default_factory=list)
+    warnings: int = 0
+    operations: tuple[int, int] = (0, 0)
+    schemas: tuple[int, int] = (0, 0)
+    any_fields: int = 0
+    skipped: list[str] = field(default_factory=list)
+    #: JSON pointer of each operation -> (API module, annotation of its success response)
+    success_types: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The generated corpus, by manifest name."""
+
+    out: Path
+    entries: dict[str, Entry]
+    generated: dict[str, Generated]
+    import_errors: dict[str, str]
+    mypy_errors: dict[str, list[str]]
+
+
+def read_manifest(specs: Path) -> list[Entry]:
+    with (specs / "MANIFEST.tsv").open(encoding="utf-8", newline="") as rows:
+        return [
+            Entry(row["name"], row["main_file"], row["openapi_version"])
+            for row in csv.DictReader(rows, delimiter="\t")
+        ]
+
+
+def check_document(spec: Path, *, strict: bool = False) -> list[str]:
+    """The errors the generator reports for a document, as ``POINTER: message`` (nothing is
+    written)."""
+    docs, diags = load_and_check(Config(spec=spec, strict=strict))
+    if docs is not None and not diags.has_errors:
+        build_spec(docs, diags)
+    if strict:
+        diags = diags.strict()
+    return _errors(diags)
+
+
+def _errors(diags: Diagnostics) -> list[str]:
+    return [f"{d.pointer}: {d.message}" for d in diags.items if d.level == "error"]
+
+
+def generate(spec: Path, out: Path, package: str) -> Generated:
+    """Writes the package for ``spec`` into ``out`` (unformatted)."""
+    docs, diags = load_and_check(Config(spec=spec))
+    result = Generated()
+    if docs is None or diags.has_errors:
+        result.errors = _errors(diags)
+        return result
+    ir = build_spec(docs, diags, package)
+    result.errors = _errors(diags)
+    result.warnings = len(diags.items) - len(result.errors)
+    if result.errors:
+        return result
+    for relative, text in render(ir).items():
+        target = out / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    result.operations = (sum(len(a.operations) for a in ir.apis), ir.operations_total)
+    result.schemas = (ir.schemas_generated, ir.schemas_total)
+    result.any_fields = ir.any_fields
+    result.skipped = [f"{pointer}: {reason}" for pointer, reason in ir.skipped]
+    result.success_types = {
+        op.pointer: (api.module, op.success.annotation if op.success else "None")
+        for api in ir.apis
+        for op in api.operations
+    }
+    return result
+
+
+# Run in a fresh interpreter with every package folder on sys.path: imports each package, its
+# API modules and models, and builds every pydantic schema (forward references resolved).
+IMPORT_SCRIPT = """
+import importlib, json, pkgutil, sys, traceback
+import pydantic
+results = {}
+for package in sys.argv[1:]:
+    try:
+        importlib.import_module(package)
+        api = importlib.import_module(package + ".api")
+        for module in pkgutil.iter_modules(api.__path__):
+            importlib.import_module(package + ".api." + module.name)
+        models = importlib.import_module(package + ".models")
+        for name in models.__all__:
+            value = getattr(models, name)
+            if isinstance(value, type) and issubclass(value, pydantic.BaseModel):
+                value.model_rebuild(force=True)
+            elif not isinstance(value, type):
+                pydantic.TypeAdapter(value)
+        results[package] = ""
+    except Exception:
+        results[package] = traceback.format_exc(limit=3)[-2000:]
+print(json.dumps(results))
+"""
+
+
+def parse_mypy(output: str, packages: list[str]) -> dict[str, list[str]]:
+    """mypy's error lines, by the package they are in."""
+    found: dict[str, list[str]] = {p: [] for p in packages}
+    for line in output.splitlines():
+        head = line.split(":", 1)[0].replace("\\", "/")
+        parts = head.split("/")
+        if ": error:" in line and len(parts) > 1 and parts[1] in found:
+            found[parts[1]].append(line)
+    return found
