@@ -1,5 +1,7 @@
 """Checks over the whole document that neither openapi-spec-validator nor reference resolution make.
 
+- the sections every later stage walks (``info``, ``paths``, ``components`` and its parts...)
+  have the shape the specification gives them: nothing can be built from ``components: true``;
 - every ``operationId`` is unique among the operations of ``paths`` and ``webhooks``, as the
   specification requires (two methods of one name would be told apart only by a suffix that
   moves when the document does);
@@ -14,6 +16,7 @@ Each problem is an error at the JSON pointer of the offending value; nothing is 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -40,6 +43,16 @@ _NAMED_SCHEMAS = frozenset(
     {"properties", "$defs", "definitions", "dependentSchemas", "schemas"}
 )
 
+#: Top-level sections and the JSON type the specification gives each.
+_SECTIONS = (
+    ("info", dict),
+    ("servers", list),
+    ("paths", dict),
+    ("webhooks", dict),
+    ("components", dict),
+    ("security", list),
+    ("tags", list),
+)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: ECMA-262 constructs and what Python's ``re`` reads the same way (or near enough to check).
 _ECMA_TO_PYTHON = (
@@ -56,10 +69,36 @@ _ECMA_TO_PYTHON = (
 def check_document(docs: DocumentSet, diags: Diagnostics) -> None:
     """Report duplicate operationIds, paths no URL can carry and regular expressions that do
     not compile."""
+    check_sections(docs, diags)
     check_operation_ids(docs, diags)
     check_paths(docs, diags)
     for doc in docs.documents.values():
         check_patterns(doc, docs, diags)
+
+
+def check_sections(docs: DocumentSet, diags: Diagnostics) -> None:
+    """An error at every top-level section, or part of ``components``, of the wrong JSON type."""
+    data = docs.root.data
+    for key, kind in _SECTIONS:
+        _check_kind(data, (key,), kind, diags)
+    components = data.get("components")
+    if isinstance(components, dict):
+        for key in components:
+            if not key.startswith("x-"):
+                _check_kind(components, ("components", key), dict, diags)
+
+
+def _check_kind(
+    parent: dict[str, Any], where: tuple[str, ...], kind: type, diags: Diagnostics
+) -> None:
+    value = parent.get(where[-1])
+    # null is read as empty: ``paths:`` with nothing under it is common in real documents
+    if value is not None and not isinstance(value, kind):
+        wanted = "a mapping" if kind is dict else "a list"
+        diags.error(
+            pointer(*where),
+            f"`{where[-1]}` must be {wanted}, not {json.dumps(value)[:40]}",
+        )
 
 
 def check_operation_ids(docs: DocumentSet, diags: Diagnostics) -> None:

@@ -1,0 +1,487 @@
+"""The generated Chat client against a server that fails: every fault ends in one of the
+client's typed errors, after a bounded number of retries and a bounded time, never in a hang or
+a bare httpx or pydantic exception.
+
+Redirects: the client follows none (httpx's default, kept by the runtime's own HTTP client): a
+3xx is an ``ApiStatusError`` carrying the status and ``Location``, and nothing reaches the other
+host. A caller who passes an ``httpx.Client(follow_redirects=True)`` gets httpx's rule: the
+``Authorization`` header is dropped when a redirect leaves the origin. TLS certificates are
+verified unless the caller passes a client that does not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import ssl
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import httpx
+import pydantic
+import pytest
+from loopback import Loopback, Reply, free_port
+
+GENERATED = Path(__file__).resolve().parents[2] / "generated" / "chat_client"
+SECRET = "sk-fault-secret"
+
+
+@pytest.fixture(scope="module")
+def chat() -> Iterator[ModuleType]:
+    sys.path.insert(0, str(GENERATED))
+    try:
+        import chat_client
+
+        yield chat_client
+    finally:
+        sys.path.remove(str(GENERATED))
+
+
+def completion(**overrides: Any) -> dict[str, Any]:
+    body = {
+        "id": "chatcmpl-1",
+        "object": "chat.completion",
+        "created": 1700000000,
+        "model": "gpt-4o-mini",
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": "Hi", "refusal": None},
+                "finish_reason": "stop",
+                "logprobs": None,
+            }
+        ],
+    }
+    return {**body, **overrides}
+
+
+def chunk_event(content: str) -> str:
+    body = {
+        "id": "chatcmpl-1",
+        "object": "chat.completion.chunk",
+        "created": 1700000000,
+        "model": "gpt-4o-mini",
+        "choices": [{"index": 0, "delta": {"content": content}, "finish_reason": None}],
+    }
+    return f"data: {json.dumps(body)}\n\n"
+
+
+def client(chat: ModuleType, url: str, **options: Any) -> Any:
+    options.setdefault("max_retries", 0)
+    options.setdefault("timeout", 5.0)
+    return chat.Client(api_key=SECRET, base_url=url, **options)
+
+
+def get(c: Any) -> Any:
+    return c.chat.get_chat_completion("x")
+
+
+def only_client_errors(chat: ModuleType, exc: BaseException) -> None:
+    """The error is the client's own; httpx's or pydantic's may only be its cause."""
+    assert isinstance(exc, chat.ApiError), type(exc)
+    assert not isinstance(exc, (httpx.HTTPError, pydantic.ValidationError))
+
+
+# -- the connection -----------------------------------------------------------------------
+
+
+def test_connection_refused_retries_then_gives_up(chat: ModuleType) -> None:
+    started = time.monotonic()
+    with client(chat, f"http://127.0.0.1:{free_port()}", max_retries=1) as c:
+        with pytest.raises(chat.ApiConnectionError) as raised:
+            get(c)
+    only_client_errors(chat, raised.value)
+    assert not isinstance(raised.value, chat.ApiTimeoutError)
+    assert time.monotonic() - started < 5  # one backoff of at most 0.5 s
+
+
+@pytest.mark.parametrize("framing", ["length", "chunked"])
+def test_reset_mid_body_is_retried_then_a_connection_error(
+    chat: ModuleType, loopback: Loopback, framing: str
+) -> None:
+    reset = Reply.json(completion(), framing=framing, reset=True)  # type: ignore[arg-type]
+    loopback.reply("GET", "/chat/completions/x", reset, reset)
+    with client(chat, loopback.url, max_retries=1) as c:
+        with pytest.raises(chat.ApiConnectionError) as raised:
+            get(c)
+    only_client_errors(chat, raised.value)
+    assert len(loopback.requests) == 2
+
+
+def test_a_reset_then_a_good_answer_succeeds(
+    chat: ModuleType, loopback: Loopback
+) -> None:
+    loopback.reply(
+        "GET",
+        "/chat/completions/x",
+        Reply.json(completion(), reset=True),
+        Reply.json(completion()),
+    )
+    with client(chat, loopback.url, max_retries=1) as c:
+        assert get(c).id == "chatcmpl-1"
+
+
+@pytest.mark.parametrize(
+    ("name", "reply"),
+    [
+        ("before the headers", Reply.json(completion(), delay=3.0)),
+        (
+            "in the middle of the body",
+            Reply(
+                200,
+                {"content-type": "application/json"},
+                chunks=[b'{"id": "chatcmpl-1", ', b'"object": "chat.completion"}'],
+                chunk_delay=3.0,
+            ),
+        ),
+    ],
+)
+def test_a_stalled_response_times_out(
+    chat: ModuleType, loopback: Loopback, name: str, reply: Reply
+) -> None:
+    loopback.reply("GET", "/chat/completions/x", reply)
+    started = time.monotonic()
+    with client(chat, loopback.url, timeout=0.3) as c:
+        with pytest.raises(chat.ApiTimeoutError) as raised:
+            get(c)
+    only_client_errors(chat, raised.value)
+    assert time.monotonic() - started < 2.5
+
+
+# -- the body -----------------------------------------------------------------------------
+
+
+def test_truncated_json_body_is_a_connection_error(
+    chat: ModuleType, loopback: Loopback
+) -> None:
+    """The server promised more bytes than it sent: the response never completed."""
+    loopback.reply(
+        "GET", "/chat/completions/x", Reply.json(completion(), truncate=True)
+    )
+    with client(chat, loopback.url) as c:
+        with pytest.raises(chat.ApiConnectionError) as raised:
+            get(c)
+    only_client_errors(chat, raised.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type", "body"),
+    [
+        ("complete response holding cut JSON", "application/json", b'{"id": "chatc'),
+        ("JSON of another shape", "application/json", b'{"id": 5, "choices": "none"}'),
+        ("a JSON list", "application/json", b"[1, 2, 3]"),
+        ("an HTML page", "text/html", b"<html><body>It works!</body></html>"),
+        ("an empty body", "application/json", b""),
+    ],
+)
+def test_a_success_body_that_is_not_the_model(
+    chat: ModuleType, loopback: Loopback, name: str, content_type: str, body: bytes
+) -> None:
+    loopback.reply(
+        "GET", "/chat/completions/x", Reply(200, {"content-type": content_type}, body)
+    )
+    with client(chat, loopback.url) as c:
+        with pytest.raises(chat.ApiResponseValidationError) as raised:
+            get(c)
+    only_client_errors(chat, raised.value)
+    assert raised.value.body == body and raised.value.status_code == 200
+
+
+def test_a_missing_required_field_names_it(
+    chat: ModuleType, loopback: Loopback
+) -> None:
+    body = completion()
+    del body["choices"]
+    loopback.reply("GET", "/chat/completions/x", Reply.json(body))
+    with client(chat, loopback.url) as c:
+        with pytest.raises(chat.ApiResponseValidationError) as raised:
+            get(c)
+    assert isinstance(raised.value.__cause__, pydantic.ValidationError)
+    assert "choices" in str(raised.value.__cause__)
+
+
+@pytest.mark.parametrize("status", [404, 500, 502])
+def test_an_html_error_page(chat: ModuleType, loopback: Loopback, status: int) -> None:
+    page = b"<html><head><title>Bad Gateway</title></head><body>nginx</body></html>"
+    loopback.reply(
+        "GET",
+        "/chat/completions/x",
+        Reply(status, {"content-type": "text/html"}, page),
+    )
+    with client(chat, loopback.url) as c:
+        with pytest.raises(chat.ApiStatusError) as raised:
+            get(c)
+    only_client_errors(chat, raised.value)
+    assert raised.value.status_code == status
+    assert raised.value.body == page and raised.value.parsed is None
+    assert isinstance(
+        raised.value, chat.NotFoundError if status == 404 else chat.InternalServerError
+    )
+
+
+def test_a_storm_of_503s_ends_after_max_retries(
+    chat: ModuleType, loopback: Loopback
+) -> None:
+    unavailable = Reply.json(
+        {"error": {"message": "overloaded"}},
+        status=503,
+        headers={"retry-after-ms": "10"},
+    )
+    loopback.reply("GET", "/chat/completions/x", *[unavailable] * 20)
+    started = time.monotonic()
+    with client(chat, loopback.url, max_retries=3) as c:
+        with pytest.raises(chat.InternalServerError) as raised:
+            get(c)
+    assert raised.value.status_code == 503
+    assert len(loopback.requests) == 4
+    assert time.monotonic() - started < 3
+
+
+def test_a_retry_after_of_an_hour_is_not_honoured(
+    chat: ModuleType, loopback: Loopback
+) -> None:
+    """A server asking for a long wait gets the client's own short backoff instead."""
+    unavailable = Reply.json({}, status=503, headers={"retry-after": "3600"})
+    loopback.reply("GET", "/chat/completions/x", unavailable, Reply.json(completion()))
+    started = time.monotonic()
+    with client(chat, loopback.url, max_retries=1) as c:
+        assert get(c).id == "chatcmpl-1"
+    assert time.monotonic() - started < 3
+
+
+# -- streams ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "reply"),
+    [
+        (
+            "chunked body cut mid-event",
+            Reply.sse(
+                chunk_event("Hel"), 'data: {"id": "chatcmpl-1", "obj', truncate=True
+            ),
+        ),
+        (
+            "connection reset mid-event",
+            Reply.sse(
+                chunk_event("Hel"), 'data: {"id": "chatcmpl-1", "obj', reset=True
+            ),
+        ),
+        (
+            "connection closed mid-event",
+            Reply.sse(
+                chunk_event("Hel"), 'data: {"id": "chatcmpl-1", "obj', framing="close"
+            ),
+        ),
+    ],
+)
+def test_a_truncated_event_stream(
+    chat: ModuleType, loopback: Loopback, name: str, reply: Reply
+) -> None:
+    loopback.reply("POST", "/chat/completions", reply)
+    received = []
+    with client(chat, loopback.url) as c:
+        with pytest.raises(chat.ApiConnectionError) as raised:
+            for event in c.chat.create_chat_completion_stream(
+                model="m", messages=[{"role": "user", "content": "hi"}]
+            ):
+                received.append(event.choices[0].delta.content)
+    only_client_errors(chat, raised.value)
+    assert received == ["Hel"]
+
+
+def test_a_stream_event_that_is_not_the_model(
+    chat: ModuleType, loopback: Loopback
+) -> None:
+    loopback.reply(
+        "POST",
+        "/chat/completions",
+        Reply.sse(chunk_event("Hel"), 'data: {"choices": 5}\n\n', "data: [DONE]\n\n"),
+    )
+    with client(chat, loopback.url) as c:
+        stream = c.chat.create_chat_completion_stream(
+            model="m", messages=[{"role": "user", "content": "hi"}]
+        )
+        with pytest.raises(chat.ApiResponseValidationError) as raised:
+            list(stream)
+    only_client_errors(chat, raised.value)
+
+
+def test_the_async_client_fails_the_same_way(
+    chat: ModuleType, loopback: Loopback
+) -> None:
+    loopback.reply(
+        "GET", "/chat/completions/x", Reply(200, {"content-type": "text/html"}, b"<p>")
+    )
+    loopback.reply("GET", "/chat/completions/y", Reply.json(completion(), reset=True))
+    loopback.reply(
+        "POST",
+        "/chat/completions",
+        Reply.sse(chunk_event("Hel"), "data: {", truncate=True),
+    )
+
+    async def run() -> list[type[BaseException]]:
+        seen: list[type[BaseException]] = []
+        async with chat.AsyncClient(
+            api_key=SECRET, base_url=loopback.url, max_retries=0, timeout=5
+        ) as c:
+            for call in (
+                c.chat.get_chat_completion("x"),
+                c.chat.get_chat_completion("y"),
+                _drain(
+                    c.chat.create_chat_completion_stream(
+                        model="m", messages=[{"role": "user", "content": "hi"}]
+                    )
+                ),
+            ):
+                try:
+                    await asyncio.wait_for(call, timeout=10)
+                except chat.ApiError as exc:
+                    seen.append(type(exc))
+        return seen
+
+    assert asyncio.run(run()) == [
+        chat.ApiResponseValidationError,
+        chat.ApiConnectionError,
+        chat.ApiConnectionError,
+    ]
+
+
+async def _drain(stream: Any) -> None:
+    async for _ in stream:
+        pass
+
+
+# -- redirects ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def other_host() -> Iterator[Loopback]:
+    """A server on 127.0.0.2: for a client, another host than 127.0.0.1."""
+    try:
+        server = Loopback(host="127.0.0.2").start()
+    except OSError:  # pragma: no cover - a system without the whole 127/8 range
+        pytest.skip("127.0.0.2 is not available here")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_a_redirect_to_another_host_is_not_followed(
+    chat: ModuleType, loopback: Loopback, other_host: Loopback, status: int
+) -> None:
+    target = f"{other_host.url}/chat/completions/x"
+    loopback.reply(
+        "GET", "/chat/completions/x", Reply(status, {"location": target}, b"")
+    )
+    other_host.reply("GET", "/chat/completions/x", Reply.json(completion()))
+    with client(chat, loopback.url) as c:
+        with pytest.raises(chat.ApiStatusError) as raised:
+            get(c)
+    assert raised.value.status_code == status
+    assert raised.value.headers["location"] == target
+    assert other_host.requests == []
+
+
+def test_a_following_client_drops_the_credential_leaving_the_origin(
+    chat: ModuleType, loopback: Loopback, other_host: Loopback
+) -> None:
+    loopback.reply(
+        "GET",
+        "/chat/completions/x",
+        Reply(307, {"location": f"{other_host.url}/chat/completions/x"}, b""),
+    )
+    other_host.reply("GET", "/chat/completions/x", Reply.json(completion()))
+    with httpx.Client(follow_redirects=True, timeout=5) as http:
+        with client(chat, loopback.url, http_client=http) as c:
+            assert get(c).id == "chatcmpl-1"
+    assert loopback.last.header("authorization") == f"Bearer {SECRET}"
+    assert other_host.last.header("authorization") is None
+    assert SECRET not in repr(other_host.last.headers)
+
+
+def test_a_redirect_loop_is_bounded(chat: ModuleType, loopback: Loopback) -> None:
+    loop = Reply(302, {"location": "/chat/completions/x"}, b"")
+    loopback.reply("GET", "/chat/completions/x", *[loop] * 30)
+    with httpx.Client(follow_redirects=True, max_redirects=5, timeout=5) as http:
+        with client(chat, loopback.url, http_client=http) as c:
+            with pytest.raises(chat.ApiConnectionError) as raised:
+                get(c)
+    only_client_errors(chat, raised.value)
+    assert len(loopback.requests) == 6
+
+
+# -- TLS ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def self_signed(tmp_path_factory: pytest.TempPathFactory) -> ssl.SSLContext:
+    """A server context with a certificate made now, for 127.0.0.1, signed by itself."""
+    openssl = shutil.which("openssl")
+    if openssl is None:  # pragma: no cover - every CI machine here has it
+        pytest.skip("openssl is not installed")
+    folder = tmp_path_factory.mktemp("tls")
+    key, cert = folder / "key.pem", folder / "cert.pem"
+    subprocess.run(
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return context
+
+
+@pytest.fixture
+def tls_server(self_signed: ssl.SSLContext) -> Iterator[Loopback]:
+    server = Loopback(tls=self_signed).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_tls_is_verified_by_default(chat: ModuleType, tls_server: Loopback) -> None:
+    tls_server.reply("GET", "/chat/completions/x", Reply.json(completion()))
+    with client(chat, tls_server.url) as c:
+        with pytest.raises(chat.ApiConnectionError) as raised:
+            get(c)
+    only_client_errors(chat, raised.value)
+    assert "CERTIFICATE_VERIFY_FAILED" in str(raised.value)
+    assert tls_server.requests == []
+
+
+def test_tls_verification_is_off_only_when_the_caller_says_so(
+    chat: ModuleType, tls_server: Loopback
+) -> None:
+    tls_server.reply("GET", "/chat/completions/x", Reply.json(completion()))
+    with httpx.Client(verify=False, timeout=5) as http:
+        with client(chat, tls_server.url, http_client=http) as c:
+            assert get(c).id == "chatcmpl-1"
+    assert tls_server.last.header("authorization") == f"Bearer {SECRET}"
