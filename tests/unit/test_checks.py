@@ -161,3 +161,31 @@ def test_a_path_no_url_can_carry() -> None:
         "error: #/paths/~1a%09b: the path holds the control character '\\t', which no URL can carry",
         "error: #/paths/~1c%7F: the path holds the control character '\\x7f', which no URL can carry",
     ]
+
+
+SECTIONS = [
+    ("all well", {"paths": {}, "tags": [], "components": {"schemas": {}}}, []),
+    ("null is empty", {"paths": None, "components": {"schemas": None}}, []),
+    (
+        "components true",
+        {"components": True},
+        ["error: #/components: `components` must be a mapping, not true"],
+    ),
+    (
+        "a part of components",
+        {"components": {"schemas": [], "x-data": 1}},
+        ["error: #/components/schemas: `schemas` must be a mapping, not []"],
+    ),
+    (
+        "servers as a mapping",
+        {"servers": {"url": "/"}},
+        ['error: #/servers: `servers` must be a list, not {"url": "/"}'],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "given", "want"), SECTIONS, ids=[c[0] for c in SECTIONS]
+)
+def test_sections(name: str, given: dict[str, Any], want: list[str]) -> None:
+    assert check({"openapi": "3.1.0", "info": INFO, **given}) == want
