@@ -1,6 +1,13 @@
 import pytest
 
-from generator.naming import UniqueNames, class_name, identifier, snake_case
+from generator.naming import (
+    MAX_NAME_LENGTH,
+    UniqueNames,
+    class_name,
+    identifier,
+    is_device_name,
+    snake_case,
+)
 
 
 @pytest.mark.parametrize(
@@ -61,3 +68,39 @@ def test_unique_names_ignore_case_and_number_clashes() -> None:
         "Error3",
         "Other",
     ]
+
+
+@pytest.mark.parametrize(
+    ("given", "want"),
+    [
+        ("CON", True),
+        ("con.py", True),
+        ("Aux.md", True),
+        ("nul.tar.gz", True),
+        ("COM1", True),
+        ("lpt9.txt", True),
+        ("com\u00b9", True),
+        ("console", False),
+        ("com10", False),
+        ("ConModel.md", False),
+        ("con_.py", False),
+    ],
+)
+def test_is_device_name(given: str, want: bool) -> None:
+    assert is_device_name(given) is want
+
+
+def test_device_names_never_name_a_class() -> None:
+    assert [class_name(n) for n in ("CON", "aux", "Com1")] == [
+        "CONModel",
+        "AuxModel",
+        "Com1Model",
+    ]
+
+
+def test_long_names_are_bounded_and_stay_apart() -> None:
+    first, second = "a" * 200 + "first", "a" * 200 + "second"
+    names = [identifier(first), identifier(second), class_name(first)]
+    assert all(len(n) <= MAX_NAME_LENGTH for n in names)
+    assert names[0] != names[1]
+    assert identifier("short_name") == "short_name"
