@@ -18,9 +18,9 @@ null (the lenient reading keeps responses parseable whatever the server sends).
 Enums accept a value they do not list (a newer server's); constants (``const``, or an enum marked
 ``x-stainless-const``) do not. A discriminated union becomes a pydantic tagged union whose tag is
 read by a function: the wire values come from ``mapping`` when present, else from each variant's
-tag property (its enum or const), else from the schema's name (OpenAPI's implicit mapping); a
-value no variant declares, or several do, lands in a catch-all choice that tries each variant
-and then keeps the object as an ``UnknownVariant``.
+tag property (its enum or const), else from the schema's name (OpenAPI's implicit mapping). A
+value no variant declares is kept as an ``UnknownVariant``; a value several variants declare, or
+a missing one, goes to a choice that tries each variant (then ``UnknownVariant``).
 """
 
 from __future__ import annotations
@@ -540,7 +540,7 @@ class SchemaBuilder:
     ) -> tuple[tuple[Scalar, str], ...]:
         """Wire value -> variant class, for the variants that are object models: from
         ``mapping``, else from the variant's tag property, else from its schema's name. A value
-        several variants claim is left out (the catch-all choice sorts those out)."""
+        several variants claim maps to the choice that tries each of them."""
         if any(
             t.kind != "none" and not (t.kind == "model" and self._is_model(t.name))
             for t in variants
@@ -559,9 +559,9 @@ class SchemaBuilder:
             for value in self._variant_tag_values(variant, t.name, tag):
                 claims.setdefault(value, []).append(t.name)
         return tuple(
-            (value, names[0])
+            (value, names[0] if len(set(names)) == 1 else T.SEVERAL_TAG)
             for value, names in claims.items()
-            if len(set(names)) == 1 and isinstance(value, (str, int, bool))
+            if isinstance(value, (str, int, bool))
         )
 
     def _mapped_model(self, at: Located, target: object) -> str | None:

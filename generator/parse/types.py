@@ -11,8 +11,11 @@ UNKNOWN = TypeRef(
     "any", name="unknown"
 )  # Any where the document gave a type we could not build
 NONE = TypeRef("none")
-# The tag of the catch-all choice of a tagged union: not a class name, so no variant can take it.
-FALLBACK_TAG = "*"
+# The choices a tagged union has beside its variants, named so that no class can take the name:
+# a tag value several variants declare, or none (a variant whose tag is optional), goes to
+# SEVERAL_TAG, which tries each variant; a value no variant declares goes to UNKNOWN_TAG.
+SEVERAL_TAG = "*"
+UNKNOWN_TAG = "?"
 
 _PRIMITIVE_ANNOTATIONS = {
     "str": "str",
@@ -134,12 +137,13 @@ def response_annotation(t: TypeRef) -> str:
 
 
 def _tagged_annotation(t: TypeRef) -> str:
-    """A pydantic tagged union whose tag is read by a function, so that a tag value no variant
-    declares (a newer server's) lands in the catch-all choice instead of failing: that choice
-    tries every variant, then keeps the object as an ``UnknownVariant``."""
+    """A pydantic tagged union whose tag is read by a function (``discriminate``), so that a
+    tag value no variant declares (a newer server's) is kept as an ``UnknownVariant`` instead
+    of failing, and a value several variants share, or a missing one, tries each of them."""
     choices = [f"Annotated[{i.name}, Tag({i.name!r})]" for i in t.items]
     everything = " | ".join([*(i.name for i in t.items), "UnknownVariant"])
-    choices.append(f"Annotated[{everything}, Tag({FALLBACK_TAG!r})]")
+    choices.append(f"Annotated[{everything}, Tag({SEVERAL_TAG!r})]")
+    choices.append(f"Annotated[UnknownVariant, Tag({UNKNOWN_TAG!r})]")
     table = ", ".join(f"{value!r}: {name!r}" for value, name in t.tags)
     return (
         f"Annotated[{' | '.join(choices)}, "

@@ -40,7 +40,8 @@ def corpus(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Corpus
     packages = [e.package for e in written]
     env_path = [str(out / p) for p in packages]
     imported = subprocess.run(
-        [sys.executable, "-c", IMPORT_SCRIPT, *packages],
+        [sys.executable, "-c", IMPORT_SCRIPT],
+        input=json.dumps({e.package: generated[e.name].aliases for e in written}),
         capture_output=True,
         text=True,
         env={"PYTHONPATH": ":".join(env_path), "PATH": ""},

@@ -56,6 +56,8 @@ class Generated:
     skipped: list[str] = field(default_factory=list)
     #: JSON pointer of each operation -> (API module, annotation of its success response)
     success_types: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: type aliases of responses (their ``Param`` forms are never validated: not checked)
+    aliases: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -117,16 +119,18 @@ def generate(spec: Path, out: Path, package: str) -> Generated:
         for api in ir.apis
         for op in api.operations
     }
+    result.aliases = [m.name for m in ir.models if m.kind == "alias"]
     return result
 
 
-# Run in a fresh interpreter with every package folder on sys.path: imports each package, its
-# API modules and models, and builds every pydantic schema (forward references resolved).
+# Run in a fresh interpreter with every package folder on sys.path, given {package: [alias
+# names]} on stdin: imports each package, its API modules and models, and builds the pydantic
+# schema of every model and response alias (forward references resolved).
 IMPORT_SCRIPT = """
 import importlib, json, pkgutil, sys, traceback
 import pydantic
 results = {}
-for package in sys.argv[1:]:
+for package, aliases in json.load(sys.stdin).items():
     try:
         importlib.import_module(package)
         api = importlib.import_module(package + ".api")
@@ -137,8 +141,8 @@ for package in sys.argv[1:]:
             value = getattr(models, name)
             if isinstance(value, type) and issubclass(value, pydantic.BaseModel):
                 value.model_rebuild(force=True)
-            elif not isinstance(value, type):
-                pydantic.TypeAdapter(value)
+        for name in aliases:
+            pydantic.TypeAdapter(getattr(models, name))
         results[package] = ""
     except Exception:
         results[package] = traceback.format_exc(limit=3)[-2000:]

@@ -148,7 +148,8 @@ def ref(name: str) -> dict[str, str]:
 
 TAGGED = (
     "Annotated[Annotated[Cat, Tag('Cat')] | Annotated[Dog, Tag('Dog')] | "
-    "Annotated[Cat | Dog | UnknownVariant, Tag('*')], "
+    "Annotated[Cat | Dog | UnknownVariant, Tag('*')] | "
+    "Annotated[UnknownVariant, Tag('?')], "
     "Discriminator(discriminate('kind', {{{tags}}}))]"
 )
 
@@ -175,9 +176,9 @@ TAGGED = (
             TAGGED.format(tags="'Cat': 'Cat', 'Dog': 'Dog'"),
         ),
         (
-            "a shared value is left to the catch-all choice",
+            "a shared value goes to the choice that tries each variant",
             {"Cat": variant("kind", "pet"), "Dog": variant("kind", "pet")},
-            "Cat | Dog",
+            TAGGED.format(tags="'pet': '*'"),
         ),
     ],
 )
@@ -390,3 +391,53 @@ def test_builtin_class_names_are_avoided(tmp_path: Path) -> None:
     obj = {"type": "object", "properties": {"id": {"type": "string"}}}
     models, _ = build(tmp_path, {"Warning": obj, "Body": obj})
     assert set(models) == {"WarningModel", "BodyModel"}
+
+
+@pytest.mark.parametrize(
+    ("name", "prop", "want"),
+    [
+        (
+            "annotations beside $ref",
+            {"$ref": "#/components/schemas/Other", "description": "d"},
+            "Other",
+        ),
+        (
+            "3.1 type list beside $ref",
+            {"$ref": "#/components/schemas/Other", "type": ["object", "null"]},
+            "Other | None",
+        ),
+        (
+            "properties beside $ref merge into a model",
+            {
+                "$ref": "#/components/schemas/Other",
+                "properties": {"extra": {"type": "integer"}},
+            },
+            "HolderX",
+        ),
+    ],
+)
+def test_ref_with_sibling_keywords(
+    tmp_path: Path, name: str, prop: dict[str, Any], want: str
+) -> None:
+    other = {"type": "object", "properties": {"id": {"type": "string"}}}
+    models, _ = build(tmp_path, {"Holder": holder(prop), "Other": other})
+    assert field_annotation(models, "Holder", "x") == want, name
+
+
+def test_inline_names_do_not_move_when_unrelated_schemas_change(tmp_path: Path) -> None:
+    inline = {"type": "object", "properties": {"y": {"type": "string"}}}
+    first, _ = build(tmp_path, {"A": holder(inline), "B": holder(inline)})
+    unrelated = {"type": "object", "properties": {"z": {"type": "string"}}}
+    second, _ = build(
+        tmp_path, {"Z": holder(unrelated), "A": holder(inline), "B": holder(inline)}
+    )
+    assert {"AX", "BX"} <= set(first) and {"AX", "BX", "ZX"} <= set(second)
+
+
+def test_external_file_reference(tmp_path: Path) -> None:
+    (tmp_path / "pet.json").write_text(
+        json.dumps({"type": "object", "properties": {"name": {"type": "string"}}})
+    )
+    models, diags = build(tmp_path, {"Holder": holder({"$ref": "pet.json"})})
+    assert field_annotation(models, "Holder", "x") == "Pet"
+    assert not [d for d in diags.items if d.level == "error"]
