@@ -139,7 +139,8 @@ def response_annotation(t: TypeRef) -> str:
 def _tagged_annotation(t: TypeRef) -> str:
     """A pydantic tagged union whose tag is read by a function (``discriminate``), so that a
     tag value no variant declares (a newer server's) is kept as an ``UnknownVariant`` instead
-    of failing, and a value several variants share, or a missing one, tries each of them."""
+    of failing, and a value several variants share, or a missing one, tries each of them.
+    """
     choices = [f"Annotated[{i.name}, Tag({i.name!r})]" for i in t.items]
     everything = " | ".join([*(i.name for i in t.items), "UnknownVariant"])
     choices.append(f"Annotated[{everything}, Tag({SEVERAL_TAG!r})]")
