@@ -212,6 +212,10 @@ def hostile_document(canary: Path) -> dict[str, Any]:
                     "description": described("scheme"),
                 },
                 "CON": {"type": "http", "scheme": "bearer"},
+                # keywords of Client(): found by the fuzz test ("self" twice)
+                "self": {"type": "http", "scheme": "bearer"},
+                "auth": {"type": "http", "scheme": "basic"},
+                "os": {"type": "apiKey", "in": "query", "name": "os"},
             },
             "schemas": schemas,
         },
