@@ -102,11 +102,17 @@ def render(
     versions: list[str],
     sections: list[Section],
     smoke: bool,
+    pending: list[str] | None = None,
 ) -> str:
     lines = ["# Benchmark results", ""]
     if smoke:
         lines += [
             "**Smoke run: tiny inputs, one repetition; these numbers mean nothing.**",
+            "",
+        ]
+    if pending:
+        lines += [
+            f"**Run in progress or stopped: not measured yet: {', '.join(pending)}.**",
             "",
         ]
     lines += [
