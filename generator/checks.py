@@ -53,6 +53,18 @@ _SECTIONS = (
     ("security", list),
     ("tags", list),
 )
+_COMPONENTS = (
+    "schemas",
+    "responses",
+    "parameters",
+    "examples",
+    "requestBodies",
+    "headers",
+    "securitySchemes",
+    "links",
+    "callbacks",
+    "pathItems",
+)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: ECMA-262 constructs and what Python's ``re`` reads the same way (or near enough to check).
 _ECMA_TO_PYTHON = (
@@ -83,9 +95,8 @@ def check_sections(docs: DocumentSet, diags: Diagnostics) -> None:
         _check_kind(data, (key,), kind, diags)
     components = data.get("components")
     if isinstance(components, dict):
-        for key in components:
-            if not key.startswith("x-"):
-                _check_kind(components, ("components", key), dict, diags)
+        for key in _COMPONENTS:
+            _check_kind(components, ("components", key), dict, diags)
 
 
 def _check_kind(
