@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from generator import __version__
 from generator.diagnostics import Diagnostics
-from generator.ir import Api, Server, Spec
+from generator.ir import Api, Spec
 from generator.loader import DocumentSet
 from generator.naming import identifier
 from generator.parse.operations import (
@@ -17,6 +17,7 @@ from generator.parse.operations import (
     security_schemes,
 )
 from generator.parse.schemas import SchemaBuilder
+from generator.parse.servers import parse_servers
 
 
 def default_package_name(title: str) -> str:
@@ -54,11 +55,7 @@ def build_spec(
         source_name=docs.root.path.name,
         source_digest=hashlib.sha256(source).hexdigest(),
         generator_version=__version__,
-        servers=tuple(
-            Server(str(s.get("url")), str(s.get("description") or ""))
-            for s in data.get("servers") or []
-            if isinstance(s, dict) and s.get("url")
-        ),
+        servers=parse_servers(data.get("servers")),
         security_schemes=security_schemes(data, package),
         models=models,
         apis=apis,

@@ -25,8 +25,11 @@ from generator.naming import (
     pascal_case,
     snake_case,
 )
+from generator.parse import bodies as B
+from generator.parse import pagination, security
 from generator.parse import types as T
 from generator.parse.schemas import Located, SchemaBuilder
+from generator.parse.servers import operation_server_url, parse_servers
 from generator.refs import resolve
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -82,6 +85,10 @@ def security_schemes(data: dict[str, Any], package: str) -> tuple[SecurityScheme
                 location=str(scheme.get("in", "")),
                 parameter=str(scheme.get("name", "")),
                 description=_text(scheme.get("description")),
+                token_url=security.token_url(scheme) if kind == "oauth2" else "",
+                scopes=(
+                    security.requested_scopes(data, name) if kind == "oauth2" else ()
+                ),
             )
         )
     return tuple(result)
@@ -166,6 +173,8 @@ class OperationsBuilder:
                 name = names.claim(op.name, separator="_")
                 if op.stream:
                     names.claim(f"{name}_stream")
+                if op.pagination:
+                    names.claim(f"{name}_iter")
                 renamed.append(_replace(op, name=name))
             apis.append(
                 Api(
@@ -225,6 +234,7 @@ class OperationsBuilder:
             )
         security = _security(op["security"]) if "security" in op else default_security
         operation_ids.claim(operation_id)
+        root_servers = parse_servers(self.schemas.docs.root.data.get("servers"))
         operation = Operation(
             name=base_name,
             operation_id=operation_id,
@@ -241,8 +251,22 @@ class OperationsBuilder:
             stream=stream,
             deprecated=op.get("deprecated") is True,
             pointer=op_at.location,
+            server_url=operation_server_url(op, path_at.node, root_servers),
+            pagination=pagination.detect(
+                method, parameters, responses, self._model_fields
+            ),
         )
         return operation, request_types
+
+    def _uploads(self, t: TypeRef) -> bool:
+        """Whether a body type carries files, itself or in a property."""
+        return T.uses_files(t) or any(
+            T.uses_files(f.type) for f in self._model_fields(t.name)
+        )
+
+    def _model_fields(self, name: str) -> tuple[Field, ...]:
+        draft = self.schemas.drafts.get(name)
+        return tuple(draft.fields) if draft else ()
 
     def _parameters(
         self, path_at: Located, op_at: Located, hint: str, arguments: UniqueNames
@@ -295,11 +319,14 @@ class OperationsBuilder:
                     ),
                     deprecated=node.get("deprecated") is True,
                     pointer=at.location,
+                    allow_reserved=node.get("allowReserved") is True,
                 )
             )
         return tuple(result)
 
     def _body(self, op_at: Located, hint: str, arguments: UniqueNames) -> Body | None:
+        """The request body; with several media types, one argument list for all of them
+        and a ``content_type=`` choice (see ``bodies.merge_bodies``)."""
         if "requestBody" not in op_at.node:
             return None
         at = self._deref(op_at.child("requestBody"))
@@ -308,47 +335,62 @@ class OperationsBuilder:
         content = at.node.get("content")
         if not isinstance(content, dict) or not content:
             return None
-        content_type = _preferred_request_type(list(content))
-        media = at.child("content", content_type)
-        kind = _body_kind(content_type)
-        schema = (
-            media.child("schema")
-            if isinstance(media.node, dict) and "schema" in media.node
-            else None
+        named = _preferred_request_type(list(content))
+        types = {
+            media: self._media_type(at, media, hint, media == named)
+            for media in content
+        }
+        order = B.media_order(list(content), lambda m: self._uploads(types[m]))
+        bodies = [
+            self._media_body(at, media, types[media], index == 0)
+            for index, media in enumerate(order)
+        ]
+        return B.merge_bodies(
+            bodies,
+            lambda t: self.schemas.request_annotation(t, top_level=True),
+            # A property named like an argument of our own (body, timeout) gets a "_".
+            lambda name: arguments.claim(
+                name + "_" if name in ARGUMENT_RESERVED else name, separator="_"
+            ),
         )
-        body_type = (
-            self.schemas.type_of(schema, hint + "Request")
-            if schema
-            else (T.primitive("file") if kind == "binary" else T.ANY)
-        )
-        if kind in ("multipart",):
-            body_type = _files_in(body_type)
+
+    def _media_type(
+        self, body_at: Located, media: str, hint: str, preferred: bool
+    ) -> TypeRef:
+        """The type of one media type's schema; a binary body without one is a file."""
+        at = body_at.child("content", media)
+        kind = _body_kind(media)
+        if not isinstance(at.node, dict) or "schema" not in at.node:
+            return T.primitive("file") if kind == "binary" else T.ANY
+        # An inline schema is <Op>Request; those of other media types add their kind.
+        name = hint + ("" if preferred else pascal_case(kind)) + "Request"
+        return self.schemas.type_of(at.child("schema"), name)
+
+    def _media_body(
+        self, body_at: Located, media: str, body_type: TypeRef, first: bool
+    ) -> Body:
+        """One media type's body, its fields not yet named (``merge_bodies`` names them)."""
+        kind = _body_kind(media)
         fields: tuple[Field, ...] = ()
-        if body_type.kind == "model":
+        if body_type.kind == "model" and kind in ("json", "form", "multipart"):
             draft = self.schemas.drafts.get(body_type.name)
-            model_fields = draft.fields if draft else []
             fields = tuple(
-                _replace(
-                    f,
-                    name=arguments.claim(f.name, separator="_"),
-                    param_annotation=T.request_annotation(
-                        _files_in(f.type) if kind == "multipart" else f.type,
-                        top_level=True,
-                    ),
-                )
-                for f in model_fields
-                if not f.read_only
+                f for f in (draft.fields if draft else []) if not f.read_only
             )
+        media_at = body_at.child("content", media)
         return Body(
-            content_type=content_type,
+            content_type=media,
             kind=kind,
             type=body_type,
-            annotation=T.request_annotation(body_type, top_level=True),
-            required=at.node.get("required") is True,
+            annotation=self.schemas.request_annotation(body_type, top_level=True),
+            required=body_at.node.get("required") is True,
             fields=fields,
             model=body_type.name if body_type.kind == "model" else None,
-            description=_text(at.node.get("description")),
-            pointer=at.location,
+            description=_text(body_at.node.get("description")),
+            pointer=body_at.location if first else media_at.location,
+            encoding=(
+                B.encodings(media_at.node) if kind in ("form", "multipart") else ()
+            ),
         )
 
     def _responses(self, op_at: Located, hint: str) -> tuple[Response, ...]:
@@ -542,11 +584,6 @@ def _offers(t: TypeRef, value: object) -> bool:
     return any(_offers(i, value) for i in t.items if t.kind == "union")
 
 
-def _files_in(t: TypeRef) -> TypeRef:
-    """Binary strings in a multipart body are uploads: bytes in, a file on the wire."""
-    return t
-
-
 def _return_annotation(responses: tuple[Response, ...]) -> str:
     success = [r for r in responses if r.is_success and r.kind != "sse"]
     if not success:
@@ -565,6 +602,8 @@ def operation_models(op: Operation) -> set[str]:
         names.update(op.body.type.models())
         for f in op.body.fields:
             names.update(f.type.models())
+    if op.pagination:
+        names.update(op.pagination.item.models())
     for r in op.responses:
         if r.type:
             names.update(r.type.models())

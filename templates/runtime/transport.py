@@ -360,10 +360,13 @@ class _BaseTransport:
         placed = place_params(call.params)
 
         path, _, fixed_query = call.path.partition("?")
+        # A next-page link is complete: its query is sent as it came, in its order.
+        link = path.startswith(("http://", "https://"))
         # A query written into the spec's path key ("/responses?beta=true") is kept.
         query = [
             (k, v)
             for k, _, v in (p.partition("=") for p in fixed_query.split("&") if p)
+            if not link
         ]
         query += placed.query
         query += [(quote(k, safe=""), quote(v, safe="")) for k, v in auth.query]
@@ -376,15 +379,15 @@ class _BaseTransport:
             ]
             replaced = {k for k, _ in extra}
             query = [pair for pair in query if pair[0] not in replaced] + extra
-        if path.startswith(("http://", "https://")):
-            url = path  # a next-page link, complete already
+        if link:
+            url = call.path
         else:
             own_server = call.base_url if self.operation_servers else None
             url = (own_server or self.base_url).rstrip("/") + expand_path(
                 path, placed.path
             )
         if query:
-            url += "?" + join_query(query)
+            url += ("&" if link and fixed_query else "?") + join_query(query)
 
         body = encode_body(
             call.body,

@@ -12,6 +12,7 @@ import httpx
 
 from ._runtime import auth
 from ._runtime._types import NOT_GIVEN, NotGiven, Timeout
+from ._runtime.servers import Server, ServerVariable, pick_server
 from ._runtime.transport import AsyncTransport, SyncTransport
 
 if TYPE_CHECKING:
@@ -19,9 +20,22 @@ if TYPE_CHECKING:
     from types import TracebackType
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
+SERVERS: tuple[Server, ...] = (
+    Server(
+        "https://api.openai.com/v1",
+        {},
+    ),
+)
+
+
+def server_url(index: int = 0, **variables: str) -> str:
+    """The URL of the document's server number ``index``, its variables set from
+    ``variables`` or their defaults: ``Client(base_url=server_url(...))``."""
+    return pick_server(SERVERS, index, variables)
 
 
 def _credentials(
+    base_url: str,
     api_key: str | None,
 ) -> dict[str, Any]:
     return {
@@ -29,7 +43,7 @@ def _credentials(
     }
 
 
-CREDENTIAL_HINTS = {
+CREDENTIAL_HINTS: dict[str, str] = {
     "ApiKeyAuth": "pass api_key= or set CHAT_CLIENT_API_KEY",
 }
 
@@ -51,11 +65,13 @@ class Client:
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
     ) -> None:
+        # A base URL the caller chose serves every operation, even those the document
+        # sends to a server of their own.
+        chosen = base_url or os.environ.get("CHAT_CLIENT_BASE_URL")
         self._transport = SyncTransport(
-            base_url=base_url
-            or os.environ.get("CHAT_CLIENT_BASE_URL")
-            or DEFAULT_BASE_URL,
-            credentials=_credentials(api_key),
+            base_url=chosen or DEFAULT_BASE_URL,
+            operation_servers=not chosen,
+            credentials=_credentials(chosen or DEFAULT_BASE_URL, api_key),
             credential_hints=CREDENTIAL_HINTS,
             timeout=timeout,
             max_retries=max_retries,
@@ -107,11 +123,13 @@ class AsyncClient:
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
+        # A base URL the caller chose serves every operation, even those the document
+        # sends to a server of their own.
+        chosen = base_url or os.environ.get("CHAT_CLIENT_BASE_URL")
         self._transport = AsyncTransport(
-            base_url=base_url
-            or os.environ.get("CHAT_CLIENT_BASE_URL")
-            or DEFAULT_BASE_URL,
-            credentials=_credentials(api_key),
+            base_url=chosen or DEFAULT_BASE_URL,
+            operation_servers=not chosen,
+            credentials=_credentials(chosen or DEFAULT_BASE_URL, api_key),
             credential_hints=CREDENTIAL_HINTS,
             timeout=timeout,
             max_retries=max_retries,

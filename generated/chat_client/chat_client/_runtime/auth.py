@@ -2,8 +2,8 @@
 """Credentials: how each security scheme's secret is found and put on a request.
 
 A credential never shows its secret in ``repr``/``str``. The generated client calls
-one factory per security scheme (``bearer``, ``basic``, ``api_key``) with the value
-the user passed and the environment variable to fall back to.
+one factory per security scheme (``bearer``, ``basic``, ``api_key``, ``oauth2``) with
+the value the user passed and the environment variable to fall back to.
 
 Extension point: a credential that must fetch a token first (OAuth2 client
 credentials) overrides ``prepare``/``aprepare``, which the transport awaits before
@@ -12,12 +12,19 @@ credentials) overrides ``prepare``/``aprepare``, which the transport awaits befo
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import json
 import os
+import threading
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 import httpx
+
+from .errors import ApiResponseValidationError, connection_error, status_error_class
 
 
 class Secret:
@@ -124,6 +131,119 @@ class ApiKey(Credential):
         return f"ApiKey(location={self.location!r}, name={self.name!r}, value=Secret('**********'))"
 
 
+class OAuth2ClientCredentials(Credential):
+    """OAuth2 client credentials: a token fetched from ``token_url``, cached, and fetched
+    again shortly before it expires.
+
+    The client authenticates to the token endpoint with HTTP basic (RFC 6749, 2.3.1) and
+    asks for ``scopes`` when there are any. A token without ``expires_in`` is kept until the
+    client is closed. Concurrent requests share one fetch.
+    """
+
+    # Fetch a new token when less than this share of its lifetime (at most a minute) is left,
+    # so that a request never leaves with a token that expires on the way.
+    REFRESH_SHARE = 0.1
+    REFRESH_MAX = 60.0
+
+    def __init__(
+        self,
+        client_id: str,
+        client_secret: str,
+        *,
+        token_url: str,
+        scopes: Sequence[str] = (),
+    ) -> None:
+        self.client_id = client_id
+        self.client_secret = Secret(client_secret)
+        self.token_url = token_url
+        self.scopes = tuple(scopes)
+        self._token: Secret | None = None
+        self._refresh_at = 0.0
+        self._lock = threading.Lock()
+        self._async_lock: asyncio.Lock | None = None
+
+    def _fresh(self) -> bool:
+        return self._token is not None and time.monotonic() < self._refresh_at
+
+    def _token_request(self, client: httpx.Client | httpx.AsyncClient) -> httpx.Request:
+        form = {"grant_type": "client_credentials"}
+        if self.scopes:
+            form["scope"] = " ".join(self.scopes)
+        pair = f"{self.client_id}:{self.client_secret.reveal()}".encode()
+        return client.build_request(
+            "POST",
+            self.token_url,
+            data=form,
+            headers={
+                "accept": "application/json",
+                "authorization": "Basic " + base64.b64encode(pair).decode(),
+            },
+        )
+
+    def _store(self, response: httpx.Response, fetched_at: float) -> None:
+        """Keep the token of a read token response, or raise the error it reports."""
+        if not response.is_success:
+            raise status_error_class(response.status_code)(
+                f"OAuth2 token request failed with status {response.status_code}",
+                response=response,
+                body=response.content,
+            )
+        try:
+            data = json.loads(response.content)
+            token = data["access_token"]
+            lifetime = data.get("expires_in")
+            if not isinstance(token, str) or not token:
+                raise ValueError("access_token is not a string")
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            # The body may hold secrets: say what is wrong, not what was sent.
+            raise ApiResponseValidationError(
+                "OAuth2 token response has no access_token",
+                response=response,
+                body=b"",
+            ) from exc
+        self._token = Secret(token)
+        if isinstance(lifetime, (int, float)) and not isinstance(lifetime, bool):
+            margin = min(self.REFRESH_MAX, float(lifetime) * self.REFRESH_SHARE)
+            self._refresh_at = fetched_at + float(lifetime) - margin
+        else:
+            self._refresh_at = float("inf")
+
+    def prepare(self, client: httpx.Client) -> None:
+        with self._lock:
+            if self._fresh():
+                return
+            fetched_at = time.monotonic()
+            try:
+                response = client.send(self._token_request(client))
+            except httpx.HTTPError as exc:
+                raise connection_error(exc) from exc
+            self._store(response, fetched_at)
+
+    async def aprepare(self, client: httpx.AsyncClient) -> None:
+        if self._async_lock is None:
+            self._async_lock = asyncio.Lock()
+        async with self._async_lock:
+            if self._fresh():
+                return
+            fetched_at = time.monotonic()
+            try:
+                response = await client.send(self._token_request(client))
+            except httpx.HTTPError as exc:
+                raise connection_error(exc) from exc
+            self._store(response, fetched_at)
+
+    def apply(self, target: RequestAuth) -> None:
+        if self._token is None:
+            raise RuntimeError("OAuth2 token not fetched: prepare() must run first")
+        target.headers["authorization"] = f"Bearer {self._token.reveal()}"
+
+    def __repr__(self) -> str:
+        return (
+            f"OAuth2ClientCredentials(client_id={self.client_id!r}, "
+            f"client_secret=Secret('**********'), token_url={self.token_url!r})"
+        )
+
+
 def _given(value: str | None, env: str) -> str | None:
     """The explicit value, else the environment variable; empty counts as absent."""
     if value:
@@ -163,3 +283,37 @@ def api_key(
     """An API key from ``value`` or ``env``, sent as ``name`` in ``location``."""
     key = _given(value, env)
     return ApiKey(key, location=location, name=name) if key is not None else None
+
+
+def oauth2(
+    value: str | tuple[str, str] | None,
+    *,
+    env: str,
+    token_url: str = "",
+    scopes: Sequence[str] = (),
+    base_url: str = "",
+) -> Credential | None:
+    """An OAuth2 credential: a ``(client_id, client_secret)`` pair fetches tokens from
+    ``token_url`` (client credentials flow; relative to ``base_url``); a string is an
+    access token used as is.
+
+    ``env`` holds either ``client_id:client_secret`` or an access token. Without a
+    ``token_url`` (no client credentials flow in the document) only tokens are accepted.
+    """
+    if value is None:
+        raw = os.environ.get(env) or None
+        if raw is None:
+            return None
+        client_id, sep, secret = raw.partition(":")
+        value = (client_id, secret) if sep and token_url else raw
+    if isinstance(value, tuple):
+        if not token_url:
+            raise ValueError(
+                "this OAuth2 scheme has no client credentials flow: pass an access token"
+            )
+        if base_url and "://" not in token_url:
+            token_url = str(httpx.URL(base_url.rstrip("/") + "/").join(token_url))
+        return OAuth2ClientCredentials(
+            value[0], value[1], token_url=token_url, scopes=scopes
+        )
+    return BearerToken(value) if value else None

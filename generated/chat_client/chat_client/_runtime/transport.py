@@ -17,7 +17,8 @@ import json
 import logging
 import random
 import time
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, Callable, Literal, Mapping
 from urllib.parse import quote, unquote
@@ -34,6 +35,7 @@ from .errors import (
     status_error_class,
 )
 from .models import JsonDecoder
+from .pagination import NextPage, Pages, items_of, next_page
 from .params import (
     check_header,
     cookie_header,
@@ -77,6 +79,10 @@ class ResponseType:
     status: str  # "200", "2XX", "default"
     kind: Literal["json", "text", "binary", "empty", "sse"]
     type: object = None  # what JSON is parsed into; None -> the JSON value as is
+    media_type: str | None = None  # the declared Content-Type, for Accept
+
+
+BodyKind = Literal["json", "form", "multipart", "binary", "text"]
 
 
 @dataclass(frozen=True)
@@ -84,11 +90,13 @@ class Call:
     """Everything the transport needs to make one operation's request."""
 
     method: str
-    path: str  # "/chat/completions/{completion_id}"
+    path: str  # "/chat/completions/{completion_id}", or an absolute URL (a next-page link)
     params: tuple[Param, ...] = ()
     body: object = NOT_GIVEN  # top-level NOT_GIVEN mapping values are stripped
-    body_kind: Literal["json", "form", "multipart", "binary", "text"] = "json"
+    body_kind: BodyKind = "json"
     content_type: str | None = None  # request Content-Type; default per body_kind
+    # The media types the caller may choose among with content_type=, and their kinds.
+    media_kinds: tuple[tuple[str, BodyKind], ...] = ()
     encoding: Mapping[str, Mapping[str, object]] | None = None  # form/multipart
     security: tuple[tuple[str, ...], ...] = ()  # alternatives; () or () inside: no auth
     responses: tuple[ResponseType, ...] = ()
@@ -97,7 +105,7 @@ class Call:
     extra_query: Query | None = None
     extra_body: Body | None = None  # merged into an object body's top level
     timeout: Timeout | NotGiven = NOT_GIVEN
-    base_url: str | None = None  # operation-level server override
+    base_url: str | None = None  # a path- or operation-level server
 
 
 Mode = Literal["parsed", "raw", "streaming"]
@@ -139,7 +147,11 @@ def select_credentials(
 
 
 def accept_for(call: Call) -> str:
-    """The Accept header: explicit, else from the declared responses' kinds."""
+    """The Accept header: explicit, else from the declared responses.
+
+    JSON wins whenever a success response is JSON (the official OpenAI SDK asks for JSON
+    even for streams); otherwise the declared media types of the success responses.
+    """
     if call.accept:
         return call.accept
     # Only success responses count: a JSON error must not make a download ask for JSON.
@@ -147,6 +159,9 @@ def accept_for(call: Call) -> str:
     kinds = {r.kind for r in success or call.responses}
     if "json" in kinds or not kinds:
         return "application/json"
+    declared = [r.media_type for r in success if r.media_type and r.kind != "empty"]
+    if declared and all("*" not in media for media in declared):
+        return ", ".join(dict.fromkeys(declared))
     if "sse" in kinds:
         return "text/event-stream"
     if "text" in kinds:
@@ -310,8 +325,11 @@ class _BaseTransport:
         max_retries: int,
         default_headers: Mapping[str, str] | None,
         user_agent: str,
+        operation_servers: bool,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        # False when the caller chose the base URL: it then serves every operation.
+        self.operation_servers = operation_servers
         self.timeout = timeout
         self.max_retries = max_retries
         self._credentials = dict(credentials)
@@ -343,10 +361,13 @@ class _BaseTransport:
         placed = place_params(call.params)
 
         path, _, fixed_query = call.path.partition("?")
+        # A next-page link is complete: its query is sent as it came, in its order.
+        link = path.startswith(("http://", "https://"))
         # A query written into the spec's path key ("/responses?beta=true") is kept.
         query = [
             (k, v)
             for k, _, v in (p.partition("=") for p in fixed_query.split("&") if p)
+            if not link
         ]
         query += placed.query
         query += [(quote(k, safe=""), quote(v, safe="")) for k, v in auth.query]
@@ -359,14 +380,19 @@ class _BaseTransport:
             ]
             replaced = {k for k, _ in extra}
             query = [pair for pair in query if pair[0] not in replaced] + extra
-        base = (call.base_url or self.base_url).rstrip("/")
-        url = base + expand_path(path, placed.path)
+        if link:
+            url = call.path
+        else:
+            own_server = call.base_url if self.operation_servers else None
+            url = (own_server or self.base_url).rstrip("/") + expand_path(
+                path, placed.path
+            )
         if query:
-            url += "?" + join_query(query)
+            url += ("&" if link and fixed_query else "?") + join_query(query)
 
         body = encode_body(
             call.body,
-            call.body_kind,
+            dict(call.media_kinds).get(call.content_type or "", call.body_kind),
             content_type=call.content_type,
             encoding=call.encoding,
             extra_body=call.extra_body,
@@ -467,6 +493,32 @@ class _BaseTransport:
         return partial(self._parse_success, call=call)
 
 
+def _cursor_sent(call: Call, pages: Pages) -> object:
+    """The cursor the call asks with (NOT_GIVEN on the first page)."""
+    return next(
+        (
+            p.value
+            for p in call.params
+            if p.location == "query" and p.name == pages.cursor_param
+        ),
+        NOT_GIVEN,
+    )
+
+
+def _following(call: Call, found: NextPage, pages: Pages) -> Call:
+    """The call for the next page: the same call with the new cursor, or the link."""
+    if found.url is not None:
+        # The link carries the whole query: the call's parameters would repeat it.
+        return replace(call, path=found.url, params=(), extra_query=None)
+    params = tuple(
+        p
+        for p in call.params
+        if not (p.location == "query" and p.name == pages.cursor_param)
+    )
+    cursor = Param("query", pages.cursor_param or "", found.cursor)
+    return replace(call, params=params + (cursor,))
+
+
 class SyncTransport(_BaseTransport):
     """Sends calls with an ``httpx.Client``."""
 
@@ -481,6 +533,7 @@ class SyncTransport(_BaseTransport):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
         user_agent: str = DEFAULT_USER_AGENT,
+        operation_servers: bool = True,
     ) -> None:
         resolved = _resolve_timeout(timeout, http_client)
         super().__init__(
@@ -491,6 +544,7 @@ class SyncTransport(_BaseTransport):
             max_retries=max_retries,
             default_headers=default_headers,
             user_agent=user_agent,
+            operation_servers=operation_servers,
         )
         self._owns_client = http_client is None
         self._client = (
@@ -569,6 +623,19 @@ class SyncTransport(_BaseTransport):
             raise _not_a_stream(response)
         return Stream(response, self._item_decoder(item_type))
 
+    def paginate(self, call: Call, pages: Pages) -> Iterator[Any]:
+        """Every item of every page, fetching each page when the previous one is used up."""
+        while True:
+            raw = self.request(call, "raw")
+            page = raw.parse()
+            yield from items_of(page, pages)
+            found = next_page(
+                page, pages, raw.http_response.url, _cursor_sent(call, pages)
+            )
+            if found is None:
+                return
+            call = _following(call, found, pages)
+
     def close(self) -> None:
         """Close the HTTP client, if this transport created it."""
         if self._owns_client:
@@ -589,6 +656,7 @@ class AsyncTransport(_BaseTransport):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         user_agent: str = DEFAULT_USER_AGENT,
+        operation_servers: bool = True,
     ) -> None:
         resolved = _resolve_timeout(timeout, http_client)
         super().__init__(
@@ -599,6 +667,7 @@ class AsyncTransport(_BaseTransport):
             max_retries=max_retries,
             default_headers=default_headers,
             user_agent=user_agent,
+            operation_servers=operation_servers,
         )
         self._owns_client = http_client is None
         self._client = (
@@ -689,6 +758,20 @@ class AsyncTransport(_BaseTransport):
         return AsyncStream(
             partial(self._open_stream, call), self._item_decoder(item_type)
         )
+
+    async def paginate(self, call: Call, pages: Pages) -> AsyncIterator[Any]:
+        """Every item of every page (``async for``, no ``await``), page by page."""
+        while True:
+            raw = await self.request(call, "raw")
+            page = raw.parse()
+            for item in items_of(page, pages):
+                yield item
+            found = next_page(
+                page, pages, raw.http_response.url, _cursor_sent(call, pages)
+            )
+            if found is None:
+                return
+            call = _following(call, found, pages)
 
     async def close(self) -> None:
         """Close the HTTP client, if this transport created it."""

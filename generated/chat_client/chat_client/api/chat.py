@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import uuid as _uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any, Literal, cast, overload
 
@@ -28,6 +28,7 @@ from .._runtime._wrappers import (
     to_streamed_response,
 )
 from .._runtime.models import KEEP_UNKNOWN
+from .._runtime.pagination import Pages
 from .._runtime.streaming import AsyncStream, Stream
 from .._runtime.transport import (
     AsyncTransport,
@@ -40,33 +41,16 @@ from .._runtime.transport import (
 from ..models.chat_completion_deleted import ChatCompletionDeleted
 from ..models.chat_completion_list import ChatCompletionList
 from ..models.chat_completion_message_list import ChatCompletionMessageList
+from ..models.chat_completion_message_list_data_item import (
+    ChatCompletionMessageListDataItem,
+)
 from ..models.chat_completion_named_tool_choice import (
     ChatCompletionNamedToolChoice,
     ChatCompletionNamedToolChoiceParam,
 )
-from ..models.chat_completion_request_assistant_message import (
-    ChatCompletionRequestAssistantMessage,
-    ChatCompletionRequestAssistantMessageParam,
-)
-from ..models.chat_completion_request_developer_message import (
-    ChatCompletionRequestDeveloperMessage,
-    ChatCompletionRequestDeveloperMessageParam,
-)
-from ..models.chat_completion_request_function_message import (
-    ChatCompletionRequestFunctionMessage,
-    ChatCompletionRequestFunctionMessageParam,
-)
-from ..models.chat_completion_request_system_message import (
-    ChatCompletionRequestSystemMessage,
-    ChatCompletionRequestSystemMessageParam,
-)
-from ..models.chat_completion_request_tool_message import (
-    ChatCompletionRequestToolMessage,
-    ChatCompletionRequestToolMessageParam,
-)
-from ..models.chat_completion_request_user_message import (
-    ChatCompletionRequestUserMessage,
-    ChatCompletionRequestUserMessageParam,
+from ..models.chat_completion_request_message import (
+    ChatCompletionRequestMessage,
+    ChatCompletionRequestMessageParam,
 )
 from ..models.chat_completion_stream_options import (
     ChatCompletionStreamOptions,
@@ -77,20 +61,15 @@ from ..models.create_chat_completion_request import (
     CreateChatCompletionRequest,
     CreateChatCompletionRequestParam,
 )
+from ..models.create_chat_completion_request_response_format import (
+    CreateChatCompletionRequestResponseFormat,
+    CreateChatCompletionRequestResponseFormatParam,
+)
 from ..models.create_chat_completion_response import CreateChatCompletionResponse
 from ..models.create_chat_completion_stream_response import (
     CreateChatCompletionStreamResponse,
 )
 from ..models.error_response import ErrorResponse
-from ..models.response_format_json_object import (
-    ResponseFormatJsonObject,
-    ResponseFormatJsonObjectParam,
-)
-from ..models.response_format_json_schema import (
-    ResponseFormatJsonSchema,
-    ResponseFormatJsonSchemaParam,
-)
-from ..models.response_format_text import ResponseFormatText, ResponseFormatTextParam
 from ..models.update_chat_completion_request import (
     UpdateChatCompletionRequest,
     UpdateChatCompletionRequestParam,
@@ -164,23 +143,60 @@ class ChatApi:
             ),
         )
 
+    def list_chat_completions_iter(
+        self,
+        *,
+        model: str | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        after: str | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        order: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> Iterator[CreateChatCompletionResponse]:
+        """Like ``list_chat_completions``, yielding every item of every page (``for``); each page is
+        fetched when the previous one is used up."""
+        return self._transport.paginate(
+            Call(
+                method="GET",
+                path="/chat/completions",
+                params=(
+                    Param("query", "model", model),
+                    Param(
+                        "query", "metadata", metadata, style="deepObject", explode=True
+                    ),
+                    Param("query", "after", after),
+                    Param("query", "limit", limit),
+                    Param("query", "order", order),
+                ),
+                security=(("ApiKeyAuth",),),
+                responses=(
+                    ResponseType("200", "json", ChatCompletionList),
+                    ResponseType("default", "json", ErrorResponse),
+                ),
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+            Pages(
+                items="data",
+                cursor_param="after",
+                cursor="last_id",
+                item_cursor="id",
+                has_more="has_more",
+                next_link=None,
+            ),
+        )
+
     @overload
     def create_chat_completion(
         self,
         *,
         messages: Sequence[
-            ChatCompletionRequestDeveloperMessage
-            | ChatCompletionRequestDeveloperMessageParam
-            | ChatCompletionRequestSystemMessage
-            | ChatCompletionRequestSystemMessageParam
-            | ChatCompletionRequestUserMessage
-            | ChatCompletionRequestUserMessageParam
-            | ChatCompletionRequestAssistantMessage
-            | ChatCompletionRequestAssistantMessageParam
-            | ChatCompletionRequestToolMessage
-            | ChatCompletionRequestToolMessageParam
-            | ChatCompletionRequestFunctionMessage
-            | ChatCompletionRequestFunctionMessageParam
+            ChatCompletionRequestMessage | ChatCompletionRequestMessageParam
         ],
         model: str,
         temperature: float | None | NotGiven = NOT_GIVEN,
@@ -205,12 +221,8 @@ class ChatApi:
         ) = NOT_GIVEN,
         parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
         response_format: (
-            ResponseFormatText
-            | ResponseFormatTextParam
-            | ResponseFormatJsonSchema
-            | ResponseFormatJsonSchemaParam
-            | ResponseFormatJsonObject
-            | ResponseFormatJsonObjectParam
+            CreateChatCompletionRequestResponseFormat
+            | CreateChatCompletionRequestResponseFormatParam
             | NotGiven
         ) = NOT_GIVEN,
         user: str | NotGiven = NOT_GIVEN,
@@ -253,20 +265,7 @@ class ChatApi:
         self,
         *,
         messages: (
-            Sequence[
-                ChatCompletionRequestDeveloperMessage
-                | ChatCompletionRequestDeveloperMessageParam
-                | ChatCompletionRequestSystemMessage
-                | ChatCompletionRequestSystemMessageParam
-                | ChatCompletionRequestUserMessage
-                | ChatCompletionRequestUserMessageParam
-                | ChatCompletionRequestAssistantMessage
-                | ChatCompletionRequestAssistantMessageParam
-                | ChatCompletionRequestToolMessage
-                | ChatCompletionRequestToolMessageParam
-                | ChatCompletionRequestFunctionMessage
-                | ChatCompletionRequestFunctionMessageParam
-            ]
+            Sequence[ChatCompletionRequestMessage | ChatCompletionRequestMessageParam]
             | NotGiven
         ) = NOT_GIVEN,
         model: str | NotGiven = NOT_GIVEN,
@@ -292,12 +291,8 @@ class ChatApi:
         ) = NOT_GIVEN,
         parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
         response_format: (
-            ResponseFormatText
-            | ResponseFormatTextParam
-            | ResponseFormatJsonSchema
-            | ResponseFormatJsonSchemaParam
-            | ResponseFormatJsonObject
-            | ResponseFormatJsonObjectParam
+            CreateChatCompletionRequestResponseFormat
+            | CreateChatCompletionRequestResponseFormatParam
             | NotGiven
         ) = NOT_GIVEN,
         user: str | NotGiven = NOT_GIVEN,
@@ -391,18 +386,7 @@ class ChatApi:
         self,
         *,
         messages: Sequence[
-            ChatCompletionRequestDeveloperMessage
-            | ChatCompletionRequestDeveloperMessageParam
-            | ChatCompletionRequestSystemMessage
-            | ChatCompletionRequestSystemMessageParam
-            | ChatCompletionRequestUserMessage
-            | ChatCompletionRequestUserMessageParam
-            | ChatCompletionRequestAssistantMessage
-            | ChatCompletionRequestAssistantMessageParam
-            | ChatCompletionRequestToolMessage
-            | ChatCompletionRequestToolMessageParam
-            | ChatCompletionRequestFunctionMessage
-            | ChatCompletionRequestFunctionMessageParam
+            ChatCompletionRequestMessage | ChatCompletionRequestMessageParam
         ],
         model: str,
         temperature: float | None | NotGiven = NOT_GIVEN,
@@ -427,12 +411,8 @@ class ChatApi:
         ) = NOT_GIVEN,
         parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
         response_format: (
-            ResponseFormatText
-            | ResponseFormatTextParam
-            | ResponseFormatJsonSchema
-            | ResponseFormatJsonSchemaParam
-            | ResponseFormatJsonObject
-            | ResponseFormatJsonObjectParam
+            CreateChatCompletionRequestResponseFormat
+            | CreateChatCompletionRequestResponseFormatParam
             | NotGiven
         ) = NOT_GIVEN,
         user: str | NotGiven = NOT_GIVEN,
@@ -475,20 +455,7 @@ class ChatApi:
         self,
         *,
         messages: (
-            Sequence[
-                ChatCompletionRequestDeveloperMessage
-                | ChatCompletionRequestDeveloperMessageParam
-                | ChatCompletionRequestSystemMessage
-                | ChatCompletionRequestSystemMessageParam
-                | ChatCompletionRequestUserMessage
-                | ChatCompletionRequestUserMessageParam
-                | ChatCompletionRequestAssistantMessage
-                | ChatCompletionRequestAssistantMessageParam
-                | ChatCompletionRequestToolMessage
-                | ChatCompletionRequestToolMessageParam
-                | ChatCompletionRequestFunctionMessage
-                | ChatCompletionRequestFunctionMessageParam
-            ]
+            Sequence[ChatCompletionRequestMessage | ChatCompletionRequestMessageParam]
             | NotGiven
         ) = NOT_GIVEN,
         model: str | NotGiven = NOT_GIVEN,
@@ -514,12 +481,8 @@ class ChatApi:
         ) = NOT_GIVEN,
         parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
         response_format: (
-            ResponseFormatText
-            | ResponseFormatTextParam
-            | ResponseFormatJsonSchema
-            | ResponseFormatJsonSchemaParam
-            | ResponseFormatJsonObject
-            | ResponseFormatJsonObjectParam
+            CreateChatCompletionRequestResponseFormat
+            | CreateChatCompletionRequestResponseFormatParam
             | NotGiven
         ) = NOT_GIVEN,
         user: str | NotGiven = NOT_GIVEN,
@@ -787,6 +750,51 @@ class ChatApi:
             ),
         )
 
+    def get_chat_completion_messages_iter(
+        self,
+        completion_id: str,
+        *,
+        after: str | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        order: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> Iterator[ChatCompletionMessageListDataItem]:
+        """Like ``get_chat_completion_messages``, yielding every item of every page (``for``); each page is
+        fetched when the previous one is used up."""
+        return self._transport.paginate(
+            Call(
+                method="GET",
+                path="/chat/completions/{completion_id}/messages",
+                params=(
+                    Param("path", "completion_id", completion_id),
+                    Param("query", "after", after),
+                    Param("query", "limit", limit),
+                    Param("query", "order", order),
+                ),
+                security=(("ApiKeyAuth",),),
+                responses=(
+                    ResponseType("200", "json", ChatCompletionMessageList),
+                    ResponseType("404", "json", ErrorResponse),
+                    ResponseType("default", "json", ErrorResponse),
+                ),
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+            Pages(
+                items="data",
+                cursor_param="after",
+                cursor="last_id",
+                item_cursor="id",
+                has_more="has_more",
+                next_link=None,
+            ),
+        )
+
 
 class ChatApiWithRawResponse:
     """``ChatApi`` methods returning ``RawResponse`` objects."""
@@ -885,23 +893,60 @@ class AsyncChatApi:
             ),
         )
 
+    def list_chat_completions_iter(
+        self,
+        *,
+        model: str | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        after: str | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        order: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> AsyncIterator[CreateChatCompletionResponse]:
+        """Like ``list_chat_completions``, yielding every item of every page (``async for``); each page is
+        fetched when the previous one is used up."""
+        return self._transport.paginate(
+            Call(
+                method="GET",
+                path="/chat/completions",
+                params=(
+                    Param("query", "model", model),
+                    Param(
+                        "query", "metadata", metadata, style="deepObject", explode=True
+                    ),
+                    Param("query", "after", after),
+                    Param("query", "limit", limit),
+                    Param("query", "order", order),
+                ),
+                security=(("ApiKeyAuth",),),
+                responses=(
+                    ResponseType("200", "json", ChatCompletionList),
+                    ResponseType("default", "json", ErrorResponse),
+                ),
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+            Pages(
+                items="data",
+                cursor_param="after",
+                cursor="last_id",
+                item_cursor="id",
+                has_more="has_more",
+                next_link=None,
+            ),
+        )
+
     @overload
     async def create_chat_completion(
         self,
         *,
         messages: Sequence[
-            ChatCompletionRequestDeveloperMessage
-            | ChatCompletionRequestDeveloperMessageParam
-            | ChatCompletionRequestSystemMessage
-            | ChatCompletionRequestSystemMessageParam
-            | ChatCompletionRequestUserMessage
-            | ChatCompletionRequestUserMessageParam
-            | ChatCompletionRequestAssistantMessage
-            | ChatCompletionRequestAssistantMessageParam
-            | ChatCompletionRequestToolMessage
-            | ChatCompletionRequestToolMessageParam
-            | ChatCompletionRequestFunctionMessage
-            | ChatCompletionRequestFunctionMessageParam
+            ChatCompletionRequestMessage | ChatCompletionRequestMessageParam
         ],
         model: str,
         temperature: float | None | NotGiven = NOT_GIVEN,
@@ -926,12 +971,8 @@ class AsyncChatApi:
         ) = NOT_GIVEN,
         parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
         response_format: (
-            ResponseFormatText
-            | ResponseFormatTextParam
-            | ResponseFormatJsonSchema
-            | ResponseFormatJsonSchemaParam
-            | ResponseFormatJsonObject
-            | ResponseFormatJsonObjectParam
+            CreateChatCompletionRequestResponseFormat
+            | CreateChatCompletionRequestResponseFormatParam
             | NotGiven
         ) = NOT_GIVEN,
         user: str | NotGiven = NOT_GIVEN,
@@ -974,20 +1015,7 @@ class AsyncChatApi:
         self,
         *,
         messages: (
-            Sequence[
-                ChatCompletionRequestDeveloperMessage
-                | ChatCompletionRequestDeveloperMessageParam
-                | ChatCompletionRequestSystemMessage
-                | ChatCompletionRequestSystemMessageParam
-                | ChatCompletionRequestUserMessage
-                | ChatCompletionRequestUserMessageParam
-                | ChatCompletionRequestAssistantMessage
-                | ChatCompletionRequestAssistantMessageParam
-                | ChatCompletionRequestToolMessage
-                | ChatCompletionRequestToolMessageParam
-                | ChatCompletionRequestFunctionMessage
-                | ChatCompletionRequestFunctionMessageParam
-            ]
+            Sequence[ChatCompletionRequestMessage | ChatCompletionRequestMessageParam]
             | NotGiven
         ) = NOT_GIVEN,
         model: str | NotGiven = NOT_GIVEN,
@@ -1013,12 +1041,8 @@ class AsyncChatApi:
         ) = NOT_GIVEN,
         parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
         response_format: (
-            ResponseFormatText
-            | ResponseFormatTextParam
-            | ResponseFormatJsonSchema
-            | ResponseFormatJsonSchemaParam
-            | ResponseFormatJsonObject
-            | ResponseFormatJsonObjectParam
+            CreateChatCompletionRequestResponseFormat
+            | CreateChatCompletionRequestResponseFormatParam
             | NotGiven
         ) = NOT_GIVEN,
         user: str | NotGiven = NOT_GIVEN,
@@ -1112,18 +1136,7 @@ class AsyncChatApi:
         self,
         *,
         messages: Sequence[
-            ChatCompletionRequestDeveloperMessage
-            | ChatCompletionRequestDeveloperMessageParam
-            | ChatCompletionRequestSystemMessage
-            | ChatCompletionRequestSystemMessageParam
-            | ChatCompletionRequestUserMessage
-            | ChatCompletionRequestUserMessageParam
-            | ChatCompletionRequestAssistantMessage
-            | ChatCompletionRequestAssistantMessageParam
-            | ChatCompletionRequestToolMessage
-            | ChatCompletionRequestToolMessageParam
-            | ChatCompletionRequestFunctionMessage
-            | ChatCompletionRequestFunctionMessageParam
+            ChatCompletionRequestMessage | ChatCompletionRequestMessageParam
         ],
         model: str,
         temperature: float | None | NotGiven = NOT_GIVEN,
@@ -1148,12 +1161,8 @@ class AsyncChatApi:
         ) = NOT_GIVEN,
         parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
         response_format: (
-            ResponseFormatText
-            | ResponseFormatTextParam
-            | ResponseFormatJsonSchema
-            | ResponseFormatJsonSchemaParam
-            | ResponseFormatJsonObject
-            | ResponseFormatJsonObjectParam
+            CreateChatCompletionRequestResponseFormat
+            | CreateChatCompletionRequestResponseFormatParam
             | NotGiven
         ) = NOT_GIVEN,
         user: str | NotGiven = NOT_GIVEN,
@@ -1196,20 +1205,7 @@ class AsyncChatApi:
         self,
         *,
         messages: (
-            Sequence[
-                ChatCompletionRequestDeveloperMessage
-                | ChatCompletionRequestDeveloperMessageParam
-                | ChatCompletionRequestSystemMessage
-                | ChatCompletionRequestSystemMessageParam
-                | ChatCompletionRequestUserMessage
-                | ChatCompletionRequestUserMessageParam
-                | ChatCompletionRequestAssistantMessage
-                | ChatCompletionRequestAssistantMessageParam
-                | ChatCompletionRequestToolMessage
-                | ChatCompletionRequestToolMessageParam
-                | ChatCompletionRequestFunctionMessage
-                | ChatCompletionRequestFunctionMessageParam
-            ]
+            Sequence[ChatCompletionRequestMessage | ChatCompletionRequestMessageParam]
             | NotGiven
         ) = NOT_GIVEN,
         model: str | NotGiven = NOT_GIVEN,
@@ -1235,12 +1231,8 @@ class AsyncChatApi:
         ) = NOT_GIVEN,
         parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
         response_format: (
-            ResponseFormatText
-            | ResponseFormatTextParam
-            | ResponseFormatJsonSchema
-            | ResponseFormatJsonSchemaParam
-            | ResponseFormatJsonObject
-            | ResponseFormatJsonObjectParam
+            CreateChatCompletionRequestResponseFormat
+            | CreateChatCompletionRequestResponseFormatParam
             | NotGiven
         ) = NOT_GIVEN,
         user: str | NotGiven = NOT_GIVEN,
@@ -1506,6 +1498,51 @@ class AsyncChatApi:
                     timeout=timeout,
                 ),
                 self._mode,
+            ),
+        )
+
+    def get_chat_completion_messages_iter(
+        self,
+        completion_id: str,
+        *,
+        after: str | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        order: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> AsyncIterator[ChatCompletionMessageListDataItem]:
+        """Like ``get_chat_completion_messages``, yielding every item of every page (``async for``); each page is
+        fetched when the previous one is used up."""
+        return self._transport.paginate(
+            Call(
+                method="GET",
+                path="/chat/completions/{completion_id}/messages",
+                params=(
+                    Param("path", "completion_id", completion_id),
+                    Param("query", "after", after),
+                    Param("query", "limit", limit),
+                    Param("query", "order", order),
+                ),
+                security=(("ApiKeyAuth",),),
+                responses=(
+                    ResponseType("200", "json", ChatCompletionMessageList),
+                    ResponseType("404", "json", ErrorResponse),
+                    ResponseType("default", "json", ErrorResponse),
+                ),
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+            Pages(
+                items="data",
+                cursor_param="after",
+                cursor="last_id",
+                item_cursor="id",
+                has_more="has_more",
+                next_link=None,
             ),
         )
 

@@ -8,40 +8,29 @@ import uuid as _uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import Field
-from typing_extensions import Annotated, Required, TypeAlias, TypedDict
+from pydantic import Discriminator, Field, Tag
+from typing_extensions import Annotated, Required, TypeAliasType, TypedDict
 
 from .._runtime._types import FileTypes
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
+from . import UnknownVariant, discriminate
 
 
 class ChatCompletionMessageListDataItem(ApiModel):
     """ChatCompletionMessageListDataItem"""
 
-    role: Literal["assistant"]
-    content: str | None
-    refusal: str | None
+    role: Annotated[Literal["assistant"], KEEP_UNKNOWN]
+    content: str | None = None
+    refusal: str | None = None
     tool_calls: list[ChatCompletionMessageToolCall] | None = None
     id: str
-    content_parts: (
-        list[
-            Annotated[
-                ChatCompletionRequestMessageContentPartText
-                | ChatCompletionRequestMessageContentPartImage,
-                Field(discriminator="type"),
-            ]
-        ]
-        | None
-    ) = None
+    content_parts: list[ChatCompletionMessageListDataItemContentPartsItem] | None = None
 
 
 # Imported last, so that models referring to each other in a cycle can load.
+from .chat_completion_message_list_data_item_content_parts_item import (
+    ChatCompletionMessageListDataItemContentPartsItem,
+)  # noqa: E402
 from .chat_completion_message_tool_call import (
     ChatCompletionMessageToolCall,
-)  # noqa: E402
-from .chat_completion_request_message_content_part_image import (
-    ChatCompletionRequestMessageContentPartImage,
-)  # noqa: E402
-from .chat_completion_request_message_content_part_text import (
-    ChatCompletionRequestMessageContentPartText,
 )  # noqa: E402

@@ -8,29 +8,20 @@ import uuid as _uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import Field
-from typing_extensions import Annotated, Required, TypeAlias, TypedDict
+from pydantic import Discriminator, Field, Tag
+from typing_extensions import Annotated, Required, TypeAliasType, TypedDict
 
 from .._runtime._types import FileTypes
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
+from . import UnknownVariant, discriminate
 
 
 class ChatCompletionRequestAssistantMessage(ApiModel):
     """An earlier reply from the model, sent back as context."""
 
-    content: (
-        str
-        | list[
-            Annotated[
-                ChatCompletionRequestMessageContentPartText
-                | ChatCompletionRequestMessageContentPartRefusal,
-                Field(discriminator="type"),
-            ]
-        ]
-        | None
-    ) = None
+    content: str | list[ChatCompletionRequestAssistantMessageContentPart] | None = None
     refusal: str | None = None
-    role: Literal["assistant"]
+    role: Annotated[Literal["assistant"], KEEP_UNKNOWN]
     name: str | None = None
     tool_calls: list[ChatCompletionMessageToolCall] | None = None
 
@@ -39,12 +30,7 @@ class ChatCompletionRequestAssistantMessageParam(TypedDict, total=False):
     """The request form of ``ChatCompletionRequestAssistantMessage``: a dict that mypy checks."""
 
     content: (
-        str
-        | Sequence[
-            ChatCompletionRequestMessageContentPartTextParam
-            | ChatCompletionRequestMessageContentPartRefusalParam
-        ]
-        | None
+        str | Sequence[ChatCompletionRequestAssistantMessageContentPartParam] | None
     )
     refusal: str | None
     role: Required[Literal["assistant"]]
@@ -57,11 +43,7 @@ from .chat_completion_message_tool_call import (
     ChatCompletionMessageToolCall,
     ChatCompletionMessageToolCallParam,
 )  # noqa: E402
-from .chat_completion_request_message_content_part_refusal import (
-    ChatCompletionRequestMessageContentPartRefusal,
-    ChatCompletionRequestMessageContentPartRefusalParam,
-)  # noqa: E402
-from .chat_completion_request_message_content_part_text import (
-    ChatCompletionRequestMessageContentPartText,
-    ChatCompletionRequestMessageContentPartTextParam,
+from .chat_completion_request_assistant_message_content_part import (
+    ChatCompletionRequestAssistantMessageContentPart,
+    ChatCompletionRequestAssistantMessageContentPartParam,
 )  # noqa: E402

@@ -8,21 +8,34 @@ import uuid as _uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import Field
-from typing_extensions import Annotated, Required, TypeAlias, TypedDict
+from pydantic import Discriminator, Field, Tag
+from typing_extensions import Annotated, Required, TypeAliasType, TypedDict
 
 from .._runtime._types import FileTypes
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
+from . import UnknownVariant, discriminate
+
+# The value is a string, evaluated on first use, so that aliases may refer to themselves and to
+# models defined further down.
+ChatCompletionRequestAssistantMessageContentPart = TypeAliasType(
+    "ChatCompletionRequestAssistantMessageContentPart",
+    "Annotated[Annotated[ChatCompletionRequestMessageContentPartText, Tag('ChatCompletionRequestMessageContentPartText')] | Annotated[ChatCompletionRequestMessageContentPartRefusal, Tag('ChatCompletionRequestMessageContentPartRefusal')] | Annotated[ChatCompletionRequestMessageContentPartText | ChatCompletionRequestMessageContentPartRefusal | UnknownVariant, Tag('*')] | Annotated[UnknownVariant, Tag('?')], Discriminator(discriminate('type', {'text': 'ChatCompletionRequestMessageContentPartText', 'refusal': 'ChatCompletionRequestMessageContentPartRefusal'}))]",
+)
+"""One part of an assistant message. The `type` field selects the kind."""
+
+ChatCompletionRequestAssistantMessageContentPartParam = TypeAliasType(
+    "ChatCompletionRequestAssistantMessageContentPartParam",
+    "ChatCompletionRequestMessageContentPartTextParam | ChatCompletionRequestMessageContentPartRefusalParam",
+)
+"""The request form of ``ChatCompletionRequestAssistantMessageContentPart``."""
+
+
+# Imported last, so that models referring to each other in a cycle can load.
 from .chat_completion_request_message_content_part_refusal import (
     ChatCompletionRequestMessageContentPartRefusal,
-)
+    ChatCompletionRequestMessageContentPartRefusalParam,
+)  # noqa: E402
 from .chat_completion_request_message_content_part_text import (
     ChatCompletionRequestMessageContentPartText,
-)
-
-ChatCompletionRequestAssistantMessageContentPart: TypeAlias = Annotated[
-    ChatCompletionRequestMessageContentPartText
-    | ChatCompletionRequestMessageContentPartRefusal,
-    Field(discriminator="type"),
-]
-"""One part of an assistant message. The `type` field selects the kind."""
+    ChatCompletionRequestMessageContentPartTextParam,
+)  # noqa: E402

@@ -8,31 +8,50 @@ import uuid as _uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import Field
-from typing_extensions import Annotated, Required, TypeAlias, TypedDict
+from pydantic import Discriminator, Field, Tag
+from typing_extensions import Annotated, Required, TypeAliasType, TypedDict
 
 from .._runtime._types import FileTypes
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
+from . import UnknownVariant, discriminate
+
+# The value is a string, evaluated on first use, so that aliases may refer to themselves and to
+# models defined further down.
+ChatCompletionRequestMessage = TypeAliasType(
+    "ChatCompletionRequestMessage",
+    "Annotated[Annotated[ChatCompletionRequestDeveloperMessage, Tag('ChatCompletionRequestDeveloperMessage')] | Annotated[ChatCompletionRequestSystemMessage, Tag('ChatCompletionRequestSystemMessage')] | Annotated[ChatCompletionRequestUserMessage, Tag('ChatCompletionRequestUserMessage')] | Annotated[ChatCompletionRequestAssistantMessage, Tag('ChatCompletionRequestAssistantMessage')] | Annotated[ChatCompletionRequestToolMessage, Tag('ChatCompletionRequestToolMessage')] | Annotated[ChatCompletionRequestFunctionMessage, Tag('ChatCompletionRequestFunctionMessage')] | Annotated[ChatCompletionRequestDeveloperMessage | ChatCompletionRequestSystemMessage | ChatCompletionRequestUserMessage | ChatCompletionRequestAssistantMessage | ChatCompletionRequestToolMessage | ChatCompletionRequestFunctionMessage | UnknownVariant, Tag('*')] | Annotated[UnknownVariant, Tag('?')], Discriminator(discriminate('role', {'developer': 'ChatCompletionRequestDeveloperMessage', 'system': 'ChatCompletionRequestSystemMessage', 'user': 'ChatCompletionRequestUserMessage', 'assistant': 'ChatCompletionRequestAssistantMessage', 'tool': 'ChatCompletionRequestToolMessage', 'function': 'ChatCompletionRequestFunctionMessage'}))]",
+)
+"""One message of the conversation. The `role` field selects the kind."""
+
+ChatCompletionRequestMessageParam = TypeAliasType(
+    "ChatCompletionRequestMessageParam",
+    "ChatCompletionRequestDeveloperMessageParam | ChatCompletionRequestSystemMessageParam | ChatCompletionRequestUserMessageParam | ChatCompletionRequestAssistantMessageParam | ChatCompletionRequestToolMessageParam | ChatCompletionRequestFunctionMessageParam",
+)
+"""The request form of ``ChatCompletionRequestMessage``."""
+
+
+# Imported last, so that models referring to each other in a cycle can load.
 from .chat_completion_request_assistant_message import (
     ChatCompletionRequestAssistantMessage,
-)
+    ChatCompletionRequestAssistantMessageParam,
+)  # noqa: E402
 from .chat_completion_request_developer_message import (
     ChatCompletionRequestDeveloperMessage,
-)
+    ChatCompletionRequestDeveloperMessageParam,
+)  # noqa: E402
 from .chat_completion_request_function_message import (
     ChatCompletionRequestFunctionMessage,
-)
-from .chat_completion_request_system_message import ChatCompletionRequestSystemMessage
-from .chat_completion_request_tool_message import ChatCompletionRequestToolMessage
-from .chat_completion_request_user_message import ChatCompletionRequestUserMessage
-
-ChatCompletionRequestMessage: TypeAlias = Annotated[
-    ChatCompletionRequestDeveloperMessage
-    | ChatCompletionRequestSystemMessage
-    | ChatCompletionRequestUserMessage
-    | ChatCompletionRequestAssistantMessage
-    | ChatCompletionRequestToolMessage
-    | ChatCompletionRequestFunctionMessage,
-    Field(discriminator="role"),
-]
-"""One message of the conversation. The `role` field selects the kind."""
+    ChatCompletionRequestFunctionMessageParam,
+)  # noqa: E402
+from .chat_completion_request_system_message import (
+    ChatCompletionRequestSystemMessage,
+    ChatCompletionRequestSystemMessageParam,
+)  # noqa: E402
+from .chat_completion_request_tool_message import (
+    ChatCompletionRequestToolMessage,
+    ChatCompletionRequestToolMessageParam,
+)  # noqa: E402
+from .chat_completion_request_user_message import (
+    ChatCompletionRequestUserMessage,
+    ChatCompletionRequestUserMessageParam,
+)  # noqa: E402

@@ -8,18 +8,19 @@ import uuid as _uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import Field
-from typing_extensions import Annotated, Required, TypeAlias, TypedDict
+from pydantic import Discriminator, Field, Tag
+from typing_extensions import Annotated, Required, TypeAliasType, TypedDict
 
 from .._runtime._types import FileTypes
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
+from . import UnknownVariant, discriminate
 
 
 class ChatCompletionRequestMessageContentPartImageImageUrl(ApiModel):
     """ChatCompletionRequestMessageContentPartImageImageUrl"""
 
     url: str
-    detail: Annotated[Literal["auto", "low", "high"], KEEP_UNKNOWN] | None = None
+    detail: Annotated[Literal["auto", "low", "high"], KEEP_UNKNOWN] = "auto"
 
 
 class ChatCompletionRequestMessageContentPartImageImageUrlParam(TypedDict, total=False):

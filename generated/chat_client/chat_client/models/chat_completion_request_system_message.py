@@ -8,18 +8,19 @@ import uuid as _uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import Field
-from typing_extensions import Annotated, Required, TypeAlias, TypedDict
+from pydantic import Discriminator, Field, Tag
+from typing_extensions import Annotated, Required, TypeAliasType, TypedDict
 
 from .._runtime._types import FileTypes
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
+from . import UnknownVariant, discriminate
 
 
 class ChatCompletionRequestSystemMessage(ApiModel):
     """Instructions for the model. Newer models use developer messages instead."""
 
     content: str | list[ChatCompletionRequestMessageContentPartText]
-    role: Literal["system"]
+    role: Annotated[Literal["system"], KEEP_UNKNOWN]
     name: str | None = None
 
 

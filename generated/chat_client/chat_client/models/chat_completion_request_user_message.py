@@ -8,62 +8,32 @@ import uuid as _uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import Field
-from typing_extensions import Annotated, Required, TypeAlias, TypedDict
+from pydantic import Discriminator, Field, Tag
+from typing_extensions import Annotated, Required, TypeAliasType, TypedDict
 
 from .._runtime._types import FileTypes
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
+from . import UnknownVariant, discriminate
 
 
 class ChatCompletionRequestUserMessage(ApiModel):
     """A message written by the end user."""
 
-    content: (
-        str
-        | list[
-            Annotated[
-                ChatCompletionRequestMessageContentPartText
-                | ChatCompletionRequestMessageContentPartImage
-                | ChatCompletionRequestMessageContentPartAudio
-                | ChatCompletionRequestMessageContentPartFile,
-                Field(discriminator="type"),
-            ]
-        ]
-    )
-    role: Literal["user"]
+    content: str | list[ChatCompletionRequestUserMessageContentPart]
+    role: Annotated[Literal["user"], KEEP_UNKNOWN]
     name: str | None = None
 
 
 class ChatCompletionRequestUserMessageParam(TypedDict, total=False):
     """The request form of ``ChatCompletionRequestUserMessage``: a dict that mypy checks."""
 
-    content: Required[
-        str
-        | Sequence[
-            ChatCompletionRequestMessageContentPartTextParam
-            | ChatCompletionRequestMessageContentPartImageParam
-            | ChatCompletionRequestMessageContentPartAudioParam
-            | ChatCompletionRequestMessageContentPartFileParam
-        ]
-    ]
+    content: Required[str | Sequence[ChatCompletionRequestUserMessageContentPartParam]]
     role: Required[Literal["user"]]
     name: str
 
 
 # Imported last, so that models referring to each other in a cycle can load.
-from .chat_completion_request_message_content_part_audio import (
-    ChatCompletionRequestMessageContentPartAudio,
-    ChatCompletionRequestMessageContentPartAudioParam,
-)  # noqa: E402
-from .chat_completion_request_message_content_part_file import (
-    ChatCompletionRequestMessageContentPartFile,
-    ChatCompletionRequestMessageContentPartFileParam,
-)  # noqa: E402
-from .chat_completion_request_message_content_part_image import (
-    ChatCompletionRequestMessageContentPartImage,
-    ChatCompletionRequestMessageContentPartImageParam,
-)  # noqa: E402
-from .chat_completion_request_message_content_part_text import (
-    ChatCompletionRequestMessageContentPartText,
-    ChatCompletionRequestMessageContentPartTextParam,
+from .chat_completion_request_user_message_content_part import (
+    ChatCompletionRequestUserMessageContentPart,
+    ChatCompletionRequestUserMessageContentPartParam,
 )  # noqa: E402

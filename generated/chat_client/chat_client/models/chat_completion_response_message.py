@@ -8,19 +8,20 @@ import uuid as _uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import Field
-from typing_extensions import Annotated, Required, TypeAlias, TypedDict
+from pydantic import Discriminator, Field, Tag
+from typing_extensions import Annotated, Required, TypeAliasType, TypedDict
 
 from .._runtime._types import FileTypes
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
+from . import UnknownVariant, discriminate
 
 
 class ChatCompletionResponseMessage(ApiModel):
     """A message written by the model."""
 
-    role: Literal["assistant"]
-    content: str | None
-    refusal: str | None
+    role: Annotated[Literal["assistant"], KEEP_UNKNOWN]
+    content: str | None = None
+    refusal: str | None = None
     tool_calls: list[ChatCompletionMessageToolCall] | None = None
 
 

@@ -8,11 +8,12 @@ import uuid as _uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import Field
-from typing_extensions import Annotated, Required, TypeAlias, TypedDict
+from pydantic import Discriminator, Field, Tag
+from typing_extensions import Annotated, Required, TypeAliasType, TypedDict
 
 from .._runtime._types import FileTypes
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
+from . import UnknownVariant, discriminate
 
 
 class ChatCompletionTokenLogprobTopLogprobsItem(ApiModel):
@@ -20,4 +21,4 @@ class ChatCompletionTokenLogprobTopLogprobsItem(ApiModel):
 
     token: str
     logprob: float
-    bytes_: list[int] | None = Field(alias="bytes")
+    bytes_: list[int] | None = Field(default=None, alias="bytes")

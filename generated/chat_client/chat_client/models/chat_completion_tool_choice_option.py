@@ -8,15 +8,23 @@ import uuid as _uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import Field
-from typing_extensions import Annotated, Required, TypeAlias, TypedDict
+from pydantic import Discriminator, Field, Tag
+from typing_extensions import Annotated, Required, TypeAliasType, TypedDict
 
 from .._runtime._types import FileTypes
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
-from .chat_completion_named_tool_choice import ChatCompletionNamedToolChoice
+from . import UnknownVariant, discriminate
 
-ChatCompletionToolChoiceOption: TypeAlias = (
-    Annotated[Literal["none", "auto", "required"], KEEP_UNKNOWN]
-    | ChatCompletionNamedToolChoice
+# The value is a string, evaluated on first use, so that aliases may refer to themselves and to
+# models defined further down.
+ChatCompletionToolChoiceOption = TypeAliasType(
+    "ChatCompletionToolChoiceOption",
+    "Annotated[Literal['none', 'auto', 'required'], KEEP_UNKNOWN] | ChatCompletionNamedToolChoice",
 )
 """Which tool the model may call. `none` forbids tool calls, `auto` lets the model decide, `required` forces at least one call, and a named choice forces a call to that function."""
+
+
+# Imported last, so that models referring to each other in a cycle can load.
+from .chat_completion_named_tool_choice import (
+    ChatCompletionNamedToolChoice,
+)  # noqa: E402

@@ -8,18 +8,19 @@ import uuid as _uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import Field
-from typing_extensions import Annotated, Required, TypeAlias, TypedDict
+from pydantic import Discriminator, Field, Tag
+from typing_extensions import Annotated, Required, TypeAliasType, TypedDict
 
 from .._runtime._types import FileTypes
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
+from . import UnknownVariant, discriminate
 
 
 class CompletionUsagePromptTokensDetails(ApiModel):
     """A breakdown of the input tokens."""
 
-    audio_tokens: int | None = None
-    cached_tokens: int | None = None
-    cache_write_tokens: int | None = None
+    audio_tokens: int = 0
+    cached_tokens: int = 0
+    cache_write_tokens: int = 0
     image_tokens: int | None = None
     text_tokens: int | None = None

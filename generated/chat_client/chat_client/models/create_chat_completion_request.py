@@ -8,34 +8,25 @@ import uuid as _uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import Field
-from typing_extensions import Annotated, Required, TypeAlias, TypedDict
+from pydantic import Discriminator, Field, Tag
+from typing_extensions import Annotated, Required, TypeAliasType, TypedDict
 
 from .._runtime._types import FileTypes
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
+from . import UnknownVariant, discriminate
 
 
 class CreateChatCompletionRequest(ApiModel):
     """The input for creating a chat completion."""
 
-    messages: list[
-        Annotated[
-            ChatCompletionRequestDeveloperMessage
-            | ChatCompletionRequestSystemMessage
-            | ChatCompletionRequestUserMessage
-            | ChatCompletionRequestAssistantMessage
-            | ChatCompletionRequestToolMessage
-            | ChatCompletionRequestFunctionMessage,
-            Field(discriminator="role"),
-        ]
-    ]
+    messages: list[ChatCompletionRequestMessage]
     model: str
-    temperature: float | None = None
-    top_p: float | None = None
-    n: int | None = None
+    temperature: float | None = 1
+    top_p: float | None = 1
+    n: int | None = 1
     max_completion_tokens: int | None = None
     stop: str | list[str] | None = None
-    stream: bool | None = None
+    stream: bool | None = False
     stream_options: ChatCompletionStreamOptions | None = None
     tools: list[ChatCompletionTool] | None = None
     tool_choice: (
@@ -43,21 +34,15 @@ class CreateChatCompletionRequest(ApiModel):
         | ChatCompletionNamedToolChoice
         | None
     ) = None
-    parallel_tool_calls: bool | None = None
-    response_format: (
-        Annotated[
-            ResponseFormatText | ResponseFormatJsonSchema | ResponseFormatJsonObject,
-            Field(discriminator="type"),
-        ]
-        | None
-    ) = None
+    parallel_tool_calls: bool = True
+    response_format: CreateChatCompletionRequestResponseFormat | None = None
     user: str | None = None
     metadata: dict[str, str] | None = None
     seed: int | None = None
-    logprobs: bool | None = None
+    logprobs: bool | None = False
     top_logprobs: int | None = None
-    presence_penalty: float | None = None
-    frequency_penalty: float | None = None
+    presence_penalty: float | None = 0
+    frequency_penalty: float | None = 0
     logit_bias: dict[str, int] | None = None
     reasoning_effort: (
         Annotated[
@@ -65,30 +50,21 @@ class CreateChatCompletionRequest(ApiModel):
             KEEP_UNKNOWN,
         ]
         | None
-    ) = None
+    ) = "medium"
     service_tier: (
         Annotated[
             Literal["auto", "default", "flex", "scale", "priority", "fast"],
             KEEP_UNKNOWN,
         ]
         | None
-    ) = None
-    store: bool | None = None
+    ) = "auto"
+    store: bool | None = False
 
 
 class CreateChatCompletionRequestParam(TypedDict, total=False):
     """The request form of ``CreateChatCompletionRequest``: a dict that mypy checks."""
 
-    messages: Required[
-        Sequence[
-            ChatCompletionRequestDeveloperMessageParam
-            | ChatCompletionRequestSystemMessageParam
-            | ChatCompletionRequestUserMessageParam
-            | ChatCompletionRequestAssistantMessageParam
-            | ChatCompletionRequestToolMessageParam
-            | ChatCompletionRequestFunctionMessageParam
-        ]
-    ]
+    messages: Required[Sequence[ChatCompletionRequestMessageParam]]
     model: Required[str]
     temperature: float | None
     top_p: float | None
@@ -102,11 +78,7 @@ class CreateChatCompletionRequestParam(TypedDict, total=False):
         Literal["none", "auto", "required"] | ChatCompletionNamedToolChoiceParam
     )
     parallel_tool_calls: bool
-    response_format: (
-        ResponseFormatTextParam
-        | ResponseFormatJsonSchemaParam
-        | ResponseFormatJsonObjectParam
-    )
+    response_format: CreateChatCompletionRequestResponseFormatParam
     user: str
     metadata: Mapping[str, str] | None
     seed: int | None
@@ -127,29 +99,9 @@ from .chat_completion_named_tool_choice import (
     ChatCompletionNamedToolChoice,
     ChatCompletionNamedToolChoiceParam,
 )  # noqa: E402
-from .chat_completion_request_assistant_message import (
-    ChatCompletionRequestAssistantMessage,
-    ChatCompletionRequestAssistantMessageParam,
-)  # noqa: E402
-from .chat_completion_request_developer_message import (
-    ChatCompletionRequestDeveloperMessage,
-    ChatCompletionRequestDeveloperMessageParam,
-)  # noqa: E402
-from .chat_completion_request_function_message import (
-    ChatCompletionRequestFunctionMessage,
-    ChatCompletionRequestFunctionMessageParam,
-)  # noqa: E402
-from .chat_completion_request_system_message import (
-    ChatCompletionRequestSystemMessage,
-    ChatCompletionRequestSystemMessageParam,
-)  # noqa: E402
-from .chat_completion_request_tool_message import (
-    ChatCompletionRequestToolMessage,
-    ChatCompletionRequestToolMessageParam,
-)  # noqa: E402
-from .chat_completion_request_user_message import (
-    ChatCompletionRequestUserMessage,
-    ChatCompletionRequestUserMessageParam,
+from .chat_completion_request_message import (
+    ChatCompletionRequestMessage,
+    ChatCompletionRequestMessageParam,
 )  # noqa: E402
 from .chat_completion_stream_options import (
     ChatCompletionStreamOptions,
@@ -159,15 +111,7 @@ from .chat_completion_tool import (
     ChatCompletionTool,
     ChatCompletionToolParam,
 )  # noqa: E402
-from .response_format_json_object import (
-    ResponseFormatJsonObject,
-    ResponseFormatJsonObjectParam,
-)  # noqa: E402
-from .response_format_json_schema import (
-    ResponseFormatJsonSchema,
-    ResponseFormatJsonSchemaParam,
-)  # noqa: E402
-from .response_format_text import (
-    ResponseFormatText,
-    ResponseFormatTextParam,
+from .create_chat_completion_request_response_format import (
+    CreateChatCompletionRequestResponseFormat,
+    CreateChatCompletionRequestResponseFormatParam,
 )  # noqa: E402

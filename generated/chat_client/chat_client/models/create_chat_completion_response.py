@@ -8,18 +8,19 @@ import uuid as _uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import Field
-from typing_extensions import Annotated, Required, TypeAlias, TypedDict
+from pydantic import Discriminator, Field, Tag
+from typing_extensions import Annotated, Required, TypeAliasType, TypedDict
 
 from .._runtime._types import FileTypes
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
+from . import UnknownVariant, discriminate
 
 
 class CreateChatCompletionResponse(ApiModel):
     """A finished chat completion."""
 
     id: str
-    object: Literal["chat.completion"]
+    object: Annotated[Literal["chat.completion"], KEEP_UNKNOWN]
     created: int
     model: str
     choices: list[CreateChatCompletionResponseChoicesItem]
@@ -31,7 +32,7 @@ class CreateChatCompletionResponse(ApiModel):
             KEEP_UNKNOWN,
         ]
         | None
-    ) = None
+    ) = "auto"
     system_fingerprint: str | None = None
 
 

@@ -8,18 +8,19 @@ import uuid as _uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import Field
-from typing_extensions import Annotated, Required, TypeAlias, TypedDict
+from pydantic import Discriminator, Field, Tag
+from typing_extensions import Annotated, Required, TypeAliasType, TypedDict
 
 from .._runtime._types import FileTypes
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
+from . import UnknownVariant, discriminate
 
 
 class CreateChatCompletionStreamResponse(ApiModel):
     """One chunk of a streamed chat completion."""
 
     id: str
-    object: Literal["chat.completion.chunk"]
+    object: Annotated[Literal["chat.completion.chunk"], KEEP_UNKNOWN]
     created: int
     model: str
     choices: list[CreateChatCompletionStreamResponseChoicesItem]
@@ -30,7 +31,7 @@ class CreateChatCompletionStreamResponse(ApiModel):
             KEEP_UNKNOWN,
         ]
         | None
-    ) = None
+    ) = "auto"
     system_fingerprint: str | None = None
 
 

@@ -8,11 +8,12 @@ import uuid as _uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import Field
-from typing_extensions import Annotated, Required, TypeAlias, TypedDict
+from pydantic import Discriminator, Field, Tag
+from typing_extensions import Annotated, Required, TypeAliasType, TypedDict
 
 from .._runtime._types import FileTypes
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
+from . import UnknownVariant, discriminate
 
 
 class FunctionObject(ApiModel):
@@ -21,7 +22,7 @@ class FunctionObject(ApiModel):
     name: str
     description: str | None = None
     parameters: dict[str, Any] | None = None
-    strict: bool | None = None
+    strict: bool | None = False
 
 
 class FunctionObjectParam(TypedDict, total=False):

@@ -8,11 +8,14 @@ import uuid as _uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import Field
-from typing_extensions import Annotated, Required, TypeAlias, TypedDict
+from pydantic import Discriminator, Field, Tag
+from typing_extensions import Annotated, Required, TypeAliasType, TypedDict
 
 from .._runtime._types import FileTypes
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
+from . import UnknownVariant, discriminate
 
-Metadata: TypeAlias = dict[str, str] | None
+# The value is a string, evaluated on first use, so that aliases may refer to themselves and to
+# models defined further down.
+Metadata = TypeAliasType("Metadata", "dict[str, str] | None")
 """Free-form string key-value pairs for tagging and filtering objects."""

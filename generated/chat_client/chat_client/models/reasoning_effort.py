@@ -8,17 +8,17 @@ import uuid as _uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import Field
-from typing_extensions import Annotated, Required, TypeAlias, TypedDict
+from pydantic import Discriminator, Field, Tag
+from typing_extensions import Annotated, Required, TypeAliasType, TypedDict
 
 from .._runtime._types import FileTypes
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
+from . import UnknownVariant, discriminate
 
-ReasoningEffort: TypeAlias = (
-    Annotated[
-        Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"],
-        KEEP_UNKNOWN,
-    ]
-    | None
+# The value is a string, evaluated on first use, so that aliases may refer to themselves and to
+# models defined further down.
+ReasoningEffort = TypeAliasType(
+    "ReasoningEffort",
+    "Annotated[Literal['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'], KEEP_UNKNOWN] | None",
 )
 """How much effort a reasoning model should spend before it answers."""

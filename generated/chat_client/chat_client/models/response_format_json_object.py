@@ -8,17 +8,18 @@ import uuid as _uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import Field
-from typing_extensions import Annotated, Required, TypeAlias, TypedDict
+from pydantic import Discriminator, Field, Tag
+from typing_extensions import Annotated, Required, TypeAliasType, TypedDict
 
 from .._runtime._types import FileTypes
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
+from . import UnknownVariant, discriminate
 
 
 class ResponseFormatJsonObject(ApiModel):
     """Output that is any valid JSON object."""
 
-    type: Literal["json_object"]
+    type: Annotated[Literal["json_object"], KEEP_UNKNOWN]
 
 
 class ResponseFormatJsonObjectParam(TypedDict, total=False):

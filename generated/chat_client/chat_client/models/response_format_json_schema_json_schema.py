@@ -8,11 +8,12 @@ import uuid as _uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import Field
-from typing_extensions import Annotated, Required, TypeAlias, TypedDict
+from pydantic import Discriminator, Field, Tag
+from typing_extensions import Annotated, Required, TypeAliasType, TypedDict
 
 from .._runtime._types import FileTypes
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
+from . import UnknownVariant, discriminate
 
 
 class ResponseFormatJsonSchemaJsonSchema(ApiModel):
@@ -21,7 +22,7 @@ class ResponseFormatJsonSchemaJsonSchema(ApiModel):
     name: str
     description: str | None = None
     schema_: dict[str, Any] | None = Field(default=None, alias="schema")
-    strict: bool | None = None
+    strict: bool | None = False
 
 
 class ResponseFormatJsonSchemaJsonSchemaParam(TypedDict, total=False):

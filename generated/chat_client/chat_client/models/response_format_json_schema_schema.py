@@ -8,11 +8,16 @@ import uuid as _uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import Field
-from typing_extensions import Annotated, Required, TypeAlias, TypedDict
+from pydantic import Discriminator, Field, Tag
+from typing_extensions import Annotated, Required, TypeAliasType, TypedDict
 
 from .._runtime._types import FileTypes
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
+from . import UnknownVariant, discriminate
 
-ResponseFormatJsonSchemaSchema: TypeAlias = dict[str, Any]
+# The value is a string, evaluated on first use, so that aliases may refer to themselves and to
+# models defined further down.
+ResponseFormatJsonSchemaSchema = TypeAliasType(
+    "ResponseFormatJsonSchemaSchema", "dict[str, Any]"
+)
 """A JSON Schema object that the output must follow."""

@@ -8,17 +8,18 @@ import uuid as _uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import Field
-from typing_extensions import Annotated, Required, TypeAlias, TypedDict
+from pydantic import Discriminator, Field, Tag
+from typing_extensions import Annotated, Required, TypeAliasType, TypedDict
 
 from .._runtime._types import FileTypes
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
+from . import UnknownVariant, discriminate
 
 
 class ResponseFormatText(ApiModel):
     """Plain text output. This is the default."""
 
-    type: Literal["text"]
+    type: Annotated[Literal["text"], KEEP_UNKNOWN]
 
 
 class ResponseFormatTextParam(TypedDict, total=False):

@@ -8,16 +8,17 @@ import uuid as _uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import Field
-from typing_extensions import Annotated, Required, TypeAlias, TypedDict
+from pydantic import Discriminator, Field, Tag
+from typing_extensions import Annotated, Required, TypeAliasType, TypedDict
 
 from .._runtime._types import FileTypes
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
+from . import UnknownVariant, discriminate
 
-ServiceTier: TypeAlias = (
-    Annotated[
-        Literal["auto", "default", "flex", "scale", "priority", "fast"], KEEP_UNKNOWN
-    ]
-    | None
+# The value is a string, evaluated on first use, so that aliases may refer to themselves and to
+# models defined further down.
+ServiceTier = TypeAliasType(
+    "ServiceTier",
+    "Annotated[Literal['auto', 'default', 'flex', 'scale', 'priority', 'fast'], KEEP_UNKNOWN] | None",
 )
 """The processing tier requested, or in a response, the tier that was used."""
