@@ -11,6 +11,8 @@ import email.parser
 import email.policy
 import json
 import socket
+import ssl
+import struct
 import threading
 from collections import deque
 from dataclasses import dataclass, field
@@ -38,6 +40,8 @@ class Reply:
     chunk_delay: float = 0.0
     truncate: bool = False
     framing: Framing | None = None
+    #: like ``truncate``, but the connection is reset (TCP RST) instead of closed
+    reset: bool = False
 
     @classmethod
     def json(
@@ -155,11 +159,19 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         self.end_headers()
         if framing == "length":
-            self.wfile.write(body[: len(body) // 2] if reply.truncate else body)
+            cut = reply.truncate or reply.reset
+            self.wfile.write(body[: len(body) // 2] if cut else body)
         else:
             self._write_chunks(reply, framing)
         self.wfile.flush()
-        if reply.truncate:
+        if reply.reset:
+            # a zero linger makes close() send RST: the peer sees "connection reset"
+            self.connection.setsockopt(
+                socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+            )
+            self.close_connection = True
+            self.connection.close()
+        elif reply.truncate:
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
 
@@ -173,7 +185,7 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 self.wfile.write(chunk)
             self.wfile.flush()
-        if framing == "chunked" and not reply.truncate:
+        if framing == "chunked" and not (reply.truncate or reply.reset):
             self.wfile.write(b"0\r\n\r\n")
 
 
@@ -189,10 +201,17 @@ class _Server(ThreadingHTTPServer):
 class Loopback:
     """The server: start, script replies, run the code under test, read ``requests``."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None
+    ) -> None:
+        """``host``: any address of 127.0.0.0/8 (127.0.0.2 is another host to a client);
+        ``tls``: a server context to speak HTTPS with."""
+        self.host = host
+        self.tls = tls
         self.requests: list[Recorded] = []
         self.stopping = threading.Event()
         self._replies: dict[tuple[str, str], deque[Responder]] = {}
+        self._always: dict[tuple[str, str], Responder] = {}
         self._lock = threading.Lock()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -201,10 +220,14 @@ class Loopback:
     def url(self) -> str:
         assert self._server is not None, "the server is not started"
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{port}"
 
     def start(self) -> Loopback:
-        self._server = _Server(("127.0.0.1", 0), _Handler)
+        self._server = _Server((self.host, 0), _Handler)
+        if self.tls is not None:
+            self._server.socket = self.tls.wrap_socket(
+                self._server.socket, server_side=True
+            )
         self._server.owner = self
         self._thread = threading.Thread(
             target=self._server.serve_forever,
@@ -227,19 +250,25 @@ class Loopback:
         with self._lock:
             self._replies.setdefault((method.upper(), path), deque()).extend(replies)
 
+    def always(self, method: str, path: str, responder: Responder) -> None:
+        """Answer every ``METHOD path`` with ``responder`` once queued replies run out."""
+        with self._lock:
+            self._always[(method.upper(), path)] = responder
+
     def take(self, request: Recorded) -> Reply:
         """Record a request and pop its reply (418 when nothing was scripted)."""
         with self._lock:
             self.requests.append(request)
-            for key in (
-                (request.method, request.path),
-                (request.method, "*"),
-                ("*", "*"),
-            ):
+            keys = ((request.method, request.path), (request.method, "*"), ("*", "*"))
+            for key in keys:
                 queue = self._replies.get(key)
                 if queue:
                     responder = queue.popleft()
                     return responder(request) if callable(responder) else responder
+            for key in keys:
+                found = self._always.get(key)
+                if found is not None:
+                    return found(request) if callable(found) else found
         target = f"{request.method} {request.path}"
         return Reply.json({"error": f"no scripted reply for {target}"}, status=418)
 
@@ -256,3 +285,21 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
     return port
+
+
+def echo(request: Recorded) -> Reply:
+    """A JSON description of the request received: method, raw path and query, headers
+    (lower-cased names), body as text, and the parts of a multipart body."""
+    description: dict[str, Any] = {
+        "method": request.method,
+        "path": request.path,
+        "query": request.query,
+        "headers": {k.lower(): v for k, v in request.headers},
+        "body": request.body.decode("utf-8", errors="replace"),
+    }
+    if (request.header("content-type") or "").startswith("multipart/form-data"):
+        description["parts"] = [
+            {**part, "data": part["data"].decode("utf-8", errors="replace")}
+            for part in request.multipart()
+        ]
+    return Reply.json(description)
