@@ -1,14 +1,22 @@
-"""Generating the corpus: one document to one package, in a worker process.
+"""Generating the corpus: one document to one package, once per test run.
 
 Runs the generator's own stages minus black (black only re-lays text; formatting is checked by
-the golden tests, and it would take minutes over the corpus). Returns plain data, so that it can
-cross a process boundary.
+the golden tests, and it would take minutes over the corpus). Each package is made by whichever
+pytest-xdist worker needs it first, under a file lock in the run's common folder, and its
+outcome kept beside it as JSON, so that the workers share the work instead of repeating it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import dataclasses
+import fcntl
+import json
 import re
+import subprocess
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,17 +66,6 @@ class Generated:
     success_types: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: type aliases of responses (their ``Param`` forms are never validated: not checked)
     aliases: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Corpus:
-    """The generated corpus, by manifest name."""
-
-    out: Path
-    entries: dict[str, Entry]
-    generated: dict[str, Generated]
-    import_errors: dict[str, str]
-    mypy_errors: dict[str, list[str]]
 
 
 def read_manifest(specs: Path) -> list[Entry]:
@@ -148,6 +145,71 @@ for package, aliases in json.load(sys.stdin).items():
         results[package] = traceback.format_exc(limit=3)[-2000:]
 print(json.dumps(results))
 """
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def ensure_generated(specs: Path, folder: Path, entry: Entry) -> Generated:
+    """The package of ``entry`` in ``folder``: made by the first worker that asks, then read."""
+    outcome = folder / f"{entry.package}.json"
+    with locked(folder / f"{entry.package}.lock"):
+        if outcome.is_file():
+            saved = json.loads(outcome.read_text(encoding="utf-8"))
+            saved["operations"] = tuple(saved["operations"])
+            saved["schemas"] = tuple(saved["schemas"])
+            saved["success_types"] = {
+                k: tuple(v) for k, v in saved["success_types"].items()
+            }
+            return Generated(**saved)
+        generated = generate(
+            specs / entry.main_file, folder / entry.package, entry.package
+        )
+        outcome.write_text(json.dumps(dataclasses.asdict(generated)), encoding="utf-8")
+        return generated
+
+
+def import_errors(folder: Path, packages: dict[str, list[str]]) -> dict[str, str]:
+    """Imports each package (name -> its response aliases) in a fresh interpreter: the
+    traceback of each one that fails, empty for the others."""
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORT_SCRIPT],
+        input=json.dumps(packages),
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": ":".join(str(folder / p) for p in packages), "PATH": ""},
+        check=False,
+    )
+    found: dict[str, str] = json.loads(done.stdout or "{}")
+    return {p: found.get(p, done.stderr[-2000:]) for p in packages}
+
+
+def mypy_errors(folder: Path, packages: list[str]) -> dict[str, list[str]]:
+    """One ``mypy --strict`` run over every package: its error lines, by package."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-incremental",
+            "--cache-dir",
+            str(folder / ".mypy_cache"),
+            *[f"{p}/{p}" for p in packages],
+        ],
+        capture_output=True,
+        text=True,
+        cwd=folder,
+        check=False,
+    )
+    return parse_mypy(done.stdout, packages)
 
 
 def parse_mypy(output: str, packages: list[str]) -> dict[str, list[str]]:
