@@ -293,3 +293,29 @@ def test_retry_sequence_matches_the_official_sdk(
     assert 0.75 <= planned[1] <= 1.0 and 0.75 <= sdk_waits[1] <= 1.1
     gaps = [later - earlier for earlier, later in zip(arrived, arrived[1:3])]
     assert all(plan <= gap < plan + 1.0 for plan, gap in zip(planned, gaps)), gaps
+
+
+def test_list_iter_pages_like_the_official_sdk(
+    openai: ModuleType, loopback: Loopback
+) -> None:
+    """``list_files_iter`` asks for the next page with ``after`` set to the page's
+    ``last_id``, as the SDK's auto-pagination does, until ``has_more`` is false."""
+    first = {**FILE, "id": "file-1"}
+    second = {**FILE, "id": "file-2"}
+    loopback.reply(
+        "GET",
+        "/files",
+        Reply.json(
+            {**FILES_PAGE, "data": [first], "last_id": "file-1", "has_more": True}
+        ),
+        Reply.json(
+            {**FILES_PAGE, "data": [second], "last_id": "file-2", "has_more": False}
+        ),
+    )
+    with openai.Client(api_key=API_KEY, base_url=loopback.url) as c:
+        ids = [f.id for f in c.files.list_files_iter(limit=1, purpose="fine-tune")]
+    assert ids == ["file-1", "file-2"]
+    assert [r.query for r in loopback.requests] == [
+        "limit=1&purpose=fine-tune",
+        "after=file-1&limit=1&purpose=fine-tune",
+    ]

@@ -91,6 +91,22 @@ OPERATIONS: list[tuple[str, Call, str]] = [
         "ImagesResponse",
     ),
     (
+        "images.create_image_edit (content_type=application/json)",
+        lambda c: c.images.create_image_edit(
+            images=[{"image_url": "https://example.com/cat.png"}],
+            prompt="add a hat",
+            content_type="application/json",
+        ),
+        "ImagesResponse",
+    ),
+    (
+        "create_container_file (content_type=application/json)",
+        lambda c: c.default.create_container_file(
+            "cntr_1", file_id="file-1", content_type="application/json"
+        ),
+        "ContainerFileResource",
+    ),
+    (
         "images.create_image_variation (multipart)",
         lambda c: c.images.create_image_variation(image=PNG, n=1),
         "ImagesResponse",
