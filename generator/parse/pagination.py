@@ -50,14 +50,13 @@ def _plain(t: TypeRef) -> TypeRef:
 
 
 def _is(t: TypeRef, *names: str) -> bool:
+    """Whether the type is one of the primitives ``names`` (a union: all its variants)."""
     t = _plain(t)
+    if t.kind == "primitive":
+        return t.name in names
+    variants = [i for i in t.items if i.kind != "none"]
     return (
-        t.kind == "primitive"
-        and t.name in names
-        or (
-            t.kind == "union"
-            and all(_is(i, *names) for i in t.items if i.kind != "none")
-        )
+        t.kind == "union" and bool(variants) and all(_is(i, *names) for i in variants)
     )
 
 

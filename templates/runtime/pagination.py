@@ -62,12 +62,10 @@ def items_of(page: object, pages: Pages) -> Sequence[object]:
 
 
 def _text(value: object) -> str | None:
-    if (
-        value is None
-        or value == ""
-        or isinstance(value, (Mapping, Sequence))
-        and not isinstance(value, str)
-    ):
+    """A cursor or link as text; None for a missing, empty or structured value."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (Mapping, Sequence)) and not isinstance(value, str):
         return None
     return str(value)
 
