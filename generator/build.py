@@ -37,7 +37,9 @@ def build_spec(
     package = package or default_package_name(title)
     schemas = SchemaBuilder(docs, diags)
     built = schemas.build_components()
-    operations = OperationsBuilder(schemas, diags).build()
+    builder = OperationsBuilder(schemas, diags)
+    operations = builder.build()
+    webhooks = builder.webhooks()
     request_models = schemas.request_closure(list(operations.request_types))
     models = schemas.models(request_models)
     param_names = {m.name for m in models if m.has_param}
@@ -64,6 +66,7 @@ def build_spec(
         schemas_generated=built,
         any_fields=schemas.any_fields,
         skipped=operations.skipped,
+        webhooks=webhooks,
     )
 
 
@@ -72,6 +75,6 @@ def _with_param_imports(api: Api, param_names: set[str], schemas: SchemaBuilder)
     imports = []
     for name in sorted({n for op in api.operations for n in operation_models(op)}):
         draft = schemas.drafts[name]
-        names = (name, f"{name}Param") if name in param_names else (name,)
+        names = (name, draft.param_name) if name in param_names else (name,)
         imports.append((draft.module, names))
     return replace(api, imports=tuple(sorted(imports)))
