@@ -17,6 +17,7 @@ from generator.ir import (
     SecurityScheme,
     Stream,
     TypeRef,
+    Webhook,
 )
 from generator.naming import (
     UniqueNames,
@@ -154,6 +155,50 @@ class OperationsBuilder:
             self._apis(data, by_tag), total, tuple(request_types), tuple(skipped)
         )
 
+    def webhooks(self) -> tuple[Webhook, ...]:
+        """The payload type of each webhook (3.1): models for the user's receiving server.
+
+        Webhooks are requests the API sends, not calls the client makes, so they get no method.
+        """
+        root = self.schemas.docs.root
+        hooks = root.data.get("webhooks")
+        result = []
+        for key, item in hooks.items() if isinstance(hooks, dict) else ():
+            item_at = self._deref(Located(hooks, root, "#/webhooks").child(key))
+            if item_at is None or not isinstance(item_at.node, dict):
+                continue
+            for method in HTTP_METHODS:
+                if not isinstance(item_at.node.get(method), dict):
+                    continue
+                op_at = item_at.child(method)
+                suffix = "" if method == "post" else pascal_case(method)
+                hint = f"{pascal_case(str(key)) or 'Event'}{suffix}Webhook"
+                payload = self._payload_type(op_at, hint)
+                result.append(
+                    Webhook(
+                        name=str(key),
+                        method=method.upper(),
+                        type=payload,
+                        annotation=T.response_annotation(payload or T.ANY),
+                        summary=_text(op_at.node.get("summary")),
+                        description=_text(op_at.node.get("description")),
+                        pointer=op_at.location,
+                    )
+                )
+        return tuple(result)
+
+    def _payload_type(self, op_at: Located, hint: str) -> TypeRef | None:
+        if "requestBody" not in op_at.node:
+            return None
+        at = self._deref(op_at.child("requestBody"))
+        content = at.node.get("content") if at and isinstance(at.node, dict) else None
+        if at is None or not isinstance(content, dict) or not content:
+            return None
+        media = at.child("content", _preferred_request_type(list(content)))
+        if not isinstance(media.node, dict) or "schema" not in media.node:
+            return None
+        return self.schemas.type_of(media.child("schema"), hint)
+
     def _apis(
         self, data: dict[str, Any], by_tag: dict[str, list[Operation]]
     ) -> tuple[Api, ...]:
@@ -163,7 +208,8 @@ class OperationsBuilder:
             if isinstance(t, dict)
         }
         attributes = UniqueNames(set(CLIENT_RESERVED))
-        classes = UniqueNames()
+        # API modules import models by name: an API class must not take one of theirs.
+        classes = UniqueNames({n.lower() for n in self.schemas.class_names.taken})
         apis = []
         for tag, operations in by_tag.items():
             attribute = attributes.claim(identifier(tag, fallback="api"), separator="_")
