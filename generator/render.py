@@ -62,7 +62,7 @@ def environment(custom: Path | None = None) -> jinja2.Environment:
         autoescape=False,
     )
     env.filters.update(
-        pystr=lambda value: repr(_clean(str(value))),
+        pystr=lambda value: repr(str(value)),  # repr escapes every control character
         pyrepr=repr,
         tomlstr=_toml_string,
         pep440=_pep440,
