@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 
 from generator import __version__
+from generator.config import Config, default_version
 from generator.diagnostics import Diagnostics
 from generator.ir import Api, Spec
 from generator.loader import DocumentSet
@@ -29,15 +30,31 @@ def default_package_name(title: str) -> str:
 
 
 def build_spec(
-    docs: DocumentSet, diags: Diagnostics, package: str | None = None
+    docs: DocumentSet,
+    diags: Diagnostics,
+    package: str | None = None,
+    config: Config | None = None,
 ) -> Spec:
+    """The IR of the document; ``config`` brings the settings that rename, filter and switch."""
+    config = config or Config(spec=docs.root.path)
     data = docs.root.data
     info = data.get("info") if isinstance(data.get("info"), dict) else {}
     title = str(info.get("title") or "API")
-    package = package or default_package_name(title)
-    schemas = SchemaBuilder(docs, diags)
+    package = package or config.package_name or default_package_name(title)
+    schemas = SchemaBuilder(
+        docs,
+        diags,
+        class_renames=config.class_names,
+        field_renames=config.field_names,
+    )
     built = schemas.build_components()
-    builder = OperationsBuilder(schemas, diags)
+    builder = OperationsBuilder(
+        schemas,
+        diags,
+        include_tags=frozenset(config.include_tags),
+        exclude_tags=frozenset(config.exclude_tags),
+        streaming=config.streaming,
+    )
     operations = builder.build()
     webhooks = builder.webhooks()
     request_models = schemas.request_closure(list(operations.request_types))
@@ -53,12 +70,14 @@ def build_spec(
         version=str(info.get("version") or ""),
         description=str(info.get("description") or "").strip(),
         package=package,
-        project=package.replace("_", "-"),
+        project=config.project_name or package.replace("_", "-"),
+        package_version=config.version
+        or default_version(str(info.get("version") or "")),
         source_name=docs.root.path.name,
         source_digest=hashlib.sha256(source).hexdigest(),
         generator_version=__version__,
         servers=parse_servers(data.get("servers")),
-        security_schemes=security_schemes(data, package),
+        security_schemes=security_schemes(data, package, config.credential_env),
         models=models,
         apis=apis,
         operations_total=operations.total,

@@ -6,28 +6,33 @@ import json
 import os
 import shutil
 import sys
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TextIO
 
 import click
 
 from generator import __version__
-from generator.config import Config
+from generator.config import Config, ConfigError, make_config
 from generator.diagnostics import Diagnostics
 from generator.pipeline import (
+    EXIT_BREAKING,
     EXIT_CHECK_FAILED,
     EXIT_ERRORS,
     EXIT_OK,
+    EXIT_USAGE,
     Outcome,
+    diff,
     generate,
     validate,
 )
-from generator.render import builtin_templates
+from generator.render import builtin_templates, template_names
 
-T = TypeVar("T")
+_CONFIG_HELP = (
+    "A pyproject.toml ([tool.oapigen]) or oapigen.yaml with settings "
+    "[default: oapigen.yaml, else pyproject.toml, beside SPEC]."
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -52,76 +57,136 @@ def main() -> None:
     "--config",
     "config_file",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="A pyproject.toml or oapigen.yaml with settings.",
+    help=_CONFIG_HELP,
 )
 @click.option(
     "--templates",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="Folder of templates overriding the built-in ones.",
+    help="Folder of templates overriding or adding to the built-in ones.",
 )
 @click.option(
-    "--check",
-    is_flag=True,
+    "--check/--no-check",
+    default=None,
     help="Write nothing; exit 3 if the output on disk is stale.",
 )
-@click.option("--strict", is_flag=True, help="Treat every warning as an error.")
+@click.option(
+    "--strict/--no-strict", default=None, help="Treat every warning as an error."
+)
 @click.option(
     "--report",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write a JSON report of what was generated and skipped.",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option(
+    "-q", "--quiet/--no-quiet", default=None, help="Print errors and stale files only."
+)
 def generate_command(
     spec: Path,
     output: Path | None,
     package_name: str | None,
     config_file: Path | None,
     templates: Path | None,
-    check: bool,
-    strict: bool,
+    check: bool | None,
+    strict: bool | None,
     report: Path | None,
-    quiet: bool,
+    quiet: bool | None,
 ) -> None:
     """Generate a client package from the OpenAPI document SPEC."""
     if package_name is not None and not package_name.isidentifier():
         raise click.UsageError(
             f"--package-name {package_name!r} is not a valid Python package name"
         )
-    config = Config(
-        spec=spec,
-        output=output,
-        package_name=package_name,
-        templates=templates,
-        check=check,
-        strict=strict,
-        report=report,
-        quiet=quiet,
-        workers=min(2, os.cpu_count() or 1),
-    )
-    outcome = _guarded(lambda: generate(config, progress=_progress(quiet)))
-    _print_diagnostics(outcome.diagnostics, quiet)
-    if report is not None:
-        report.write_text(
+    flags = {
+        "output": output,
+        "package_name": package_name,
+        "templates": templates,
+        "check": check,
+        "strict": strict,
+        "report": report,
+        "quiet": quiet,
+        "workers": min(2, os.cpu_count() or 1),
+    }
+    config = _config(spec, flags, config_file)
+    progress = None if config.quiet else StageLines(bars=sys.stderr.isatty())
+    outcome = _guarded(lambda: generate(config, progress=progress))
+    _print_diagnostics(outcome.diagnostics, config.quiet)
+    if config.report is not None:
+        config.report.write_text(
             json.dumps(outcome.report, indent=2, sort_keys=True) + "\n",
             encoding="utf-8",
         )
     for line in outcome.lines:
-        if line.startswith("error") or not quiet:
+        stale = outcome.exit_code == EXIT_CHECK_FAILED
+        if line.startswith("error") or stale or not config.quiet:
             click.echo(line, err=line.startswith("error"))
     sys.exit(outcome.exit_code)
 
 
 @main.command("validate")
 @click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--strict", is_flag=True, help="Treat every warning as an error.")
-@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
-def validate_command(spec: Path, strict: bool, quiet: bool) -> None:
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help=_CONFIG_HELP,
+)
+@click.option(
+    "--strict/--no-strict", default=None, help="Treat every warning as an error."
+)
+@click.option("-q", "--quiet/--no-quiet", default=None, help="Print errors only.")
+def validate_command(
+    spec: Path, config_file: Path | None, strict: bool | None, quiet: bool | None
+) -> None:
     """Check the OpenAPI document SPEC and list its problems; writes nothing."""
-    outcome = _guarded(lambda: validate(Config(spec=spec, strict=strict, quiet=quiet)))
-    _print_diagnostics(outcome.diagnostics, quiet)
+    config = _config(spec, {"strict": strict, "quiet": quiet}, config_file)
+    outcome = _guarded(lambda: validate(config))
+    _print_diagnostics(outcome.diagnostics, config.quiet)
     for line in outcome.lines:
-        if not quiet:
+        if not config.quiet:
             click.echo(line)
+    sys.exit(outcome.exit_code)
+
+
+@main.command("diff")
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["md", "json"]),
+    default="md",
+    show_default=True,
+    help="Markdown for people, JSON for tools.",
+)
+@click.option(
+    "--fail-on-breaking",
+    is_flag=True,
+    help=f"Exit {EXIT_BREAKING} when any change is breaking.",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Settings applied to both documents (names, tags, streaming), as for generate.",
+)
+def diff_command(
+    old: Path,
+    new: Path,
+    output_format: str,
+    fail_on_breaking: bool,
+    config_file: Path | None,
+) -> None:
+    """What changed in the generated Python API from the document OLD to NEW."""
+    configs = [
+        _config(path, {}, config_file, discover=config_file is None)
+        for path in (old, new)
+    ]
+    outcome = _guarded(
+        lambda: diff(configs[0], configs[1], output_format, fail_on_breaking)
+    )
+    _print_diagnostics(outcome.diagnostics, quiet=False)
+    for line in outcome.lines:
+        click.echo(line, err=line.startswith("error"))
     sys.exit(outcome.exit_code)
 
 
@@ -133,11 +198,8 @@ def templates_group() -> None:
 @templates_group.command("list")
 def templates_list() -> None:
     """Print the relative name of every built-in template."""
-    root = builtin_templates()
-    for path in sorted(
-        p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-    ):
-        click.echo(path.relative_to(root).as_posix())
+    for name in template_names(builtin_templates()):
+        click.echo(name)
 
 
 @templates_group.command("dump")
@@ -146,29 +208,64 @@ def templates_dump(directory: Path) -> None:
     """Copy the built-in templates into DIRECTORY (which must not exist yet)."""
     if directory.exists():
         raise click.UsageError(f"{directory} exists already; pick a new folder")
-    shutil.copytree(
-        builtin_templates(), directory, ignore=shutil.ignore_patterns("__pycache__")
-    )
+    root = builtin_templates()
+    for name in template_names(root):
+        (directory / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(root / name, directory / name)
     click.echo(f"templates written to {directory}")
+
+
+@dataclass
+class StageLines:
+    """Progress on stderr: each stage's time when it ends, and a bar while a stage with many
+    items runs (only on a terminal, where it can redraw itself)."""
+
+    bars: bool
+    stream: TextIO = field(default_factory=lambda: sys.stderr)
+    _bar: Any = field(default=None, repr=False)
+
+    def started(self, name: str, total: int) -> Callable[[str], None]:
+        if not (self.bars and total):
+            return _ignore
+        self._bar = click.progressbar(
+            length=total,
+            label=f"{name:<10}",
+            file=self.stream,
+            show_pos=True,
+        )
+        self._bar.__enter__()
+        return lambda _item: self._bar.update(1)
+
+    def finished(self, name: str, seconds: float) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+        click.echo(f"{name:<10} {seconds:6.2f} s", file=self.stream)
+
+
+def _ignore(item: str) -> None:
+    """No bar to move."""
+
+
+def _config(
+    spec: Path,
+    flags: dict[str, Any],
+    config_file: Path | None,
+    *,
+    discover: bool = True,
+) -> Config:
+    """The run's settings; a config file that cannot be used is bad usage (exit 2)."""
+    try:
+        return make_config(spec, flags, config_file, discover=discover)
+    except ConfigError as exc:
+        click.echo(f"error: {exc.source}: {exc.message}", err=True)
+        sys.exit(EXIT_USAGE)
 
 
 def _print_diagnostics(diagnostics: Diagnostics, quiet: bool) -> None:
     for d in diagnostics.items:
         if d.level == "error" or not quiet:
             click.echo(d.format(), err=True)
-
-
-def _progress(quiet: bool) -> Callable[[str], Iterator[None]] | None:
-    if quiet:
-        return None
-
-    @contextmanager
-    def stage(name: str) -> Iterator[None]:
-        started = time.perf_counter()
-        yield
-        click.echo(f"{name:<10} {time.perf_counter() - started:6.2f} s", err=True)
-
-    return stage
 
 
 def _guarded(run: Callable[[], Outcome]) -> Outcome:
@@ -194,4 +291,4 @@ def _guarded(run: Callable[[], Outcome]) -> Outcome:
         sys.exit(EXIT_ERRORS)
 
 
-__all__ = ["main", "EXIT_OK", "EXIT_CHECK_FAILED"]
+__all__ = ["main", "EXIT_OK", "EXIT_CHECK_FAILED", "EXIT_BREAKING"]

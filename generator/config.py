@@ -1,19 +1,384 @@
-"""Every setting of a run, with its default, in one frozen place; CLI flags fill it in."""
+"""Every setting of a run, with its default, in one frozen place.
+
+Settings come from a config file (``[tool.oapigen]`` in a ``pyproject.toml``, or an
+``oapigen.yaml``), named with ``--config`` or found beside the document, and then from the
+command line: a flag given overrides the file. ``KEYS`` is the one table of what a file may say;
+an unknown key is an error naming the key and the file. Paths in a file are relative to the
+file's folder, paths on the command line to the current directory.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import difflib
+import keyword
+import re
+import tomllib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+from packaging.version import InvalidVersion, Version
+
+from generator.ir import Scalar, Spec
+
+CONFIG_YAML = "oapigen.yaml"
+PYPROJECT = "pyproject.toml"
+
+#: How a setting switches one operation's ``<method>_stream`` variant: ``None`` turns it off;
+#: ``(property, value)`` names the body property set to ask for the stream.
+StreamSwitch = tuple[str, Scalar] | None
+
+
+def _nothing() -> Mapping[str, Any]:
+    return MappingProxyType({})
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used: bad usage, reported as ``error: FILE: message``."""
+
+    def __init__(self, source: Path | str, message: str) -> None:
+        super().__init__(f"{source}: {message}")
+        self.source = str(source)
+        self.message = message
 
 
 @dataclass(frozen=True)
 class Config:
+    """One run's settings; every default lives here."""
+
     spec: Path
     output: Path | None = None
     package_name: str | None = None
+    project_name: str | None = None
+    version: str | None = None
     templates: Path | None = None
+    include_tags: tuple[str, ...] = ()
+    exclude_tags: tuple[str, ...] = ()
+    class_names: Mapping[str, str] = field(default_factory=_nothing)
+    field_names: Mapping[str, Mapping[str, str]] = field(default_factory=_nothing)
+    credential_env: Mapping[str, str] = field(default_factory=_nothing)
+    streaming: Mapping[str, StreamSwitch] = field(default_factory=_nothing)
     check: bool = False
     strict: bool = False
     report: Path | None = None
     quiet: bool = False
     workers: int = 2
+    #: where the file settings came from, for messages; None when there was no file
+    config_file: Path | None = None
+
+    def output_settings(self) -> dict[str, Any]:
+        """The settings that change generated files, as plain JSON data (for the inputs digest).
+
+        ``templates`` is left out: the templates' contents are digested instead of their path.
+        """
+        return {
+            key.name: _plain(getattr(self, key.attribute))
+            for key in KEYS
+            if key.shapes_output and key.attribute != "templates"
+        }
+
+
+@dataclass(frozen=True)
+class Key:
+    """One setting a config file may hold."""
+
+    name: str  # as written in a file: ``package-name``
+    attribute: str  # the ``Config`` field it sets
+    read: Callable[
+        [Any, str, Path], Any
+    ]  # value, key, file folder -> setting; ValueError
+    shapes_output: bool  # part of the inputs digest
+    help: str
+
+
+def _text(value: Any, key: str, base: Path) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("must be a non-empty string")
+    return value
+
+
+def _flag(value: Any, key: str, base: Path) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false")
+    return value
+
+
+def _path(value: Any, key: str, base: Path) -> Path:
+    return base / _text(value, key, base)
+
+
+def _package_name(value: Any, key: str, base: Path) -> str:
+    name = _text(value, key, base)
+    if not name.isidentifier() or keyword.iskeyword(name):
+        raise ValueError(f"{name!r} is not a valid Python package name")
+    return name
+
+
+_PROJECT_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?")
+
+
+def _project_name(value: Any, key: str, base: Path) -> str:
+    name = _text(value, key, base)
+    if not _PROJECT_NAME.fullmatch(name):
+        raise ValueError(f"{name!r} is not a valid distribution name (PEP 508)")
+    return name
+
+
+def _version(value: Any, key: str, base: Path) -> str:
+    text = str(value) if isinstance(value, (int, float)) else _text(value, key, base)
+    try:
+        return str(Version(text))
+    except InvalidVersion:
+        raise ValueError(f"{text!r} is not a PEP 440 version") from None
+
+
+def _tags(value: Any, key: str, base: Path) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+        raise ValueError("must be a list of tag names")
+    return tuple(value)
+
+
+def _names(check: Callable[[str], bool], what: str) -> Callable[[Any, str, Path], Any]:
+    def read(value: Any, key: str, base: Path) -> Mapping[str, str]:
+        if not isinstance(value, dict):
+            raise ValueError("must be a table of name = new name")
+        for old, new in value.items():
+            if not isinstance(new, str) or not check(new):
+                raise ValueError(f"{old}: {new!r} is not {what}")
+        return MappingProxyType({str(k): v for k, v in value.items()})
+
+    return read
+
+
+def _is_class_name(name: str) -> bool:
+    return name.isidentifier() and not keyword.iskeyword(name) and name[0].isupper()
+
+
+def _is_field_name(name: str) -> bool:
+    return (
+        name.isidentifier() and not keyword.iskeyword(name) and not name.startswith("_")
+    )
+
+
+_read_class_names = _names(_is_class_name, "a class name (an identifier in PascalCase)")
+_read_env = _names(
+    lambda n: re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", n) is not None,
+    "an environment variable name",
+)
+
+
+def _field_names(value: Any, key: str, base: Path) -> Mapping[str, Mapping[str, str]]:
+    if not isinstance(value, dict):
+        raise ValueError("must be a table of class name = {property = new name}")
+    read = _names(_is_field_name, "a field name (an identifier not starting with _)")
+    result = {}
+    for model, renames in value.items():
+        try:
+            result[str(model)] = read(renames, key, base)
+        except ValueError as exc:
+            raise ValueError(f"{model}: {exc}") from None
+    return MappingProxyType(result)
+
+
+def _streaming(value: Any, key: str, base: Path) -> Mapping[str, StreamSwitch]:
+    if not isinstance(value, dict):
+        raise ValueError("must be a table of operationId = setting")
+    result: dict[str, StreamSwitch] = {}
+    for operation, setting in value.items():
+        if setting is False:
+            result[str(operation)] = None
+        elif isinstance(setting, str) and setting.isidentifier():
+            result[str(operation)] = (setting, True)
+        elif (
+            isinstance(setting, dict)
+            and set(setting) == {"property", "value"}
+            and isinstance(setting["property"], str)
+            and setting["property"]
+            and isinstance(setting["value"], (str, int, float, bool))
+        ):
+            result[str(operation)] = (setting["property"], setting["value"])
+        elif setting is not True:  # true is the default: the switch is detected
+            raise ValueError(
+                f"{operation}: must be false (no stream method), true (detect the switch), "
+                "a property name, or {property = NAME, value = VALUE}"
+            )
+    return MappingProxyType(result)
+
+
+KEYS = (
+    Key("output", "output", _path, False, "output folder"),
+    Key("package-name", "package_name", _package_name, True, "import name"),
+    Key("project-name", "project_name", _project_name, True, "distribution name"),
+    Key("version", "version", _version, True, "the package's version"),
+    Key("templates", "templates", _path, True, "folder of team templates"),
+    Key("include-tags", "include_tags", _tags, True, "generate only these tags"),
+    Key("exclude-tags", "exclude_tags", _tags, True, "leave out these tags"),
+    Key("class-names", "class_names", _read_class_names, True, "class renames"),
+    Key("field-names", "field_names", _field_names, True, "field renames per class"),
+    Key("credential-env", "credential_env", _read_env, True, "env var per scheme"),
+    Key("streaming", "streaming", _streaming, True, "stream switch per operation"),
+    Key("check", "check", _flag, False, "like --check"),
+    Key("strict", "strict", _flag, False, "like --strict"),
+    Key("report", "report", _path, False, "like --report"),
+    Key("quiet", "quiet", _flag, False, "like -q"),
+)
+_BY_NAME = {key.name: key for key in KEYS}
+
+
+def default_version(api_version: str) -> str:
+    """The package's version when no setting gives one: the document's ``info.version`` when
+    pip accepts it (``2.3.0``, ``v2.3``), else ``0.0.0`` (``2024-beta`` is no version).
+    """
+    match = re.fullmatch(r"v?(\d+(?:\.\d+)*)", api_version.strip())
+    return match.group(1) if match else "0.0.0"
+
+
+def find_config_file(spec: Path) -> Path | None:
+    """The config beside the document: ``oapigen.yaml``, else a ``pyproject.toml`` that has a
+    ``[tool.oapigen]`` table. Only the document's own folder is searched, so a run never picks
+    up settings from somewhere the user did not look."""
+    folder = spec.parent
+    if (folder / CONFIG_YAML).is_file():
+        return folder / CONFIG_YAML
+    pyproject = folder / PYPROJECT
+    if pyproject.is_file():
+        try:
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            return pyproject  # reading it again reports the problem
+        if "oapigen" in (data.get("tool") or {}):
+            return pyproject
+    return None
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """The settings a file holds, as ``Config`` attributes; raises ConfigError."""
+    raw = _raw_settings(path)
+    settings: dict[str, Any] = {}
+    for name, value in raw.items():
+        key = _BY_NAME.get(str(name))
+        if key is None:
+            close = difflib.get_close_matches(
+                str(name).replace("_", "-"), _BY_NAME, n=1
+            )
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            known = ", ".join(_BY_NAME)
+            raise ConfigError(
+                path, f"unknown key {name!r}{hint}; the keys are: {known}"
+            )
+        try:
+            settings[key.attribute] = key.read(value, key.name, path.parent)
+        except ValueError as exc:
+            raise ConfigError(path, f"{key.name}: {exc}") from None
+    return settings
+
+
+def _raw_settings(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(path, f"cannot read the file: {exc}") from None
+    if path.suffix == ".toml":
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(path, f"not valid TOML: {exc}") from None
+        table = (data.get("tool") or {}).get("oapigen")
+        if table is None:
+            raise ConfigError(path, "has no [tool.oapigen] table")
+        where = "[tool.oapigen]"
+    else:
+        try:
+            table = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise ConfigError(path, f"not valid YAML: {exc}") from None
+        where = "the file"
+        table = {} if table is None else table
+    if not isinstance(table, dict):
+        raise ConfigError(path, f"{where} must be a table of settings")
+    return table
+
+
+def make_config(
+    spec: Path,
+    flags: Mapping[str, Any],
+    config_file: Path | None = None,
+    *,
+    discover: bool = True,
+) -> Config:
+    """The settings of a run: defaults, then the config file, then the flags that were given
+    (``flags`` maps ``Config`` attributes to values; None means not given)."""
+    source = config_file or (find_config_file(spec) if discover else None)
+    settings = read_config_file(source) if source else {}
+    settings.update({k: v for k, v in flags.items() if v is not None})
+    return Config(spec=spec, config_file=source, **settings)
+
+
+def unused_settings(config: Config, spec: Spec, document: Any) -> Iterator[str]:
+    """Messages for settings that matched nothing in the document: most likely a typo."""
+    models = {m.name: m for m in spec.models}
+    for old, new in config.class_names.items():
+        if new not in models:
+            yield f"class-names: no class is named {old!r}"
+    for model, renames in config.field_names.items():
+        wires = (
+            {f.wire_name for f in models[model].fields} if model in models else set()
+        )
+        for wire in renames:
+            if wire not in wires:
+                yield f"field-names: class {model!r} has no property {wire!r}"
+    schemes = {s.name for s in spec.security_schemes}
+    for scheme in config.credential_env:
+        if scheme not in schemes:
+            yield f"credential-env: no security scheme is named {scheme!r}"
+    streams = {
+        key: any(r.kind == "sse" for r in op.responses)
+        for api in spec.apis
+        for op in api.operations
+        for key in (op.operation_id, f"{op.method} {op.path}")
+    }
+    for key in config.streaming:
+        if key not in streams:
+            yield f"streaming: no generated operation is named {key!r}"
+        elif not streams[key]:
+            yield f"streaming: {key!r} has no text/event-stream response to switch"
+    tags = {tag for _, tag in _operation_tags(document)}
+    for setting, wanted in (
+        ("include-tags", config.include_tags),
+        ("exclude-tags", config.exclude_tags),
+    ):
+        for tag in wanted:
+            if tag not in tags:
+                yield f"{setting}: no operation is tagged {tag!r}"
+
+
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def _operations(document: Any) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    paths = document.get("paths") if isinstance(document, dict) else None
+    for path, item in paths.items() if isinstance(paths, dict) else ():
+        for method in _METHODS:
+            operation = item.get(method) if isinstance(item, dict) else None
+            if isinstance(operation, dict):
+                yield str(path), method, operation
+
+
+def _operation_tags(document: Any) -> Iterator[tuple[str, str]]:
+    for path, method, operation in _operations(document):
+        tags = operation.get("tags")
+        for tag in tags if isinstance(tags, list) and tags else ["default"]:
+            yield f"{method.upper()} {path}", str(tag)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in sorted(value.items())}
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if isinstance(value, Path):
+        return value.as_posix()
+    return value

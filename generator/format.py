@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 
 import black
@@ -29,18 +29,34 @@ def _format_pair(item: tuple[str, str]) -> str:
     return format_source(*item)
 
 
-def format_files(files: Mapping[str, str], workers: int = 1) -> dict[str, str]:
-    """The same files with every ``.py`` one black-formatted; others unchanged."""
-    python = [(p, t) for p, t in files.items() if p.endswith(".py") and t.strip()]
+def formattable(files: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The files black formats: the Python ones that are not empty."""
+    return [(p, t) for p, t in files.items() if p.endswith(".py") and t.strip()]
+
+
+def format_files(
+    files: Mapping[str, str],
+    workers: int = 1,
+    on_file: Callable[[str], None] | None = None,
+) -> dict[str, str]:
+    """The same files with every ``.py`` one black-formatted; others unchanged.
+
+    ``on_file`` is told each path once its file is formatted (for a progress bar).
+    """
+    python = formattable(files)
+    result = dict(files)
     if workers > 1 and len(python) >= _PARALLEL_THRESHOLD:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            formatted = list(
-                pool.map(
-                    _format_pair, python, chunksize=max(1, len(python) // (workers * 8))
-                )
+            formatted = pool.map(
+                _format_pair, python, chunksize=max(1, len(python) // (workers * 8))
             )
+            for (path, _), text in zip(python, formatted):
+                result[path] = text
+                if on_file:
+                    on_file(path)
     else:
-        formatted = [_format_pair(item) for item in python]
-    result = dict(files)
-    result.update(zip((p for p, _ in python), formatted))
+        for path, text in python:
+            result[path] = format_source(path, text)
+            if on_file:
+                on_file(path)
     return result

@@ -363,6 +363,6 @@ class Spec:
     schemas_generated: int = 0
     any_fields: int = 0
     skipped: tuple[tuple[str, str], ...] = field(default=())
-    #: the generated package's version when the settings give one; else ``version`` is used
-    package_version: str = ""
+    #: the generated package's version: the ``version`` setting, else ``version`` if pip takes it
+    package_version: str = "0.0.0"
     webhooks: tuple[Webhook, ...] = ()

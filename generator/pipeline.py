@@ -7,23 +7,33 @@ outcome (exit code, summary lines, report). It prints nothing: the CLI does.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+import json
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from generator import __version__
 from generator.build import build_spec
-from generator.config import Config
+from generator.checks import check_document
+from generator.config import Config, unused_settings
 from generator.diagnostics import Diagnostics
-from generator.format import FormatError, format_files
+from generator.diff import as_json, compare, has_breaking, markdown
+from generator.format import FormatError, format_files, formattable
 from generator.ir import Spec
-from generator.loader import DocumentSet, load_documents
+from generator.loader import DocumentSet, collect_documents, load_root
 from generator.refs import check_refs
-from generator.render import builtin_templates, render
-from generator.validate import validate_document
-from generator.writer import check_output, write_output
+from generator.render import (
+    TemplateError,
+    builtin_templates,
+    plan,
+    render,
+    template_names,
+)
+from generator.validate import check_version, validate_document
+from generator.writer import check_output, manifest_matches, write_output
 
 EXIT_OK = 0
 EXIT_ERRORS = 1
@@ -31,7 +41,15 @@ EXIT_USAGE = 2
 EXIT_CHECK_FAILED = 3
 EXIT_BREAKING = 4
 
-Progress = Callable[[str], AbstractContextManager[None]] | None
+
+class Progress(Protocol):
+    """Told of each stage as it runs (the CLI shows it on stderr)."""
+
+    def started(self, name: str, total: int) -> Callable[[str], None]:
+        """A stage begins; for ``total`` > 0 the callable returned is called once per item."""
+        ...
+
+    def finished(self, name: str, seconds: float) -> None: ...
 
 
 @dataclass
@@ -42,29 +60,55 @@ class Outcome:
     report: dict[str, Any] = field(default_factory=dict)
 
 
-def _stage(progress: Progress, name: str) -> AbstractContextManager[None]:
-    return progress(name) if progress else nullcontext()
+@dataclass
+class Stages:
+    """Times the stages of one run, for the report, and tells ``progress`` about them."""
+
+    progress: Progress | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str, total: int = 0) -> Iterator[Callable[[str], None]]:
+        advance = self.progress.started(name, total) if self.progress else _nothing
+        started = time.perf_counter()
+        try:
+            yield advance
+        finally:  # a failed stage still ends its progress bar
+            self.seconds[name] = time.perf_counter() - started
+            if self.progress:
+                self.progress.finished(name, self.seconds[name])
+
+
+def _nothing(item: str) -> None:
+    """No progress to show."""
 
 
 def load_and_check(
-    config: Config, progress: Progress = None
+    config: Config, stages: Stages | None = None, *, validator: bool = True
 ) -> tuple[DocumentSet | None, Diagnostics]:
-    """The document set and every problem found in it before any code is built."""
+    """The document set and every problem found in it before any code is built.
+
+    ``validator=False`` skips openapi-spec-validator, the slowest check (``diff`` builds two
+    documents that were generated from before, and says so)."""
+    stages = stages or Stages()
     diags = Diagnostics()
-    with _stage(progress, "load"):
-        docs = load_documents(config.spec, diags)
-    if docs is None:
-        return None, diags
-    with _stage(progress, "validate"):
-        validate_document(docs.root, diags, docs=docs)
+    with stages.stage("load"):
+        root = load_root(config.spec, diags)
+        if root is None or not check_version(root.data, diags):
+            return None, diags
+        docs = collect_documents(root, diags)
+    with stages.stage("validate"):
+        if validator:
+            validate_document(docs.root, diags, docs=docs)
         check_refs(docs, diags)
+        check_document(docs, diags)
     return docs, diags
 
 
 def validate(config: Config) -> Outcome:
     docs, diags = load_and_check(config)
     if docs is not None and not diags.has_errors:
-        build_spec(docs, diags, config.package_name)
+        _build(docs, diags, config)
     if config.strict:
         diags = diags.strict()
     code = EXIT_ERRORS if diags.has_errors else EXIT_OK
@@ -75,30 +119,42 @@ def validate(config: Config) -> Outcome:
     )
 
 
-def generate(config: Config, progress: Progress = None) -> Outcome:
-    docs, diags = load_and_check(config, progress)
+def generate(config: Config, progress: Progress | None = None) -> Outcome:
+    stages = Stages(progress)
+    docs, diags = load_and_check(config, stages)
     if docs is None or diags.has_errors:
-        return _failed(diags, config)
-    with _stage(progress, "build"):
-        spec = build_spec(docs, diags, config.package_name)
+        return _failed(diags, config, stages=stages)
+    with stages.stage("build"):
+        spec = _build(docs, diags, config)
     if config.strict:
         diags = diags.strict()
     if diags.has_errors:
-        return _failed(diags, config, spec)
+        return _failed(diags, config, spec, stages)
     out = config.output or Path(spec.package)
-    with _stage(progress, "render"):
-        files = render(spec, config.templates)
+    digest = inputs_digest(docs, config, spec)
+    if config.check and manifest_matches(out, digest):
+        return Outcome(
+            EXIT_OK,
+            diags,
+            [f"{out}: up to date (inputs unchanged, every file as written)"],
+            _report(spec, diags, stages),
+        )
     try:
-        with _stage(progress, "format"):
-            formatted = format_files(files, workers=config.workers)
+        with stages.stage("render", len(plan(spec, config.templates))) as advance:
+            files = render(spec, config.templates, on_file=advance)
+        with stages.stage("format", len(formattable(files))) as advance:
+            formatted = format_files(files, workers=config.workers, on_file=advance)
+    except TemplateError as exc:
+        diags.error(exc.where, exc.message)
+        return _failed(diags, config, spec, stages)
     except FormatError as exc:
         diags.error(str(out), str(exc))
-        return _failed(diags, config, spec)
+        return _failed(diags, config, spec, stages)
     encoded = {path: text.encode("utf-8") for path, text in formatted.items()}
-    report = _report(spec, diags)
     if config.check:
-        with _stage(progress, "check"):
+        with stages.stage("check"):
             differences = check_output(out, encoded)
+        report = _report(spec, diags, stages)
         lines = [str(d) for d in differences]
         if differences:
             lines.append(
@@ -109,16 +165,14 @@ def generate(config: Config, progress: Progress = None) -> Outcome:
             EXIT_OK, diags, [f"{out}: up to date ({len(encoded)} files)"], report
         )
     try:
-        with _stage(progress, "write"):
+        with stages.stage("write"):
             summary = write_output(
-                out,
-                encoded,
-                inputs_digest=inputs_digest(docs, config, spec),
-                generator_version=__version__,
+                out, encoded, inputs_digest=digest, generator_version=__version__
             )
     except (ValueError, OSError) as exc:
         diags.error(str(out), f"could not write the output: {exc}")
-        return _failed(diags, config, spec)
+        return _failed(diags, config, spec, stages)
+    report = _report(spec, diags, stages)
     lines = [
         f"generated {report['operations']['generated']} of {report['operations']['total']} operations and "
         f"{report['schemas']['generated']} of {report['schemas']['total']} schemas into {out} "
@@ -128,30 +182,73 @@ def generate(config: Config, progress: Progress = None) -> Outcome:
     return Outcome(EXIT_OK, diags, lines, report)
 
 
+def build_for_diff(config: Config) -> tuple[Spec | None, Diagnostics]:
+    """The IR of one document for ``diff``: read, references resolved, built; not validated."""
+    docs, diags = load_and_check(config, validator=False)
+    if docs is None or diags.has_errors:
+        return None, diags
+    spec = _build(docs, diags, config)
+    return (None if diags.has_errors else spec), diags
+
+
+def diff(
+    old: Config, new: Config, output_format: str, fail_on_breaking: bool
+) -> Outcome:
+    """The changes from ``old.spec`` to ``new.spec`` in the generated API, as one report."""
+    specs = []
+    all_diags = Diagnostics()
+    for config in (old, new):
+        spec, diags = build_for_diff(config)
+        for d in diags.items:
+            where = config.spec.name + d.pointer if d.pointer[:1] == "#" else d.pointer
+            all_diags.add(d.level, where, d.message)
+        specs.append(spec)
+    if specs[0] is None or specs[1] is None:
+        return _failed(all_diags, new)
+    changes = compare(specs[0], specs[1])
+    names = (old.spec.name, new.spec.name)
+    if names[0] == names[1]:
+        names = (old.spec.as_posix(), new.spec.as_posix())
+    text = (markdown if output_format == "md" else as_json)(changes, *names)
+    code = EXIT_BREAKING if fail_on_breaking and has_breaking(changes) else EXIT_OK
+    return Outcome(code, all_diags, [text.rstrip("\n")])
+
+
+def _build(docs: DocumentSet, diags: Diagnostics, config: Config) -> Spec:
+    """The IR, and a warning for each setting that matched nothing (most likely a typo)."""
+    spec = build_spec(docs, diags, config=config)
+    for message in unused_settings(config, spec, docs.root.data):
+        diags.warning(str(config.config_file or "settings"), message)
+    return spec
+
+
 def inputs_digest(docs: DocumentSet, config: Config, spec: Spec) -> str:
-    """What the output depends on: documents, templates, options and the generator's version."""
+    """What the output depends on: the generator's version, the documents, the templates and
+    every setting that shapes a file. ``--check`` trusts a manifest that records the same.
+    """
     digest = hashlib.sha256(f"{__version__}\0{spec.package}\0".encode())
+    digest.update(json.dumps(config.output_settings(), sort_keys=True).encode() + b"\0")
     for path in sorted(docs.documents):
         digest.update(
             str(docs.documents[path].name).encode() + b"\0" + path.read_bytes()
         )
-    for root in filter(None, (config.templates, builtin_templates())):
-        for template in sorted(
-            p
-            for p in Path(root).rglob("*")
-            if p.is_file() and "__pycache__" not in p.parts
-        ):
-            digest.update(
-                template.relative_to(root).as_posix().encode()
-                + b"\0"
-                + template.read_bytes()
-            )
+    for label, root in (("custom", config.templates), ("builtin", builtin_templates())):
+        if root is None:
+            continue
+        digest.update(f"{label}\0".encode())
+        for name in template_names(root):
+            digest.update(name.encode() + b"\0" + (root / name).read_bytes())
     return digest.hexdigest()
 
 
-def _failed(diags: Diagnostics, config: Config, spec: Spec | None = None) -> Outcome:
+def _failed(
+    diags: Diagnostics,
+    config: Config,
+    spec: Spec | None = None,
+    stages: Stages | None = None,
+) -> Outcome:
     errors = sum(d.level == "error" for d in diags.items)
-    report = _report(spec, diags)
+    report = _report(spec, diags, stages)
     return Outcome(
         EXIT_ERRORS,
         diags,
@@ -160,8 +257,11 @@ def _failed(diags: Diagnostics, config: Config, spec: Spec | None = None) -> Out
     )
 
 
-def _report(spec: Spec | None, diags: Diagnostics) -> dict[str, Any]:
-    """The ``--report`` JSON: counts, what was skipped and why, every diagnostic."""
+def _report(
+    spec: Spec | None, diags: Diagnostics, stages: Stages | None = None
+) -> dict[str, Any]:
+    """The ``--report`` JSON: counts, what was skipped and why, every diagnostic, and how long
+    each stage took (an addition to the contract's keys)."""
     return {
         "operations": {
             "total": spec.operations_total if spec else 0,
@@ -178,5 +278,9 @@ def _report(spec: Spec | None, diags: Diagnostics) -> dict[str, Any]:
         "diagnostics": [
             {"level": d.level, "pointer": d.pointer, "message": d.message}
             for d in diags.items
+        ],
+        "stages": [
+            {"name": name, "seconds": round(seconds, 3)}
+            for name, seconds in (stages.seconds.items() if stages else ())
         ],
     }

@@ -1,27 +1,42 @@
 """IR to files: the Jinja environment, what each template renders to, and the generated header.
 
 Rendering is pure: it returns ``{relative path: text}`` and touches no disk but the templates.
+
+A team's template folder (``--templates``) is laid over the built-ins: a file with the relative
+name of a built-in template replaces that one; a new ``.jinja`` file is rendered too, to the path
+its name spells (see ``custom_target`` and docs/templates.md); ``runtime/*.py`` files replace or
+join the runtime modules; ``header.jinja`` adds lines to every file's header. Any template may
+extend a built-in through the ``builtin/`` prefix (``{% extends "builtin/package/api/api.py.jinja"
+%}``), even one it replaces.
 """
 
 from __future__ import annotations
 
 import html
+import os
 import re
-from collections.abc import Iterator
+import traceback
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from generator.config import default_version
 from generator.ir import Api, Field, Operation, Spec, TypeRef
+
+#: The version of the template context (the IR and the names below) that custom templates rely
+#: on: the minor number grows when something is added, the major one when anything is renamed,
+#: removed or changes meaning. docs/templates.md describes it and lists the changes.
+TEMPLATE_CONTEXT_VERSION = "1.0"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 
 
 @dataclass(frozen=True)
 class Target:
-    """One built-in template and the file (or files, one per item) it renders to."""
+    """One template and the file (or files, one per item) it renders to."""
 
     template: str
     path: str  # str.format pattern over ``package`` and ``item``
@@ -43,6 +58,49 @@ TARGETS = (
     Target("docs/model.md.jinja", "docs/{item.name}.md", "models"),
 )
 RUNTIME_DIR = "runtime"
+#: Renders the lines added to every file's header after oapigen's own (none by default).
+HEADER_TEMPLATE = "header.jinja"
+#: Templates in this folder of a team's templates are only included or imported, not rendered.
+PARTIALS_DIR = "partials"
+BUILTIN_PREFIX = "builtin"
+TEMPLATE_SUFFIX = ".jinja"
+
+_PLACEHOLDER = re.compile(r"\{(api|model)(?:\.([a-z_]+))?\}")
+_ITEM_NAMES = {
+    "api": ("module", "attribute", "class_name", "tag"),
+    "model": ("module", "name"),
+}
+# Comment syntax of a header line per file suffix; "#" for any other. JSON has no comments, so
+# a JSON file gets no header.
+_HTML_COMMENT = ("<!-- ", " -->")
+_COMMENT_STYLES: dict[str, tuple[str, str] | None] = {
+    ".md": _HTML_COMMENT,
+    ".html": _HTML_COMMENT,
+    ".xml": _HTML_COMMENT,
+    ".js": ("// ", ""),
+    ".ts": ("// ", ""),
+    ".json": None,
+}
+
+
+class TemplateError(Exception):
+    """A template that cannot be used or fails to render, and where (``FILE`` or ``FILE:LINE``)."""
+
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(f"{where}: {message}")
+        self.where = where
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file to produce: rendered from ``template`` with ``item``, or copied from ``source``."""
+
+    path: str
+    template: str | None = None
+    each: str | None = None
+    item: Any = None
+    source: Path | None = None
 
 
 def builtin_templates() -> Path:
@@ -51,10 +109,24 @@ def builtin_templates() -> Path:
     return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
 
 
+def template_names(root: Path) -> list[str]:
+    """Every file under ``root`` as a sorted relative posix name; hidden files and folders
+    (``.mypy_cache``) and ``__pycache__`` are tools' leftovers, not templates."""
+    names = (p.relative_to(root) for p in root.rglob("*") if p.is_file())
+    return sorted(
+        name.as_posix()
+        for name in names
+        if not any(part.startswith(".") or part == "__pycache__" for part in name.parts)
+    )
+
+
 def environment(custom: Path | None = None) -> jinja2.Environment:
     """A strict environment; a team's directory, when given, overrides templates one by one."""
-    loaders = [jinja2.FileSystemLoader(str(custom))] if custom else []
-    loaders.append(jinja2.FileSystemLoader(str(builtin_templates())))
+    builtin = jinja2.FileSystemLoader(str(builtin_templates()))
+    loaders: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({BUILTIN_PREFIX: builtin})]
+    if custom:
+        loaders.append(jinja2.FileSystemLoader(str(custom)))
+    loaders.append(builtin)
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
@@ -69,44 +141,194 @@ def environment(custom: Path | None = None) -> jinja2.Environment:
         docstring=docstring,
         first_line=lambda text: text.strip().split("\n", 1)[0],
         md=markdown_cell,
+        md_block=markdown_block,
         anchor=lambda text: re.sub(r"[^a-z0-9_-]+", "-", str(text).lower()).strip("-"),
         field_type_links=_field_type_links,
         return_links=_return_links,
     )
     env.filters["example"] = jinja2.pass_context(_example)
+    env.globals["context_version"] = TEMPLATE_CONTEXT_VERSION
     return env
 
 
 def header(spec: Spec) -> str:
+    """oapigen's own header line, the first line of every generated file."""
     return (
         f"Generated by oapigen {spec.generator_version} from {_clean(spec.source_name)} "
         f"(sha256 {spec.source_digest[:12]}). Do not edit."
     )
 
 
-def render(spec: Spec, custom: Path | None = None) -> dict[str, str]:
-    """Every file of the package, keyed by its path relative to the output folder."""
-    env = environment(custom)
-    files: dict[str, str] = {}
-    for target in TARGETS:
-        template = env.get_template(target.template)
+def plan(spec: Spec, custom: Path | None = None) -> tuple[Job, ...]:
+    """Every file of the package and where it comes from, in a stable order."""
+    targets = list(TARGETS)
+    builtin_names = set(template_names(builtin_templates()))
+    for name in template_names(custom) if custom else ():
+        if _renders_on_its_own(name) and name not in builtin_names:
+            try:
+                targets.append(custom_target(name))
+            except TemplateError as exc:
+                raise TemplateError(_shown(name, custom), exc.message) from None
+    jobs: dict[str, Job] = {}
+    for target in targets:
         for item in _items(spec, target.each):
             path = target.path.format(package=spec.package, item=item)
-            files[path] = template.render(spec=spec, api=item, model=item)
-    runtime = builtin_templates() / RUNTIME_DIR
-    for source in sorted(runtime.glob("*.py")):
-        files[f"{spec.package}/_runtime/{source.name}"] = source.read_text(
-            encoding="utf-8"
-        )
-    files[f"{spec.package}/py.typed"] = ""
-    top = header(spec)
-    return {path: with_header(path, text, top) for path, text in files.items()}
+            if path in jobs:
+                raise TemplateError(
+                    _shown(target.template, custom),
+                    f"renders {path}, which {jobs[path].template} renders already",
+                )
+            jobs[path] = Job(path, target.template, target.each, item)
+    for name, source in sorted(_runtime_sources(custom).items()):
+        path = f"{spec.package}/_runtime/{name}"
+        jobs[path] = Job(path, source=source)
+    jobs[f"{spec.package}/py.typed"] = Job(f"{spec.package}/py.typed")
+    return tuple(jobs.values())
 
 
-def with_header(path: str, text: str, top: str) -> str:
-    if path.endswith(".md"):
-        return f"<!-- {top} -->\n\n{text}"
-    return f"# {top}\n{text}" if text else f"# {top}\n"
+def render(
+    spec: Spec,
+    custom: Path | None = None,
+    *,
+    on_file: Callable[[str], None] | None = None,
+) -> dict[str, str]:
+    """Every file of the package, keyed by its path relative to the output folder.
+
+    ``on_file`` is told each path once its file is rendered (for a progress bar). Raises
+    TemplateError for a template that fails.
+    """
+    env = environment(custom)
+    top = [header(spec), *_extra_header(env, spec, custom)]
+    files: dict[str, str] = {}
+    for job in plan(spec, custom):
+        if job.source is not None:
+            text = job.source.read_text(encoding="utf-8")
+        elif job.template is not None:
+            context = {
+                "spec": spec,
+                "api": job.item if job.each == "apis" else None,
+                "model": job.item if job.each == "models" else None,
+            }
+            text = _render_template(env, job.template, context, custom)
+        else:
+            text = ""
+        files[job.path] = with_header(job.path, text, top)
+        if on_file:
+            on_file(job.path)
+    return files
+
+
+def custom_target(name: str) -> Target:
+    """Where a team's new template renders to: its relative name without ``.jinja``, a leading
+    ``package/`` standing for the package's folder; ``{api}`` (or ``{api.class_name}``,
+    ``{api.attribute}``, ``{api.tag}``) renders it once per API class, ``{model}`` (or
+    ``{model.name}``) once per model. ``{api}`` alone is ``{api.module}``, ``{model}`` alone
+    ``{model.module}``.
+    """
+    path = name[: -len(TEMPLATE_SUFFIX)]
+    if path.split("/", 1)[0] == "package":
+        path = "{package}" + path[len("package") :]
+    kinds = {m.group(1) for m in _PLACEHOLDER.finditer(path)}
+    if len(kinds) > 1:
+        raise TemplateError(name, "a template repeats over APIs or models, not both")
+    for match in _PLACEHOLDER.finditer(path):
+        kind, attribute = match.group(1), match.group(2) or "module"
+        if attribute not in _ITEM_NAMES[kind]:
+            known = ", ".join(f"{{{kind}.{a}}}" for a in _ITEM_NAMES[kind])
+            raise TemplateError(
+                name, f"unknown placeholder {match.group(0)}; use {known}"
+            )
+    rest = _PLACEHOLDER.sub("", path).replace("{package}", "")
+    if "{" in rest or "}" in rest:
+        raise TemplateError(name, "braces may only hold {api...} or {model...}")
+    pattern = _PLACEHOLDER.sub(
+        lambda m: "{item." + (m.group(2) or "module") + "}", path
+    )
+    each = {"api": "apis", "model": "models"}[kinds.pop()] if kinds else None
+    return Target(name, pattern, each)
+
+
+def _renders_on_its_own(name: str) -> bool:
+    parts = name.split("/")
+    return (
+        name.endswith(TEMPLATE_SUFFIX)
+        and name != HEADER_TEMPLATE
+        and parts[0] not in (PARTIALS_DIR, RUNTIME_DIR, BUILTIN_PREFIX)
+    )
+
+
+def _runtime_sources(custom: Path | None) -> dict[str, Path]:
+    """The runtime modules copied into every client: the built-ins, replaced or joined by a
+    team's own ``runtime/*.py``."""
+    sources = {p.name: p for p in (builtin_templates() / RUNTIME_DIR).glob("*.py")}
+    if custom:
+        sources.update({p.name: p for p in (custom / RUNTIME_DIR).glob("*.py")})
+    return sources
+
+
+def _extra_header(
+    env: jinja2.Environment, spec: Spec, custom: Path | None
+) -> list[str]:
+    text = _render_template(env, HEADER_TEMPLATE, {"spec": spec}, custom)
+    lines = [_clean(line).rstrip() for line in text.strip("\n").split("\n")]
+    return lines if any(lines) else []
+
+
+def _render_template(
+    env: jinja2.Environment,
+    name: str,
+    context: dict[str, Any],
+    custom: Path | None,
+) -> str:
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        where = _shown(exc.name or name, custom)
+        raise TemplateError(
+            f"{where}:{exc.lineno}", exc.message or "syntax error"
+        ) from None
+    except jinja2.TemplateError as exc:
+        raise TemplateError(
+            _failing_line(exc, name, custom), exc.message or type(exc).__name__
+        ) from None
+
+
+def _failing_line(exc: Exception, name: str, custom: Path | None) -> str:
+    """``TEMPLATE:LINE`` of the innermost template frame of a rendering error."""
+    roots = [(custom, False)] if custom else []
+    roots.append((builtin_templates(), True))
+    for frame, line in reversed(list(traceback.walk_tb(exc.__traceback__))):
+        filename = frame.f_code.co_filename
+        for root, builtin in roots:
+            prefix = os.path.normpath(str(root)) + os.sep
+            if filename.startswith(prefix):
+                relative = Path(filename[len(prefix) :]).as_posix()
+                return f"{_shown(relative, None if builtin else custom)}:{line}"
+    return _shown(name, custom)
+
+
+def _shown(name: str, custom: Path | None) -> str:
+    """A template's name as the user knows it: under their folder when it comes from there."""
+    if name.startswith(BUILTIN_PREFIX + "/"):
+        return f"built-in {name[len(BUILTIN_PREFIX) + 1 :]}"
+    if custom and (custom / name).is_file():
+        return (custom / name).as_posix()
+    return f"built-in {name}"
+
+
+def with_header(path: str, text: str, top: str | list[str]) -> str:
+    """``text`` after the header lines, each commented out as the file's type wants."""
+    lines = [top] if isinstance(top, str) else top
+    suffix = "." + path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""
+    style = _COMMENT_STYLES.get(suffix, ("# ", ""))
+    if style is None:
+        return text
+    start, end = style
+    if style is _HTML_COMMENT:
+        comments = [f"{start}{line.replace('-->', '-- >')}{end}" for line in lines]
+        return "\n".join(comments) + "\n\n" + text
+    comments = [f"{start}{line}{end}".rstrip() for line in lines]
+    return "\n".join(comments) + "\n" + text
 
 
 def _items(spec: Spec, each: str | None) -> Iterator[Any]:
@@ -129,6 +351,32 @@ def docstring(text: object) -> str:
     return escaped + " " if escaped.endswith('"') else escaped
 
 
+_HTML_START = re.compile(r"<(?=[A-Za-z/!?])")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+
+
+def markdown_block(text: object) -> str:
+    """A document's markdown (a description) made safe as a block of its own: raw HTML is shown,
+    not run, and a code fence it opens is closed, so that what follows (the generated examples)
+    is never swallowed into it, nor the document's text taken for an example."""
+    lines = _HTML_START.sub("&lt;", _clean(str(text))).split("\n")
+    fence = ""
+    for line in lines:
+        match = _FENCE.match(line)
+        if match is None:
+            continue
+        marker = match.group(1)
+        if not fence:
+            fence = marker
+        elif (
+            marker[0] == fence[0]
+            and len(marker) >= len(fence)
+            and not line.strip(" " + marker[0])
+        ):
+            fence = ""
+    return "\n".join(lines) + (f"\n{fence}" if fence else "")
+
+
 def markdown_cell(text: object) -> str:
     """Text made safe in a markdown table cell: one line, no pipes, no raw HTML."""
     one_line = " ".join(_clean(str(text)).split())
@@ -144,8 +392,7 @@ def _toml_string(text: object) -> str:
 
 def _pep440(version: object) -> str:
     """A document's ``info.version`` as a version pip accepts (``2.3.0`` stays; ``v1-beta`` won't)."""
-    match = re.fullmatch(r"v?(\d+(?:\.\d+)*)", str(version).strip())
-    return match.group(1) if match else "0.0.0"
+    return default_version(str(version))
 
 
 def _links(names: tuple[str, ...]) -> str:

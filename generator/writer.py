@@ -9,8 +9,10 @@ atomic) and then swapped with the output folder:
 - files matched by ``OUT/.oapigen-ignore`` (gitignore syntax) and files oapigen never wrote
   (absent from the previous manifest, such as ``.git/``) are carried over untouched;
 - files oapigen wrote before and no longer produces are dropped;
-- ``OUT/.oapigen-manifest.json`` records the generator version, the inputs' digest and every
-  file oapigen owns with its sha256.
+- ``OUT/.oapigen-manifest.json`` records the generator version, the inputs' digest, every
+  file oapigen owns with its sha256, and the files it produced but left alone because
+  ``.oapigen-ignore`` matched them. With it, ``manifest_matches`` tells ``--check`` that OUT
+  is up to date without rendering anything.
 
 A run that fails, or is killed, leaves OUT as it was: a failure removes the temporary folder;
 a kill leaves it behind, and the next run removes it (or, if the kill fell between the two
@@ -105,7 +107,7 @@ def write_output(
         for p in owned_before - set(wanted)
         if not ignore.match_file(p) and _is_file(out / p)
     )
-    manifest = _manifest_bytes(wanted, inputs_digest, generator_version)
+    manifest = _manifest_bytes(wanted, ignored, inputs_digest, generator_version)
     summary = WriteSummary(
         tuple(sorted(set(wanted) - unchanged)),
         tuple(sorted(unchanged)),
@@ -166,6 +168,34 @@ def check_output(out: Path, files: Mapping[str, bytes]) -> list[FileDifference]:
         if _safe_path(path) and not ignore.match_file(path) and _is_file(out / path):
             differences.append(FileDifference(path, "stale"))
     return differences
+
+
+def manifest_matches(out: Path, inputs_digest: str) -> bool:
+    """Whether OUT holds what the last run wrote from these same inputs: its manifest records
+    ``inputs_digest``, every file it lists is there unchanged (or ignored now), and no file it
+    left alone for ``.oapigen-ignore`` has stopped being ignored. Reads no file twice.
+    """
+    manifest = _read_manifest(out)
+    if manifest is None or manifest.get("inputs_digest") != inputs_digest:
+        return False
+    ignore = _ignore_spec(out)
+    ignored_then = manifest.get("ignored", [])
+    if not isinstance(ignored_then, list) or not all(
+        isinstance(p, str) and ignore.match_file(p) for p in ignored_then
+    ):
+        return False
+    for path, digest in manifest["files"].items():
+        if not _safe_path(path):
+            return False
+        if ignore.match_file(path):
+            continue
+        try:
+            content = (out / path).read_bytes() if _is_file(out / path) else None
+        except OSError:
+            return False
+        if content is None or hashlib.sha256(content).hexdigest() != digest:
+            return False
+    return True
 
 
 def manifest_digest(out: Path) -> str | None:
@@ -230,13 +260,17 @@ def _read_manifest(out: Path) -> dict[str, Any] | None:
 
 
 def _manifest_bytes(
-    files: Mapping[str, bytes], inputs_digest: str, generator_version: str
+    files: Mapping[str, bytes],
+    ignored: Iterable[str],
+    inputs_digest: str,
+    generator_version: str,
 ) -> bytes:
     manifest = {
         "files": {
             path: hashlib.sha256(content).hexdigest() for path, content in files.items()
         },
         "generator_version": generator_version,
+        "ignored": sorted(ignored),
         "inputs_digest": inputs_digest,
     }
     return (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")

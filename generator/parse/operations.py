@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from generator.diagnostics import Diagnostics
@@ -14,6 +15,7 @@ from generator.ir import (
     Operation,
     Parameter,
     Response,
+    Scalar,
     SecurityScheme,
     Stream,
     TypeRef,
@@ -64,7 +66,9 @@ class OperationsResult:
     skipped: tuple[tuple[str, str], ...]
 
 
-def security_schemes(data: dict[str, Any], package: str) -> tuple[SecurityScheme, ...]:
+def security_schemes(
+    data: dict[str, Any], package: str, env_names: Mapping[str, str] | None = None
+) -> tuple[SecurityScheme, ...]:
     """One client keyword per scheme: snake_case of its name without a trailing ``_auth``."""
     schemes = (data.get("components") or {}).get("securitySchemes") or {}
     names = UniqueNames(set(CLIENT_RESERVED))
@@ -82,7 +86,8 @@ def security_schemes(data: dict[str, Any], package: str) -> tuple[SecurityScheme
                 name=name,
                 kind=kind,
                 keyword=keyword,
-                env=f"{package}_{keyword}".upper().rstrip("_"),
+                env=(env_names or {}).get(name)
+                or f"{package}_{keyword}".upper().rstrip("_"),
                 location=str(scheme.get("in", "")),
                 parameter=str(scheme.get("name", "")),
                 description=_text(scheme.get("description")),
@@ -111,6 +116,11 @@ def _scheme_kind(scheme: dict[str, Any]) -> Any:
 class OperationsBuilder:
     schemas: SchemaBuilder
     diags: Diagnostics
+    #: settings: which tags to generate, and each operation's stream switch (by operationId
+    #: or ``METHOD /path``; None: no ``_stream`` method)
+    include_tags: frozenset[str] = frozenset()
+    exclude_tags: frozenset[str] = frozenset()
+    streaming: Mapping[str, tuple[str, Scalar] | None] = field(default_factory=dict)
 
     def build(self) -> OperationsResult:
         root = self.schemas.docs.root
@@ -133,6 +143,8 @@ class OperationsBuilder:
                 continue
             for method in HTTP_METHODS:
                 if not isinstance(path_at.node.get(method), dict):
+                    continue
+                if not self._tag_wanted(path_at.node[method]):
                     continue
                 total += 1
                 op_at = path_at.child(method)
@@ -234,6 +246,30 @@ class OperationsBuilder:
             )
         return tuple(apis)
 
+    def _tag_wanted(self, operation: dict[str, Any]) -> bool:
+        tags = operation.get("tags")
+        names = (
+            {str(t) for t in tags} if isinstance(tags, list) and tags else {"default"}
+        )
+        if self.include_tags and not names & self.include_tags:
+            return False
+        return not names & self.exclude_tags
+
+    def _configured_stream(
+        self, detected: Stream | None, keys: tuple[str, ...]
+    ) -> Stream | None:
+        """The ``streaming`` setting of the operation, when it has one, over what was detected."""
+        for key in keys:
+            if key in self.streaming:
+                setting = self.streaming[key]
+                if setting is None or detected is None:
+                    return None
+                configured: Stream = _replace(
+                    detected, switch=setting[0], value=setting[1]
+                )
+                return configured
+        return detected
+
     def _deref(self, at: Located) -> Located | None:
         node = at.node
         seen = 0
@@ -272,7 +308,9 @@ class OperationsBuilder:
         if body is not None:
             request_types.append(body.type)
         responses = self._responses(op_at, hint)
-        stream = self._stream(responses, body)
+        stream = self._configured_stream(
+            self._stream(responses, body), (operation_id, f"{method.upper()} {path}")
+        )
         if stream is not None and body is not None:
             body = _replace(
                 body,
