@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
-from generator.cli import main
+from generator.cli import StageLines, main
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAT = ROOT / "specs" / "chat.yaml"
+PETS = ROOT / "tests" / "templates" / "pets.yaml"
 
 BROKEN_YAML = "openapi: 3.1.0\ninfo: {title: t, version: '1'\npaths: {}\n"
 DANGLING = """
@@ -123,7 +126,16 @@ def test_report_counts_what_was_generated(tmp_path: Path) -> None:
         "any_fields",
         "skipped",
         "diagnostics",
+        "stages",  # an addition to the contract: each stage's time
     }
+    assert [stage["name"] for stage in data["stages"]] == [
+        "load",
+        "validate",
+        "build",
+        "render",
+        "format",
+        "write",
+    ]
 
 
 def test_default_package_name_and_output_folder(
@@ -166,3 +178,79 @@ def test_templates_list_and_dump(tmp_path: Path) -> None:
     assert run("templates", "dump", str(tmp_path / "mine"))[0] == 0
     assert (tmp_path / "mine" / "runtime" / "transport.py").is_file()
     assert run("templates", "dump", str(tmp_path / "mine"))[0] == 2
+
+
+def test_progress_is_a_line_per_stage_unless_quiet(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["generate", str(PETS), "-o", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 0, result.output
+    stages = [line.split()[0] for line in result.stderr.splitlines()]
+    assert stages == ["load", "validate", "build", "render", "format", "write"]
+    assert result.stdout.startswith("generated 4 of 4 operations")
+    quiet = CliRunner().invoke(
+        main, ["generate", str(PETS), "-o", str(tmp_path / "o"), "-q"]
+    )
+    assert quiet.exit_code == 0 and quiet.output == ""
+
+
+def test_progress_bars_on_a_terminal() -> None:
+    stream = io.StringIO()
+    lines = StageLines(bars=True, stream=stream)
+    advance = lines.started("render", 3)
+    for path in ("a", "b", "c"):
+        advance(path)
+    lines.finished("render", 0.5)
+    assert stream.getvalue().splitlines()[-1] == "render       0.50 s"
+
+
+def test_check_trusts_the_manifest_until_a_file_changes(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run("generate", str(PETS), "-o", str(out), "-q")[0] == 0
+    result = CliRunner().invoke(
+        main, ["generate", str(PETS), "-o", str(out), "--check"]
+    )
+    assert result.exit_code == 0 and "inputs unchanged" in result.stdout
+    assert "render" not in result.stderr  # answered without rendering
+    readme = out / "README.md"
+    readme.write_text(readme.read_text() + "edited\n")
+    code, output = run("generate", str(PETS), "-o", str(out), "--check", "-q")
+    assert code == 3
+    assert "differs: README.md" in output and "-edited" in output
+    assert "1 files are stale" in output
+
+
+def test_a_setting_that_shapes_files_makes_the_output_stale(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run("generate", str(PETS), "-o", str(out), "-q")[0] == 0
+    (tmp_path / "oapigen.yaml").write_text("project-name: acme-pets\n")
+    code, output = run(
+        "generate", str(PETS), "-o", str(out), "--config", str(tmp_path / "oapigen.yaml"),
+        "--check", "-q",
+    )  # fmt: skip
+    assert code == 3 and 'name = "acme-pets"' in output
+
+
+def test_template_errors_are_diagnostics(tmp_path: Path) -> None:
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "NOTICE.jinja").write_text("{{ spec.nope }}\n")
+    code, output = run(
+        "generate",
+        str(PETS),
+        "-o",
+        str(tmp_path / "o"),
+        "--templates",
+        str(tmp_path / "t"),
+    )
+    assert code == 1
+    assert f"error: {(tmp_path / 't' / 'NOTICE.jinja').as_posix()}:1: " in output
+    assert "Traceback" not in output and not (tmp_path / "o").exists()
+
+
+def test_the_pre_commit_hook_runs_the_check() -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    hook = next(h for h in hooks if h["id"] == "oapigen-check")
+    assert hook["language"] == "python" and hook["pass_filenames"] is False
+    command, *args = hook["entry"].split()
+    assert command == "oapigen" and args == ["generate", "--check"]
+    assert CliRunner().invoke(main, [*args, "--help"]).exit_code == 0

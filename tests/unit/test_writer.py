@@ -18,6 +18,7 @@ from generator.writer import (
     WriteSummary,
     check_output,
     manifest_digest,
+    manifest_matches,
     write_output,
 )
 
@@ -83,6 +84,7 @@ def test_the_manifest_is_stable(tmp_path: Path) -> None:
     assert text.endswith("}\n") and list(json.loads(text)) == [
         "files",
         "generator_version",
+        "ignored",
         "inputs_digest",
     ]
 
@@ -376,3 +378,53 @@ def test_a_corrupt_manifest_owns_nothing(tmp_path: Path) -> None:
     summary = write(out, {"README.md": FILES["README.md"]}, digest="d2")
     assert summary.removed == ()  # without a manifest, the old files are the user's
     assert (out / "pkg" / "models" / "pet.py").exists()
+
+
+def _edit(out: Path, ignore: str = "") -> None:
+    (out / "pkg/api/chat.py").write_bytes(b"# edited\n")
+    if ignore:
+        (out / IGNORE).write_text(ignore)
+
+
+def _remove(out: Path, ignore: str = "") -> None:
+    (out / "pkg/api/chat.py").unlink()
+
+
+def _ignore(out: Path, ignore: str = "") -> None:
+    (out / IGNORE).write_text(ignore)
+
+
+@pytest.mark.parametrize(
+    ("name", "first_ignore", "change", "ignore", "digest", "want"),
+    [
+        ("as written", "", None, "", "d1", True),
+        ("other inputs", "", None, "", "d2", False),
+        ("a file edited", "", _edit, "", "d1", False),
+        ("a file removed", "", _remove, "", "d1", False),
+        ("an edited file now ignored", "", _edit, "pkg/api/\n", "d1", True),
+        ("an ignored file no longer ignored", "README.md\n", _ignore, "", "d1", False),
+        ("still ignored", "README.md\n", _ignore, "README.md\n", "d1", True),
+    ],
+)
+def test_manifest_matches(
+    tmp_path: Path,
+    name: str,
+    first_ignore: str,
+    change: Any,
+    ignore: str,
+    digest: str,
+    want: bool,
+) -> None:
+    """``--check`` may trust the manifest only when OUT is exactly what the run wrote."""
+    out = tmp_path / "out"
+    out.mkdir()
+    if first_ignore:
+        (out / IGNORE).write_text(first_ignore)
+    write(out)
+    if change:
+        change(out, ignore)
+    assert manifest_matches(out, digest) is want, name
+
+
+def test_no_manifest_matches_nothing(tmp_path: Path) -> None:
+    assert manifest_matches(tmp_path, "d1") is False
