@@ -389,7 +389,7 @@ class OperationsBuilder:
                     location=location,
                     type=kind,
                     required=required,
-                    annotation=T.request_annotation(kind, top_level=True),
+                    annotation=self.schemas.request_annotation(kind, top_level=True),
                     description=_text(node.get("description")),
                     style=(
                         node.get("style")
