@@ -26,6 +26,9 @@ def default_package_name(title: str) -> str:
     ``openai_api_client``): a title is split on spaces and punctuation only, not on case.
     """
     words = re.findall(r"[a-z0-9]+", title.lower())
+    # the name is a folder's too: a title of a paragraph must not make one of 300 characters
+    while len("_".join(words)) > 48:
+        words.pop()
     return identifier("_".join(words + ["client"]), fallback="api")
 
 

@@ -41,6 +41,8 @@ from typing import Any, Literal
 
 import pathspec
 
+from generator.naming import is_device_name
+
 MANIFEST = ".oapigen-manifest.json"
 IGNORE = ".oapigen-ignore"
 #: Longest unified diff shown for one file by ``check_output``, in lines.
@@ -215,6 +217,11 @@ def check_paths(paths: Iterable[str]) -> None:
             )
         if path in _RESERVED:
             raise ValueError(f"output path {path!r} is reserved for oapigen")
+        device = next((part for part in path.split("/") if is_device_name(part)), None)
+        if device is not None:
+            raise ValueError(
+                f"output path {path!r}: {device!r} is a device name on Windows"
+            )
         other = by_case.setdefault(path.casefold(), path)
         if other != path:
             raise ValueError(f"output paths {other!r} and {path!r} differ only by case")

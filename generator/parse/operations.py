@@ -22,6 +22,7 @@ from generator.ir import (
     Webhook,
 )
 from generator.naming import (
+    WINDOWS_DEVICE_NAMES,
     UniqueNames,
     class_name,
     identifier,
@@ -54,6 +55,9 @@ METHOD_RESERVED = frozenset({"with_raw_response", "with_streaming_response"})
 CLIENT_RESERVED = frozenset(
     {"base_url", "timeout", "max_retries", "default_headers", "http_client", "close"}
 )
+# Client keywords are parameters of ``Client.__init__`` and ``_credentials``, whose bodies use
+# these names: a keyword named so would clash with ``self`` or shadow a module.
+CREDENTIAL_RESERVED = CLIENT_RESERVED | {"self", "auth", "os", "httpx", "chosen"}
 _LOCATIONS = ("path", "query", "header", "cookie")
 _JSON_TYPES = ("application/json",)
 
@@ -79,7 +83,10 @@ def security_schemes(
         base = snake_case(name)
         if base.endswith("_auth") and base != "_auth":
             base = base[: -len("_auth")]
-        keyword = names.claim(identifier(base, fallback="credential"), separator="_")
+        keyword = names.claim(
+            identifier(base, reserved=CREDENTIAL_RESERVED, fallback="credential"),
+            separator="_",
+        )
         kind = _scheme_kind(scheme)
         result.append(
             SecurityScheme(
@@ -224,7 +231,11 @@ class OperationsBuilder:
         classes = UniqueNames({n.lower() for n in self.schemas.class_names.taken})
         apis = []
         for tag, operations in by_tag.items():
-            attribute = attributes.claim(identifier(tag, fallback="api"), separator="_")
+            # the attribute names the API's module too: no Windows device name (``con.py``)
+            attribute = attributes.claim(
+                identifier(tag, reserved=WINDOWS_DEVICE_NAMES, fallback="api"),
+                separator="_",
+            )
             names = UniqueNames(set(METHOD_RESERVED))
             renamed = []
             for op in operations:
