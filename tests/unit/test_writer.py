@@ -281,6 +281,8 @@ UNSAFE = [
     ("file and folder by case", {"PKG": b"", "pkg/x.py": b""}),
     ("the manifest", {MANIFEST: b"{}"}),
     ("the ignore file", {IGNORE: b""}),
+    ("a device name", {"pkg/models/con.py": b""}),
+    ("a device name folder", {"Aux/x.md": b""}),
 ]
 
 
