@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 import platform
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from measure import Series
+
+__all__ = ["Section", "Series", "Target", "merge", "ratio", "render"]
 
 
 @dataclass(frozen=True)
@@ -168,3 +171,86 @@ def render(
         for note in section.notes:
             lines += ["", note]
     return "\n".join(lines) + "\n"
+
+
+def _split(text: str) -> tuple[list[str], list[str], dict[int, list[str]]]:
+    """A RESULTS.md as (lines before the targets table, target rows, sections by number)."""
+    lines = text.rstrip("\n").split("\n")
+    head: list[str] = []
+    rows: list[str] = []
+    sections: dict[int, list[str]] = {}
+    current: list[str] | None = None
+    in_targets = False
+    for line in lines:
+        numbered = re.match(r"## (\d+)\. ", line)
+        if numbered:
+            current = sections.setdefault(int(numbered.group(1)), [])
+            in_targets = False
+        elif line.startswith("## Targets"):
+            in_targets = True
+            head.append(line)
+            continue
+        if current is not None:
+            current.append(line)
+        elif in_targets and line.startswith("| ") and not line.startswith("| target |"):
+            rows.append(line)
+        elif not (in_targets and line.startswith("|")):
+            head.append(line)
+    return head, rows, sections
+
+
+def merge(base: str, part: str, names: list[str]) -> str:
+    """``base`` with the measurements of ``part`` (a run of ``--only ...``) put in.
+
+    Each ratio still comes from one run; the sections taken from ``part`` say which run
+    that was. ``names`` are the measurement names in section order, to clear them from
+    the banner of measurements still missing.
+    """
+    head, rows, sections = _split(base)
+    part_head, part_rows, part_sections = _split(part)
+    written = next((line for line in part_head if line.startswith("Written by")), "")
+    command = re.search(r"`([^`]+)`", written)
+    started = re.search(r"on (\S+) \(started (\S+) UTC", written)
+    revision = next(
+        (
+            ln[len("- oapigen: ") :].split(", run as")[0]
+            for ln in part_head
+            if ln.startswith("- oapigen: ")
+        ),
+        "",
+    )
+    note = (
+        f"_Measured in a separate run, `{command.group(1) if command else '?'}` on "
+        f"{started.group(1) if started else '?'} at {started.group(2) if started else '?'} "
+        f"UTC, oapigen {revision}; merged here with `--merge-from`._"
+    )
+    for number, block in part_sections.items():
+        sections[number] = [block[0], "", note, *block[1:]]
+    part_whats = {row.split(" | ")[0] for row in part_rows}
+    rows = [r for r in rows if r.split(" | ")[0] not in part_whats] + part_rows
+    covered = {names[n - 1] for n in part_sections if 0 < n <= len(names)}
+    out: list[str] = []
+    for line in head:
+        missing = re.match(
+            r"\*\*Run in progress or stopped: not measured yet: (.*)\.\*\*", line
+        )
+        if missing:
+            left = [n for n in missing.group(1).split(", ") if n not in covered]
+            if not left:
+                continue
+            line = (
+                f"**Run in progress or stopped: not measured yet: {', '.join(left)}.**"
+            )
+        out.append(line)
+        if line.startswith("## Targets"):
+            out += [
+                "",
+                "| target | ratio (ours / theirs, medians) | limit | aim | verdict |",
+                "|---|---|---|---|---|",
+                *rows,
+            ]
+    while out and out[-1] == "":
+        out.pop()
+    for number in sorted(sections):
+        out += ["", *sections[number]]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).rstrip("\n") + "\n"

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -25,7 +26,7 @@ from pathlib import Path
 import anchors
 import synth
 from measure import Sample, Series, rotated, run_process
-from report import Section, Target, ratio, render
+from report import Section, Target, merge, ratio, render
 from server import CompletionServer
 
 HERE = Path(__file__).resolve().parent
@@ -34,9 +35,9 @@ PROBE = HERE / "probe.py"
 OPENAI_SPEC = REPO.parent / "shared" / "specs" / "openai" / "openai.yaml"
 SMOKE_SPEC = REPO / "specs" / "chat.yaml"
 CHANGED_SCHEMA = "CreateChatCompletionResponse"
-STOP_AT = 1.125
-"""A linear-growth sample is stopped once it is past its limit (1.125 x N x the 1 x median):
-the verdict is known then, and a 16 x sample can otherwise take hours."""
+STOP_AT = 2.0
+"""A linear-growth sample is stopped at twice its limit (2 x 1.125 x N x the 1 x median):
+the verdict is known long before, and a 16 x sample could otherwise take hours."""
 MEASUREMENTS = ("generate", "check", "linear", "cold", "parse", "build")
 EXECUTION_ORDER = ("generate", "cold", "parse", "build", "check", "linear")
 TITLES = {
@@ -118,20 +119,20 @@ def anchor_env(run: Run, tool: str) -> dict[str, str]:
     }
 
 
-def source_snapshot(dest: Path) -> str:
-    """Export the committed generator and templates to ``dest``.
+def source_snapshot(dest: Path, revision: str) -> str:
+    """Export the committed generator and templates of ``revision`` to ``dest``.
 
-    Engineers edit the working tree while a run takes an hour; measuring HEAD keeps
+    Engineers edit the working tree while a run takes an hour; measuring a commit keeps
     every sample on the same code and says which code that was.
     """
     dest.mkdir(parents=True)
     archive = subprocess.run(
-        ["git", "archive", "HEAD", "generator", "templates", "pyproject.toml"],
+        ["git", "archive", revision, "generator", "templates", "pyproject.toml"],
         cwd=REPO, capture_output=True, check=True,
     )  # fmt: skip
     subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
     head = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"],
+        ["git", "rev-parse", "--short", revision],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -664,6 +665,10 @@ def _runtime_python(smoke: bool) -> Path:
     return got.python
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -703,6 +708,17 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--no-anchors", action="store_true", help="measure oapigen alone"
     )
     parser.add_argument(
+        "--revision",
+        default="HEAD",
+        help="the commit whose generator is measured (default: HEAD)",
+    )
+    parser.add_argument(
+        "--merge-from",
+        type=Path,
+        default=None,
+        help="measure nothing: put the sections of this file (a run of --only ...) into --output",
+    )
+    parser.add_argument(
         "--working-tree",
         action="store_true",
         help="measure the working tree's generator, uncommitted changes included (default: HEAD)",
@@ -712,6 +728,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
+    # A terminated run stops the process it is timing too (see measure.run_process).
+    signal.signal(signal.SIGTERM, _interrupt)
+    if args.merge_from:
+        target = args.output or HERE / "RESULTS.md"
+        part = args.merge_from.read_text(encoding="utf-8")
+        merged = merge(target.read_text(encoding="utf-8"), part, list(MEASUREMENTS))
+        target.write_text(merged, encoding="utf-8")
+        return 0
     started = datetime.datetime.now(datetime.UTC)
     clock = time.perf_counter()
     repeat = args.repeat or (1 if args.smoke else 5)
@@ -736,7 +760,7 @@ def main(argv: list[str]) -> int:
             )
         else:
             source = Path(tmp) / "oapigen-src"
-            source_label = source_snapshot(source)
+            source_label = source_snapshot(source, args.revision)
         run = Run(
             source=source,
             spec=spec,

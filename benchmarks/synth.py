@@ -122,7 +122,9 @@ def replicate(doc: dict[str, Any], factor: int) -> dict[str, Any]:
 
 def write_json(doc: dict[str, Any], path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    # YAML's unquoted dates load as date objects; in JSON they are the strings they spelled.
+    text = json.dumps(doc, ensure_ascii=False, default=str)
+    path.write_text(text, encoding="utf-8")
     return path
 
 
