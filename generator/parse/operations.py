@@ -224,7 +224,7 @@ class OperationsBuilder:
         descriptions = {
             t.get("name"): _text(t.get("description"))
             for t in data.get("tags") or []
-            if isinstance(t, dict)
+            if isinstance(t, dict) and isinstance(t.get("name"), str)
         }
         attributes = UniqueNames(set(CLIENT_RESERVED))
         # API modules import models by name: an API class must not take one of theirs.

@@ -307,7 +307,7 @@ class SchemaBuilder:
         ):
             constant = node.get("x-stainless-const") is True
             return _enum_type(node["enum"], node, keep_unknown=not constant)
-        if "allOf" in node:
+        if isinstance(node.get("allOf"), list) and node["allOf"]:
             return self._all_of(at, hint, named=named)
         for key in ("oneOf", "anyOf"):
             if isinstance(node.get(key), list) and not _constraint_only(node[key]):
@@ -482,7 +482,7 @@ class SchemaBuilder:
                 self.diags.error(part.location, target)
                 return
             self._merge(Located.of(target), merged, depth + 1)
-        for i in range(len(node.get("allOf", ()))):
+        for i in range(_count(node, "allOf")):
             self._merge(part.child("allOf", i), merged, depth + 1)
         for wire, prop in (node.get("properties") or {}).items():
             located = part.child("properties", wire)
@@ -629,7 +629,7 @@ class SchemaBuilder:
             return True
         return any(
             self._is_object(at.child("allOf", i), depth + 1)
-            for i in range(len(node.get("allOf", ())))
+            for i in range(_count(node, "allOf"))
         )
 
     # -- results -----------------------------------------------------------------------------
@@ -886,3 +886,9 @@ def _needs_functional(key: str) -> bool:
         or key in ANNOTATION_BUILTINS
         or key in RESERVED_CLASS_NAMES
     )
+
+
+def _count(node: dict[str, Any], key: str) -> int:
+    """How many subschemas ``key`` lists; none when it is not a list (a broken document)."""
+    value = node.get(key)
+    return len(value) if isinstance(value, list) else 0

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -130,3 +131,40 @@ def test_valid_documents(document: dict[str, Any], as_yaml: bool) -> None:
 @given(documents().flatmap(mutated), st.booleans())
 def test_broken_documents(document: dict[str, Any], as_yaml: bool) -> None:
     check_generator(document, as_yaml)
+
+
+def _document(**parts: Any) -> dict[str, Any]:
+    return {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, **parts}
+
+
+def _query(schema: dict[str, Any]) -> dict[str, Any]:
+    parameter = {"name": "q", "in": "query", "schema": schema}
+    return {"/x": {"get": {"parameters": [parameter], "responses": {"204": {}}}}}
+
+
+#: Failures the fuzz test found, each fixed; kept as regression cases (name, document).
+FOUND = [
+    (
+        "a security scheme named self",
+        _document(
+            paths={},
+            components={
+                "securitySchemes": {"self": {"type": "http", "scheme": "bearer"}}
+            },
+        ),
+    ),
+    ("an empty allOf", _document(paths=_query({"allOf": []}))),
+    ("allOf as a mapping", _document(paths=_query({"allOf": {"type": "string"}}))),
+    (
+        "a tag whose name is a list",
+        _document(
+            paths={"/x": {"get": {"tags": ["a"], "responses": {"204": {}}}}},
+            tags=[{"name": ["a"]}, {"name": "a", "description": "kept"}],
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "document"), FOUND, ids=[c[0] for c in FOUND])
+def test_found_by_fuzzing(name: str, document: dict[str, Any]) -> None:
+    check_generator(document, as_yaml=False)
