@@ -102,6 +102,8 @@ class _Draft:
     by_name: bool = (
         False  # an alias other types refer to by its name, not its expansion
     )
+    #: referred to by name while still being built (taken for an object at that time)
+    referred_early: bool = False
 
 
 @dataclass
@@ -225,6 +227,7 @@ class SchemaBuilder:
         if key in self.building:
             if not self._is_object(target):
                 draft.by_name = True  # a recursive alias: referred to by its name
+            draft.referred_early = True
             return T.model(name)
         self.building.add(key)
         self.roots.append(target)
@@ -237,6 +240,10 @@ class SchemaBuilder:
         finally:
             self.roots.pop()
             self.building.discard(key)
+        if draft.referred_early and T.model(name) not in (result, *result.items):
+            # it looked like an object, and became an alias (``allOf`` of one part): the
+            # references handed out name it, so it must exist by that name
+            draft.by_name = True
         if T.model(name) not in (result, *result.items) or draft.by_name:
             draft.alias = result
         if draft.by_name:

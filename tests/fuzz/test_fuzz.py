@@ -153,6 +153,27 @@ FOUND = [
             },
         ),
     ),
+    (
+        "a recursive allOf of one part, used in a request",
+        _document(
+            paths=_query(
+                {"additionalProperties": {"$ref": "#/components/schemas/Node"}}
+            ),
+            components={
+                "schemas": {
+                    "Node": {
+                        "allOf": [
+                            {
+                                "properties": {
+                                    "child": {"$ref": "#/components/schemas/Node"}
+                                }
+                            }
+                        ]
+                    }
+                }
+            },
+        ),
+    ),
     ("an empty allOf", _document(paths=_query({"allOf": []}))),
     ("allOf as a mapping", _document(paths=_query({"allOf": {"type": "string"}}))),
     (
