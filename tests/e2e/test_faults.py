@@ -485,3 +485,76 @@ def test_tls_verification_is_off_only_when_the_caller_says_so(
         with client(chat, tls_server.url, http_client=http) as c:
             assert get(c).id == "chatcmpl-1"
     assert tls_server.last.header("authorization") == f"Bearer {SECRET}"
+
+
+KEYED = """\
+openapi: 3.1.0
+info: {title: Keyed, version: '1'}
+servers: [{url: 'http://127.0.0.1:9'}]
+security: [{KeyAuth: []}]
+paths:
+  /things/{id}:
+    get:
+      operationId: getThing
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        '200':
+          description: a thing
+          content:
+            application/json:
+              schema: {type: object, properties: {id: {type: string}}}
+components:
+  securitySchemes:
+    KeyAuth: {type: apiKey, in: header, name: X-Api-Key}
+"""
+
+
+@pytest.fixture(scope="module")
+def keyed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
+    """A client whose credential travels in a header of its own (not Authorization)."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    folder = tmp_path_factory.mktemp("keyed")
+    (folder / "keyed.yaml").write_text(KEYED)
+    out = folder / "out"
+    result = CliRunner().invoke(
+        main,
+        [
+            "generate",
+            str(folder / "keyed.yaml"),
+            "-o",
+            str(out),
+            "--package-name",
+            "keyed_client",
+            "-q",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    sys.path.insert(0, str(out))
+    try:
+        import keyed_client
+
+        yield keyed_client
+    finally:
+        sys.path.remove(str(out))
+
+
+def test_a_key_in_a_header_of_its_own_never_follows_a_redirect(
+    keyed: ModuleType, loopback: Loopback, other_host: Loopback
+) -> None:
+    """httpx would carry ``X-Api-Key`` to the other host: the client does not follow."""
+    loopback.reply(
+        "GET",
+        "/things/1",
+        Reply(307, {"location": f"{other_host.url}/things/1"}, b""),
+    )
+    other_host.reply("GET", "/things/1", Reply.json({"id": "1"}))
+    with httpx.Client(follow_redirects=True, timeout=5) as http:
+        with keyed.Client(key=SECRET, base_url=loopback.url, http_client=http) as c:
+            with pytest.raises(keyed.ApiStatusError) as raised:
+                c.default.get_thing("1")
+    assert raised.value.status_code == 307
+    assert loopback.last.header("x-api-key") == SECRET
+    assert other_host.requests == []

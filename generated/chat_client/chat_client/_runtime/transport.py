@@ -349,6 +349,21 @@ class _BaseTransport:
     def _credentials_for(self, call: Call) -> tuple[Credential, ...]:
         return select_credentials(call.security, self._credentials, self._hints)
 
+    @staticmethod
+    def _follows_redirects(
+        client: httpx.Client | httpx.AsyncClient, credentials: tuple[Credential, ...]
+    ) -> bool:
+        """Whether httpx may follow redirects: when the caller's client does, unless a
+        credential travels in a header httpx would carry to another host (it drops only
+        ``Authorization`` and ``Cookie``); the 3xx is then raised as an ``ApiStatusError``.
+        """
+        if not client.follow_redirects:
+            return False
+        auth = RequestAuth()
+        for credential in credentials:
+            credential.apply(auth)
+        return all(name in ("authorization", "cookie") for name in auth.headers)
+
     def _build_request(
         self,
         client: httpx.Client | httpx.AsyncClient,
@@ -558,11 +573,14 @@ class SyncTransport(_BaseTransport):
             credential.prepare(self._client)
         request = self._build_request(self._client, call, credentials)
         where = f"{request.method} {self._loggable_url(request, credentials)}"
+        follow = self._follows_redirects(self._client, credentials)
         retry = 0
         while True:
             _log.debug("Sending %s", where)
             try:
-                response = self._client.send(request, stream=stream)
+                response = self._client.send(
+                    request, stream=stream, follow_redirects=follow
+                )
             except httpx.HTTPError as exc:
                 if retry < self.max_retries and _retryable_error(exc):
                     wait = retry_delay(retry)
@@ -683,11 +701,14 @@ class AsyncTransport(_BaseTransport):
             await credential.aprepare(self._client)
         request = self._build_request(self._client, call, credentials)
         where = f"{request.method} {self._loggable_url(request, credentials)}"
+        follow = self._follows_redirects(self._client, credentials)
         retry = 0
         while True:
             _log.debug("Sending %s", where)
             try:
-                response = await self._client.send(request, stream=stream)
+                response = await self._client.send(
+                    request, stream=stream, follow_redirects=follow
+                )
             except httpx.HTTPError as exc:
                 if retry < self.max_retries and _retryable_error(exc):
                     wait = retry_delay(retry)
