@@ -36,8 +36,9 @@ OPENAI_SPEC = REPO.parent / "shared" / "specs" / "openai" / "openai.yaml"
 SMOKE_SPEC = REPO / "specs" / "chat.yaml"
 CHANGED_SCHEMA = "CreateChatCompletionResponse"
 STOP_AT = 2.0
-"""A linear-growth sample is stopped at twice its limit (2 x 1.125 x N x the 1 x median):
-the verdict is known long before, and a 16 x sample could otherwise take hours."""
+"""A linear-growth sample of the N x document is stopped at 2 N times the 1 x median,
+well past its limit (1.125 N): the verdict is known, and a 16 x sample could otherwise
+take hours."""
 MEASUREMENTS = ("generate", "check", "linear", "cold", "parse", "build")
 EXECUTION_ORDER = ("generate", "cold", "parse", "build", "check", "linear")
 TITLES = {
