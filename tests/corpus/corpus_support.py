@@ -8,15 +8,12 @@ outcome kept beside it as JSON, so that the workers share the work instead of re
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import dataclasses
-import fcntl
 import json
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +22,7 @@ from generator.config import Config
 from generator.diagnostics import Diagnostics
 from generator.pipeline import load_and_check
 from generator.render import render
+from worker_share import locked
 
 
 @dataclass(frozen=True)
@@ -145,16 +143,6 @@ for package, aliases in json.load(sys.stdin).items():
         results[package] = traceback.format_exc(limit=3)[-2000:]
 print(json.dumps(results))
 """
-
-
-@contextlib.contextmanager
-def locked(path: Path) -> Iterator[None]:
-    with path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def ensure_generated(specs: Path, folder: Path, entry: Entry) -> Generated:

@@ -1,5 +1,6 @@
-"""The round-trip client: generated from tests/e2e/roundtrip.yaml for a session-wide echo
-server on 127.0.0.1, whose port is written into the document's servers first."""
+"""The clients of the end-to-end tests: the checked-in Chat client, and the round-trip client
+generated from tests/e2e/roundtrip.yaml for a session-wide echo server on 127.0.0.1, whose
+port is written into the document's servers first."""
 
 from __future__ import annotations
 
@@ -13,8 +14,15 @@ from clientgen import generate_client, import_client
 from loopback import Loopback, Reply, echo
 
 SPEC = Path(__file__).with_name("roundtrip.yaml")
+CHAT_CLIENT = Path(__file__).resolve().parents[2] / "generated" / "chat_client"
 PACKAGE = "roundtrip_client"
 TOKEN = {"access_token": "oauth-token-1", "token_type": "bearer", "expires_in": 3600}
+
+
+@pytest.fixture(scope="session")
+def chat() -> ModuleType:
+    """The checked-in Chat client, imported from ``generated/chat_client``."""
+    return import_client(CHAT_CLIENT, "chat_client")
 
 
 @pytest.fixture(scope="session")

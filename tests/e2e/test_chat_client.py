@@ -4,28 +4,12 @@ errors, retries and timeouts, sync and async."""
 from __future__ import annotations
 
 import asyncio
-import sys
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 from loopback import Loopback, Reply
-
-GENERATED = Path(__file__).resolve().parents[2] / "generated" / "chat_client"
-
-
-@pytest.fixture(scope="module")
-def chat() -> Iterator[ModuleType]:
-    sys.path.insert(0, str(GENERATED))
-    try:
-        import chat_client
-
-        yield chat_client
-    finally:
-        sys.path.remove(str(GENERATED))
 
 
 def completion(content: str = "Hello!") -> dict[str, Any]:

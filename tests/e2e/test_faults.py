@@ -19,7 +19,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -28,19 +27,7 @@ import pydantic
 import pytest
 from loopback import Loopback, Reply, free_port
 
-GENERATED = Path(__file__).resolve().parents[2] / "generated" / "chat_client"
 SECRET = "sk-fault-secret"
-
-
-@pytest.fixture(scope="module")
-def chat() -> Iterator[ModuleType]:
-    sys.path.insert(0, str(GENERATED))
-    try:
-        import chat_client
-
-        yield chat_client
-    finally:
-        sys.path.remove(str(GENERATED))
 
 
 def completion(**overrides: Any) -> dict[str, Any]:

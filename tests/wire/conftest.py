@@ -24,6 +24,7 @@ from types import ModuleType
 
 import pytest
 from clientgen import generate_client, import_client
+from worker_share import locked, run_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 PRISM = ROOT / "node_modules" / ".bin" / "prism"
@@ -31,22 +32,6 @@ PACKAGE = "openai_client"
 PRISM_READY_SECONDS = (
     180  # 14-23 s alone on 2 cores; more while the other worker is busy
 )
-
-
-def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder every xdist worker of this run sees (the workers' temp folders' parent)."""
-    base = tmp_path_factory.getbasetemp()
-    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-
-
-@contextlib.contextmanager
-def locked(path: Path) -> Iterator[None]:
-    with path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @pytest.fixture(scope="session")
