@@ -1,15 +1,28 @@
-"""Black, in process: the formatter of record for every generated Python file."""
+"""Black, in process: the formatter of record for every generated Python file.
+
+Files rendered from the built-in templates are laid out as black lays them out by
+``generator.blackline``, which leaves black only the statements that outgrow their line; other
+files (a team's templates, shapes that reader does not take) go through black whole. Either
+way the output is black's, byte for byte (tests compare the two over the corpus).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import nullcontext
+from typing import Any, TypeVar
 
 import black
+
+from generator.blackline import Snippet, assemble, format_snippets, plan_file
 
 MODE = black.Mode(target_versions={black.TargetVersion.PY310})
 # Below this many files, starting worker processes costs more than it saves.
 _PARALLEL_THRESHOLD = 64
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 class FormatError(Exception):
@@ -29,6 +42,10 @@ def _format_pair(item: tuple[str, str]) -> str:
     return format_source(*item)
 
 
+def _format_batch(batch: list[Snippet]) -> dict[Snippet, str]:
+    return format_snippets(set(batch), lambda text: format_source("(statements)", text))
+
+
 def formattable(files: Mapping[str, str]) -> list[tuple[str, str]]:
     """The files black formats: the Python ones that are not empty."""
     return [(p, t) for p, t in files.items() if p.endswith(".py") and t.strip()]
@@ -38,25 +55,60 @@ def format_files(
     files: Mapping[str, str],
     workers: int = 1,
     on_file: Callable[[str], None] | None = None,
+    *,
+    builtin_templates: bool = False,
 ) -> dict[str, str]:
     """The same files with every ``.py`` one black-formatted; others unchanged.
 
-    ``on_file`` is told each path once its file is formatted (for a progress bar).
+    ``builtin_templates`` says the files come from the built-in templates, so the fast
+    reader applies (a team's templates may write code in any layout). ``on_file`` is told
+    each path once its file is formatted (for a progress bar).
     """
     python = formattable(files)
     result = dict(files)
-    if workers > 1 and len(python) >= _PARALLEL_THRESHOLD:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            formatted = pool.map(
-                _format_pair, python, chunksize=max(1, len(python) // (workers * 8))
-            )
-            for (path, _), text in zip(python, formatted):
-                result[path] = text
-                if on_file:
-                    on_file(path)
-    else:
-        for path, text in python:
-            result[path] = format_source(path, text)
-            if on_file:
-                on_file(path)
+    parallel = workers > 1 and len(python) >= _PARALLEL_THRESHOLD
+    pool: Any = ProcessPoolExecutor(max_workers=workers) if parallel else nullcontext()
+    with pool:
+        run = _runner(pool if parallel else None, workers)
+        texts = [text for _, text in python]
+        plans = run(plan_file, texts) if builtin_templates else [None] * len(python)
+        snippets = sorted(
+            {p for plan in plans if plan for p in plan if isinstance(p, Snippet)},
+            key=lambda s: (s.source, s.kind, s.depth),
+        )
+        formatted: dict[Snippet, str] = {}
+        for done in run(_format_batch, _batches(snippets, workers if parallel else 1)):
+            formatted.update(done)
+        whole = [(p, t) for (p, t), plan in zip(python, plans) if plan is None]
+        black_whole = dict(zip((p for p, _ in whole), run(_format_pair, whole)))
+    for (path, _), plan in zip(python, plans):
+        result[path] = black_whole[path] if plan is None else assemble(plan, formatted)
+        if on_file:
+            on_file(path)
     return result
+
+
+def _runner(
+    pool: Executor | None, workers: int
+) -> Callable[[Callable[[T], R], list[T]], list[R]]:
+    """``map`` over the pool's workers, in chunks, or in this process without one."""
+
+    def run(function: Callable[[T], R], items: list[T]) -> list[R]:
+        if pool is None or len(items) < 2:
+            return [function(item) for item in items]
+        chunk = max(1, len(items) // (workers * 8))
+        return list(pool.map(function, items, chunksize=chunk))
+
+    return run
+
+
+def _batches(snippets: list[Snippet], count: int) -> Iterable[list[Snippet]]:
+    """``snippets`` dealt into ``count`` batches of about equal size (black's cost grows with
+    the text, so by characters), each formatted in one run of black."""
+    batches: list[list[Snippet]] = [[] for _ in range(count)]
+    sizes = [0] * count
+    for snippet in sorted(snippets, key=lambda s: -len(s.source)):
+        smallest = sizes.index(min(sizes))
+        batches[smallest].append(snippet)
+        sizes[smallest] += len(snippet.source)
+    return [batch for batch in batches if batch]

@@ -143,7 +143,12 @@ def generate(config: Config, progress: Progress | None = None) -> Outcome:
         with stages.stage("render", len(plan(spec, config.templates))) as advance:
             files = render(spec, config.templates, on_file=advance)
         with stages.stage("format", len(formattable(files))) as advance:
-            formatted = format_files(files, workers=config.workers, on_file=advance)
+            formatted = format_files(
+                files,
+                workers=config.workers,
+                on_file=advance,
+                builtin_templates=config.templates is None,
+            )
     except TemplateError as exc:
         diags.error(exc.where, exc.message)
         return _failed(diags, config, spec, stages)

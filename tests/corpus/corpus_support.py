@@ -1,7 +1,8 @@
 """Generating the corpus: one document to one package, once per test run.
 
-Runs the generator's own stages minus black (black only re-lays text; formatting is checked by
-the golden tests, and it would take minutes over the corpus). Each package is made by whichever
+Runs the generator's own stages, formatting included (oapigen's black-compatible layout with
+black on the statements that need it), so that one test can run black over every package.
+Each package is made by whichever
 pytest-xdist worker needs it first, under a file lock in the run's common folder, and its
 outcome kept beside it as JSON, so that the workers share the work instead of repeating it.
 """
@@ -20,6 +21,7 @@ from pathlib import Path
 from generator.build import build_spec
 from generator.config import Config
 from generator.diagnostics import Diagnostics
+from generator.format import format_files
 from generator.pipeline import load_and_check
 from generator.render import render
 from worker_share import locked
@@ -90,7 +92,8 @@ def _errors(diags: Diagnostics) -> list[str]:
 
 
 def generate(spec: Path, out: Path, package: str) -> Generated:
-    """Writes the package for ``spec`` into ``out`` (unformatted)."""
+    """Writes the package for ``spec`` into ``out``, formatted as ``oapigen generate`` formats
+    it (one process: the tests run on every core already)."""
     docs, diags = load_and_check(Config(spec=spec))
     result = Generated()
     if docs is None or diags.has_errors:
@@ -101,7 +104,7 @@ def generate(spec: Path, out: Path, package: str) -> Generated:
     result.warnings = len(diags.items) - len(result.errors)
     if result.errors:
         return result
-    for relative, text in render(ir).items():
+    for relative, text in format_files(render(ir), builtin_templates=True).items():
         target = out / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
@@ -198,6 +201,20 @@ def mypy_errors(folder: Path, packages: list[str]) -> dict[str, list[str]]:
         check=False,
     )
     return parse_mypy(done.stdout, packages)
+
+
+def black_would_change(folder: Path, packages: list[str]) -> list[str]:
+    """The files black would reformat in the packages (``black --check``, both cores)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "black", "--check", "--fast", "--workers", "2",
+         "--target-version", "py310", *[f"{p}/{p}" for p in packages]],
+        capture_output=True, text=True, cwd=folder, check=False,
+    )  # fmt: skip
+    if done.returncode not in (0, 1):
+        raise RuntimeError(f"black failed: {done.stderr[-2000:]}")
+    return [
+        line for line in done.stderr.splitlines() if line.startswith("would reformat")
+    ]
 
 
 def parse_mypy(output: str, packages: list[str]) -> dict[str, list[str]]:

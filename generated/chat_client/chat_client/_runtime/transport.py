@@ -17,7 +17,7 @@ import json
 import logging
 import random
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, Callable, Literal, Mapping
@@ -91,15 +91,15 @@ class Call:
 
     method: str
     path: str  # "/chat/completions/{completion_id}", or an absolute URL (a next-page link)
-    params: tuple[Param, ...] = ()
+    params: Sequence[Param] = ()
     body: object = NOT_GIVEN  # top-level NOT_GIVEN mapping values are stripped
     body_kind: BodyKind = "json"
     content_type: str | None = None  # request Content-Type; default per body_kind
     # The media types the caller may choose among with content_type=, and their kinds.
-    media_kinds: tuple[tuple[str, BodyKind], ...] = ()
+    media_kinds: Sequence[tuple[str, BodyKind]] = ()
     encoding: Mapping[str, Mapping[str, object]] | None = None  # form/multipart
     security: tuple[tuple[str, ...], ...] = ()  # alternatives; () or () inside: no auth
-    responses: tuple[ResponseType, ...] = ()
+    responses: Sequence[ResponseType] = ()
     accept: str | None = None
     extra_headers: Headers | None = None
     extra_query: Query | None = None
@@ -184,7 +184,7 @@ def _kind_of(response: httpx.Response) -> str:
 
 
 def pick_response(
-    responses: tuple[ResponseType, ...], response: httpx.Response
+    responses: Sequence[ResponseType], response: httpx.Response
 ) -> ResponseType | None:
     """The declared response for a status: exact, then range (``2XX``), then ``default``.
 
@@ -283,7 +283,7 @@ class PlacedParams:
     cookies: list[tuple[str, str]] = field(default_factory=list)
 
 
-def place_params(params: tuple[Param, ...]) -> PlacedParams:
+def place_params(params: Sequence[Param]) -> PlacedParams:
     """Serialize each given parameter per its style; NOT_GIVEN ones are left out."""
     placed = PlacedParams()
     for param in params:
@@ -531,7 +531,7 @@ def _following(call: Call, found: NextPage, pages: Pages) -> Call:
         if not (p.location == "query" and p.name == pages.cursor_param)
     )
     cursor = Param("query", pages.cursor_param or "", found.cursor)
-    return replace(call, params=params + (cursor,))
+    return replace(call, params=(*params, cursor))
 
 
 class SyncTransport(_BaseTransport):

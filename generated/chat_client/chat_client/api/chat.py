@@ -116,7 +116,7 @@ class ChatApi:
                 Call(
                     method="GET",
                     path="/chat/completions",
-                    params=(
+                    params=[
                         Param("query", "model", model),
                         Param(
                             "query",
@@ -128,12 +128,12 @@ class ChatApi:
                         Param("query", "after", after),
                         Param("query", "limit", limit),
                         Param("query", "order", order),
-                    ),
+                    ],
                     security=(("ApiKeyAuth",),),
-                    responses=(
+                    responses=[
                         ResponseType("200", "json", ChatCompletionList),
                         ResponseType("default", "json", ErrorResponse),
-                    ),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -162,7 +162,7 @@ class ChatApi:
             Call(
                 method="GET",
                 path="/chat/completions",
-                params=(
+                params=[
                     Param("query", "model", model),
                     Param(
                         "query", "metadata", metadata, style="deepObject", explode=True
@@ -170,12 +170,12 @@ class ChatApi:
                     Param("query", "after", after),
                     Param("query", "limit", limit),
                     Param("query", "order", order),
-                ),
+                ],
                 security=(("ApiKeyAuth",),),
-                responses=(
+                responses=[
                     ResponseType("200", "json", ChatCompletionList),
                     ResponseType("default", "json", ErrorResponse),
-                ),
+                ],
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -326,52 +326,51 @@ class ChatApi:
 
         ``POST /chat/completions``
         """
+        _payload: object = body
+        if isinstance(body, NotGiven):
+            _payload = {
+                "messages": messages,
+                "model": model,
+                "temperature": temperature,
+                "top_p": top_p,
+                "n": n,
+                "max_completion_tokens": max_completion_tokens,
+                "stop": stop,
+                "stream_options": stream_options,
+                "tools": tools,
+                "tool_choice": tool_choice,
+                "parallel_tool_calls": parallel_tool_calls,
+                "response_format": response_format,
+                "user": user,
+                "metadata": metadata,
+                "seed": seed,
+                "logprobs": logprobs,
+                "top_logprobs": top_logprobs,
+                "presence_penalty": presence_penalty,
+                "frequency_penalty": frequency_penalty,
+                "logit_bias": logit_bias,
+                "reasoning_effort": reasoning_effort,
+                "service_tier": service_tier,
+                "store": store,
+            }
         return cast(
             "CreateChatCompletionResponse",
             self._transport.request(
                 Call(
                     method="POST",
                     path="/chat/completions",
-                    body=(
-                        body
-                        if not isinstance(body, NotGiven)
-                        else {
-                            "messages": messages,
-                            "model": model,
-                            "temperature": temperature,
-                            "top_p": top_p,
-                            "n": n,
-                            "max_completion_tokens": max_completion_tokens,
-                            "stop": stop,
-                            "stream_options": stream_options,
-                            "tools": tools,
-                            "tool_choice": tool_choice,
-                            "parallel_tool_calls": parallel_tool_calls,
-                            "response_format": response_format,
-                            "user": user,
-                            "metadata": metadata,
-                            "seed": seed,
-                            "logprobs": logprobs,
-                            "top_logprobs": top_logprobs,
-                            "presence_penalty": presence_penalty,
-                            "frequency_penalty": frequency_penalty,
-                            "logit_bias": logit_bias,
-                            "reasoning_effort": reasoning_effort,
-                            "service_tier": service_tier,
-                            "store": store,
-                        }
-                    ),
+                    body=_payload,
                     body_kind="json",
                     content_type="application/json",
                     security=(("ApiKeyAuth",),),
-                    responses=(
+                    responses=[
                         ResponseType("200", "json", CreateChatCompletionResponse),
                         ResponseType("400", "json", ErrorResponse),
                         ResponseType("401", "json", ErrorResponse),
                         ResponseType("404", "json", ErrorResponse),
                         ResponseType("429", "json", ErrorResponse),
                         ResponseType("default", "json", ErrorResponse),
-                    ),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -514,49 +513,48 @@ class ChatApi:
     ) -> Stream[CreateChatCompletionStreamResponse]:
         """Like ``create_chat_completion``, with the answer streamed as server-sent events: iterate it
         (``for``), or use it as a context manager to close the connection early."""
+        _payload: object = body
+        if isinstance(body, NotGiven):
+            _payload = {
+                "messages": messages,
+                "model": model,
+                "temperature": temperature,
+                "top_p": top_p,
+                "n": n,
+                "max_completion_tokens": max_completion_tokens,
+                "stop": stop,
+                "stream_options": stream_options,
+                "tools": tools,
+                "tool_choice": tool_choice,
+                "parallel_tool_calls": parallel_tool_calls,
+                "response_format": response_format,
+                "user": user,
+                "metadata": metadata,
+                "seed": seed,
+                "logprobs": logprobs,
+                "top_logprobs": top_logprobs,
+                "presence_penalty": presence_penalty,
+                "frequency_penalty": frequency_penalty,
+                "logit_bias": logit_bias,
+                "reasoning_effort": reasoning_effort,
+                "service_tier": service_tier,
+                "store": store,
+            }
         return self._transport.stream(
             Call(
                 method="POST",
                 path="/chat/completions",
-                body=(
-                    body
-                    if not isinstance(body, NotGiven)
-                    else {
-                        "messages": messages,
-                        "model": model,
-                        "temperature": temperature,
-                        "top_p": top_p,
-                        "n": n,
-                        "max_completion_tokens": max_completion_tokens,
-                        "stop": stop,
-                        "stream_options": stream_options,
-                        "tools": tools,
-                        "tool_choice": tool_choice,
-                        "parallel_tool_calls": parallel_tool_calls,
-                        "response_format": response_format,
-                        "user": user,
-                        "metadata": metadata,
-                        "seed": seed,
-                        "logprobs": logprobs,
-                        "top_logprobs": top_logprobs,
-                        "presence_penalty": presence_penalty,
-                        "frequency_penalty": frequency_penalty,
-                        "logit_bias": logit_bias,
-                        "reasoning_effort": reasoning_effort,
-                        "service_tier": service_tier,
-                        "store": store,
-                    }
-                ),
+                body=_payload,
                 body_kind="json",
                 content_type="application/json",
                 security=(("ApiKeyAuth",),),
-                responses=(
+                responses=[
                     ResponseType("400", "json", ErrorResponse),
                     ResponseType("401", "json", ErrorResponse),
                     ResponseType("404", "json", ErrorResponse),
                     ResponseType("429", "json", ErrorResponse),
                     ResponseType("default", "json", ErrorResponse),
-                ),
+                ],
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body={"stream": True, **(extra_body or {})},
@@ -584,13 +582,15 @@ class ChatApi:
                 Call(
                     method="GET",
                     path="/chat/completions/{completion_id}",
-                    params=(Param("path", "completion_id", completion_id),),
+                    params=[
+                        Param("path", "completion_id", completion_id),
+                    ],
                     security=(("ApiKeyAuth",),),
-                    responses=(
+                    responses=[
                         ResponseType("200", "json", CreateChatCompletionResponse),
                         ResponseType("404", "json", ErrorResponse),
                         ResponseType("default", "json", ErrorResponse),
-                    ),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -641,28 +641,29 @@ class ChatApi:
 
         ``POST /chat/completions/{completion_id}``
         """
+        _payload: object = body
+        if isinstance(body, NotGiven):
+            _payload = {
+                "metadata": metadata,
+            }
         return cast(
             "CreateChatCompletionResponse",
             self._transport.request(
                 Call(
                     method="POST",
                     path="/chat/completions/{completion_id}",
-                    params=(Param("path", "completion_id", completion_id),),
-                    body=(
-                        body
-                        if not isinstance(body, NotGiven)
-                        else {
-                            "metadata": metadata,
-                        }
-                    ),
+                    params=[
+                        Param("path", "completion_id", completion_id),
+                    ],
+                    body=_payload,
                     body_kind="json",
                     content_type="application/json",
                     security=(("ApiKeyAuth",),),
-                    responses=(
+                    responses=[
                         ResponseType("200", "json", CreateChatCompletionResponse),
                         ResponseType("404", "json", ErrorResponse),
                         ResponseType("default", "json", ErrorResponse),
-                    ),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -691,13 +692,15 @@ class ChatApi:
                 Call(
                     method="DELETE",
                     path="/chat/completions/{completion_id}",
-                    params=(Param("path", "completion_id", completion_id),),
+                    params=[
+                        Param("path", "completion_id", completion_id),
+                    ],
                     security=(("ApiKeyAuth",),),
-                    responses=(
+                    responses=[
                         ResponseType("200", "json", ChatCompletionDeleted),
                         ResponseType("404", "json", ErrorResponse),
                         ResponseType("default", "json", ErrorResponse),
-                    ),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -729,18 +732,18 @@ class ChatApi:
                 Call(
                     method="GET",
                     path="/chat/completions/{completion_id}/messages",
-                    params=(
+                    params=[
                         Param("path", "completion_id", completion_id),
                         Param("query", "after", after),
                         Param("query", "limit", limit),
                         Param("query", "order", order),
-                    ),
+                    ],
                     security=(("ApiKeyAuth",),),
-                    responses=(
+                    responses=[
                         ResponseType("200", "json", ChatCompletionMessageList),
                         ResponseType("404", "json", ErrorResponse),
                         ResponseType("default", "json", ErrorResponse),
-                    ),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -768,18 +771,18 @@ class ChatApi:
             Call(
                 method="GET",
                 path="/chat/completions/{completion_id}/messages",
-                params=(
+                params=[
                     Param("path", "completion_id", completion_id),
                     Param("query", "after", after),
                     Param("query", "limit", limit),
                     Param("query", "order", order),
-                ),
+                ],
                 security=(("ApiKeyAuth",),),
-                responses=(
+                responses=[
                     ResponseType("200", "json", ChatCompletionMessageList),
                     ResponseType("404", "json", ErrorResponse),
                     ResponseType("default", "json", ErrorResponse),
-                ),
+                ],
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -866,7 +869,7 @@ class AsyncChatApi:
                 Call(
                     method="GET",
                     path="/chat/completions",
-                    params=(
+                    params=[
                         Param("query", "model", model),
                         Param(
                             "query",
@@ -878,12 +881,12 @@ class AsyncChatApi:
                         Param("query", "after", after),
                         Param("query", "limit", limit),
                         Param("query", "order", order),
-                    ),
+                    ],
                     security=(("ApiKeyAuth",),),
-                    responses=(
+                    responses=[
                         ResponseType("200", "json", ChatCompletionList),
                         ResponseType("default", "json", ErrorResponse),
-                    ),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -912,7 +915,7 @@ class AsyncChatApi:
             Call(
                 method="GET",
                 path="/chat/completions",
-                params=(
+                params=[
                     Param("query", "model", model),
                     Param(
                         "query", "metadata", metadata, style="deepObject", explode=True
@@ -920,12 +923,12 @@ class AsyncChatApi:
                     Param("query", "after", after),
                     Param("query", "limit", limit),
                     Param("query", "order", order),
-                ),
+                ],
                 security=(("ApiKeyAuth",),),
-                responses=(
+                responses=[
                     ResponseType("200", "json", ChatCompletionList),
                     ResponseType("default", "json", ErrorResponse),
-                ),
+                ],
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -1076,52 +1079,51 @@ class AsyncChatApi:
 
         ``POST /chat/completions``
         """
+        _payload: object = body
+        if isinstance(body, NotGiven):
+            _payload = {
+                "messages": messages,
+                "model": model,
+                "temperature": temperature,
+                "top_p": top_p,
+                "n": n,
+                "max_completion_tokens": max_completion_tokens,
+                "stop": stop,
+                "stream_options": stream_options,
+                "tools": tools,
+                "tool_choice": tool_choice,
+                "parallel_tool_calls": parallel_tool_calls,
+                "response_format": response_format,
+                "user": user,
+                "metadata": metadata,
+                "seed": seed,
+                "logprobs": logprobs,
+                "top_logprobs": top_logprobs,
+                "presence_penalty": presence_penalty,
+                "frequency_penalty": frequency_penalty,
+                "logit_bias": logit_bias,
+                "reasoning_effort": reasoning_effort,
+                "service_tier": service_tier,
+                "store": store,
+            }
         return cast(
             "CreateChatCompletionResponse",
             await self._transport.request(
                 Call(
                     method="POST",
                     path="/chat/completions",
-                    body=(
-                        body
-                        if not isinstance(body, NotGiven)
-                        else {
-                            "messages": messages,
-                            "model": model,
-                            "temperature": temperature,
-                            "top_p": top_p,
-                            "n": n,
-                            "max_completion_tokens": max_completion_tokens,
-                            "stop": stop,
-                            "stream_options": stream_options,
-                            "tools": tools,
-                            "tool_choice": tool_choice,
-                            "parallel_tool_calls": parallel_tool_calls,
-                            "response_format": response_format,
-                            "user": user,
-                            "metadata": metadata,
-                            "seed": seed,
-                            "logprobs": logprobs,
-                            "top_logprobs": top_logprobs,
-                            "presence_penalty": presence_penalty,
-                            "frequency_penalty": frequency_penalty,
-                            "logit_bias": logit_bias,
-                            "reasoning_effort": reasoning_effort,
-                            "service_tier": service_tier,
-                            "store": store,
-                        }
-                    ),
+                    body=_payload,
                     body_kind="json",
                     content_type="application/json",
                     security=(("ApiKeyAuth",),),
-                    responses=(
+                    responses=[
                         ResponseType("200", "json", CreateChatCompletionResponse),
                         ResponseType("400", "json", ErrorResponse),
                         ResponseType("401", "json", ErrorResponse),
                         ResponseType("404", "json", ErrorResponse),
                         ResponseType("429", "json", ErrorResponse),
                         ResponseType("default", "json", ErrorResponse),
-                    ),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -1265,49 +1267,48 @@ class AsyncChatApi:
         """Like ``create_chat_completion``, with the answer streamed as server-sent events: iterate it
         (``async for``), or use it as a context manager to close the connection early.
         """
+        _payload: object = body
+        if isinstance(body, NotGiven):
+            _payload = {
+                "messages": messages,
+                "model": model,
+                "temperature": temperature,
+                "top_p": top_p,
+                "n": n,
+                "max_completion_tokens": max_completion_tokens,
+                "stop": stop,
+                "stream_options": stream_options,
+                "tools": tools,
+                "tool_choice": tool_choice,
+                "parallel_tool_calls": parallel_tool_calls,
+                "response_format": response_format,
+                "user": user,
+                "metadata": metadata,
+                "seed": seed,
+                "logprobs": logprobs,
+                "top_logprobs": top_logprobs,
+                "presence_penalty": presence_penalty,
+                "frequency_penalty": frequency_penalty,
+                "logit_bias": logit_bias,
+                "reasoning_effort": reasoning_effort,
+                "service_tier": service_tier,
+                "store": store,
+            }
         return self._transport.stream(
             Call(
                 method="POST",
                 path="/chat/completions",
-                body=(
-                    body
-                    if not isinstance(body, NotGiven)
-                    else {
-                        "messages": messages,
-                        "model": model,
-                        "temperature": temperature,
-                        "top_p": top_p,
-                        "n": n,
-                        "max_completion_tokens": max_completion_tokens,
-                        "stop": stop,
-                        "stream_options": stream_options,
-                        "tools": tools,
-                        "tool_choice": tool_choice,
-                        "parallel_tool_calls": parallel_tool_calls,
-                        "response_format": response_format,
-                        "user": user,
-                        "metadata": metadata,
-                        "seed": seed,
-                        "logprobs": logprobs,
-                        "top_logprobs": top_logprobs,
-                        "presence_penalty": presence_penalty,
-                        "frequency_penalty": frequency_penalty,
-                        "logit_bias": logit_bias,
-                        "reasoning_effort": reasoning_effort,
-                        "service_tier": service_tier,
-                        "store": store,
-                    }
-                ),
+                body=_payload,
                 body_kind="json",
                 content_type="application/json",
                 security=(("ApiKeyAuth",),),
-                responses=(
+                responses=[
                     ResponseType("400", "json", ErrorResponse),
                     ResponseType("401", "json", ErrorResponse),
                     ResponseType("404", "json", ErrorResponse),
                     ResponseType("429", "json", ErrorResponse),
                     ResponseType("default", "json", ErrorResponse),
-                ),
+                ],
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body={"stream": True, **(extra_body or {})},
@@ -1335,13 +1336,15 @@ class AsyncChatApi:
                 Call(
                     method="GET",
                     path="/chat/completions/{completion_id}",
-                    params=(Param("path", "completion_id", completion_id),),
+                    params=[
+                        Param("path", "completion_id", completion_id),
+                    ],
                     security=(("ApiKeyAuth",),),
-                    responses=(
+                    responses=[
                         ResponseType("200", "json", CreateChatCompletionResponse),
                         ResponseType("404", "json", ErrorResponse),
                         ResponseType("default", "json", ErrorResponse),
-                    ),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -1392,28 +1395,29 @@ class AsyncChatApi:
 
         ``POST /chat/completions/{completion_id}``
         """
+        _payload: object = body
+        if isinstance(body, NotGiven):
+            _payload = {
+                "metadata": metadata,
+            }
         return cast(
             "CreateChatCompletionResponse",
             await self._transport.request(
                 Call(
                     method="POST",
                     path="/chat/completions/{completion_id}",
-                    params=(Param("path", "completion_id", completion_id),),
-                    body=(
-                        body
-                        if not isinstance(body, NotGiven)
-                        else {
-                            "metadata": metadata,
-                        }
-                    ),
+                    params=[
+                        Param("path", "completion_id", completion_id),
+                    ],
+                    body=_payload,
                     body_kind="json",
                     content_type="application/json",
                     security=(("ApiKeyAuth",),),
-                    responses=(
+                    responses=[
                         ResponseType("200", "json", CreateChatCompletionResponse),
                         ResponseType("404", "json", ErrorResponse),
                         ResponseType("default", "json", ErrorResponse),
-                    ),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -1442,13 +1446,15 @@ class AsyncChatApi:
                 Call(
                     method="DELETE",
                     path="/chat/completions/{completion_id}",
-                    params=(Param("path", "completion_id", completion_id),),
+                    params=[
+                        Param("path", "completion_id", completion_id),
+                    ],
                     security=(("ApiKeyAuth",),),
-                    responses=(
+                    responses=[
                         ResponseType("200", "json", ChatCompletionDeleted),
                         ResponseType("404", "json", ErrorResponse),
                         ResponseType("default", "json", ErrorResponse),
-                    ),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -1480,18 +1486,18 @@ class AsyncChatApi:
                 Call(
                     method="GET",
                     path="/chat/completions/{completion_id}/messages",
-                    params=(
+                    params=[
                         Param("path", "completion_id", completion_id),
                         Param("query", "after", after),
                         Param("query", "limit", limit),
                         Param("query", "order", order),
-                    ),
+                    ],
                     security=(("ApiKeyAuth",),),
-                    responses=(
+                    responses=[
                         ResponseType("200", "json", ChatCompletionMessageList),
                         ResponseType("404", "json", ErrorResponse),
                         ResponseType("default", "json", ErrorResponse),
-                    ),
+                    ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -1519,18 +1525,18 @@ class AsyncChatApi:
             Call(
                 method="GET",
                 path="/chat/completions/{completion_id}/messages",
-                params=(
+                params=[
                     Param("path", "completion_id", completion_id),
                     Param("query", "after", after),
                     Param("query", "limit", limit),
                     Param("query", "order", order),
-                ),
+                ],
                 security=(("ApiKeyAuth",),),
-                responses=(
+                responses=[
                     ResponseType("200", "json", ChatCompletionMessageList),
                     ResponseType("404", "json", ErrorResponse),
                     ResponseType("default", "json", ErrorResponse),
-                ),
+                ],
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
