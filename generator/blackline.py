@@ -28,6 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from black.strings import str_width as _width  # columns, as black counts them
+
 LINE_LENGTH = 88
 _INDENT = "    "
 
@@ -223,7 +225,7 @@ def _exploded_import(statement: _Statement) -> str | None:
     if match is None:
         return None
     indent, head, names, comment = match.group(1, 2, 3, 4)
-    if len(statement.text) - 1 <= LINE_LENGTH or len(indent + head) + 1 > LINE_LENGTH:
+    if _width(statement.text[:-1]) <= LINE_LENGTH or len(indent + head) + 1 > LINE_LENGTH:
         return None
     inner = indent + _INDENT
     lines = [f"{indent}{head}(", *(f"{inner}{name}," for name in names.split(", "))]
@@ -331,7 +333,7 @@ def _laid_out(statement: _Statement) -> list[Piece] | None:
     if any(line != line.rstrip() for line in lines):
         return None
     if len(lines) == 1:
-        if len(text) - 1 > LINE_LENGTH or _MAGIC_COMMA.search(_code_only(statement)):
+        if _width(text[:-1]) > LINE_LENGTH or _MAGIC_COMMA.search(_code_only(statement)):
             return None
         return [text]
     return _exploded(lines)
@@ -379,7 +381,7 @@ def _exploded(lines: list[str]) -> list[Piece] | None:
             rest = body
         balance = _balance(rest)
         if balance == 1 and rest.endswith(("(", "[", "{")):
-            if len(line) > LINE_LENGTH:
+            if _width(line) > LINE_LENGTH:
                 return None
             head = rest[:-1].rstrip()
             after_name = head[-1:].isalnum() or head[-1:] in "_)]"
@@ -393,7 +395,7 @@ def _exploded(lines: list[str]) -> list[Piece] | None:
             stack.append([0, kind in ("dict", "list"), kind])
         elif balance != 0:
             return None
-        elif len(line) > LINE_LENGTH and not _UNSPLITTABLE_ITEM.fullmatch(
+        elif _width(line) > LINE_LENGTH and not _UNSPLITTABLE_ITEM.fullmatch(
             _blanked(line)
         ):
             if (

@@ -1,0 +1,137 @@
+"""generator/blackline.py against black itself: every case must come out byte-identical to
+``black.format_str``, whether the reader keeps a line, lays it out, or hands it to black.
+"""
+
+from __future__ import annotations
+
+import black
+import pytest
+
+from generator.blackline import (
+    Snippet,
+    assemble,
+    black_quotes,
+    format_snippets,
+    plan_file,
+)
+from generator.format import MODE, format_files
+
+
+def black_format(text: str) -> str:
+    return black.format_str(text, mode=MODE)
+
+
+def fast(text: str) -> str | None:
+    plan = plan_file(text)
+    if plan is None:
+        return None
+    snippets = {p for p in plan if isinstance(p, Snippet)}
+    return assemble(plan, format_snippets(snippets, black_format))
+
+
+LONG = "VeryLongTypeName" * 4
+CASES = {
+    "kept as written": 'x = 1\n\n\nclass A:\n    """Doc."""\n\n    a: int = 2\n',
+    "strings requoted": "x = 'a'\ny = 'it\\'s'\nz = 'say \"hi\"'\nw = '\\'\"\\''\n",
+    "too many blank lines": "x = 1\n\n\n\n\ny = 2\n\n\nclass A:\n    a: int\n\n\n    b: int\n",
+    "a long annotation": f"class A:\n    field: {LONG} | {LONG} | None = None\n",
+    "a long literal": "class A:\n    kind: Literal["
+    + ", ".join(f"'value-{n}'" for n in range(30))
+    + "]\n",
+    "wide characters count twice": "def f(\n    self,\n    *,\n    a: int,\n) -> Stream[Annotated[Literal['', '불불불불불불불불불불불불불불'], KEEP] | None]:\n    pass\n",
+    "a long import with a comment": f"from .module_{'x' * 40} import {LONG}, Other  # noqa: E402\n",
+    "a long import head": f"from .{'m' * 90} import A, B\n",
+    "a short import": "from .m import A, B  # noqa: E402\n",
+    "an exploded call": "x = call(\n    a=1,\n    b='two',\n)\n",
+    "an exploded call with a long item": f"x = call(\n    a=1,\n    b={LONG}({LONG}, {LONG}),\n)\n",
+    "an exploded def with a long parameter": (
+        "class A:\n    def f(\n        self,\n        *,\n"
+        f"        a: {LONG} | {LONG} | None = None,\n    ) -> None:\n        pass\n"
+    ),
+    "an exploded list with a long item": f"x = [\n    one,\n    {LONG}({LONG}, {LONG}),\n]\n",
+    "an exploded dict with long items": f"x = {{\n    'a': '{'b' * 90}',\n    'c': {LONG}({LONG}, {LONG}),\n}}\n",
+    "one item is not a magic comma": "x = (\n    1,\n)\ny = f(\n    a,\n)\n",
+    "a one-line trailing comma": "x = f(a, b,)\ny = (1,)\n",
+    "numbers black rewrites": "x = 1E5\ny = 0XABCDEF\nz = 1e+16\n",
+    "a long def": f"def {'f' * 80}(argument_one: int, argument_two: str) -> None:\n    pass\n",
+    "a long class line": f"class {LONG}{LONG}(ApiModel):\n    pass\n",
+    "docstring padding": 'class A:\n    """"Quoted" and \\\\"""\n\n    a: int\n',
+    "docstring indentation": 'def f():\n    """First.\n  second\n      third   \n\n    """\n    return 1\n',
+    "docstring with tabs": 'def f():\n    """First.\n\tsecond\n\t\tthird\n    """\n',
+    "docstring closing quotes too long": 'def f():\n    """First.\n\n    '
+    + "x" * 84
+    + '"""\n',
+    "docstring empty and blank": 'def f():\n    """ """\n\n\ndef g():\n    """"""\n',
+    "module docstring": '"""  Module doc.  """\n\nx = 1\n',
+    "a lone string is not a docstring": "x = 1\n'''not a docstring   '''\n",
+    "a lone string after an assignment": 'x = 1\n"""Not a docstring.  \n  Kept as written.  """\n',
+    "a comment": "# comment\nx = 1  # trailing\n",
+}
+
+
+@pytest.mark.parametrize("text", CASES.values(), ids=CASES.keys())
+def test_same_as_black(text: str) -> None:
+    result = fast(text)
+    expected = black_format(text)
+    if result is None:  # the reader declined: black formats the whole file
+        assert format_files({"f.py": text}, builtin_templates=True)["f.py"] == expected
+    else:
+        assert result == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x = 1; y = 2\n",
+        "x = 1 + \\\n    2\n",
+        "if x:\n\ty = 1\n",
+        "if x:\n  y = 1\n",
+        "x = [  # a comment in brackets\n    1,\n]\n",
+        "# fmt: off\nx = [1,2]\n# fmt: on\n",
+        "#comment\nx = 1\n",
+    ],
+)
+def test_shapes_left_to_black(text: str) -> None:
+    assert plan_file(text) is None
+    assert format_files({"f.py": text}, builtin_templates=True)["f.py"] == black_format(
+        text
+    )
+
+
+def test_only_outgrown_statements_reach_black() -> None:
+    text = (
+        "x = 1\n"
+        f"y = {LONG}({LONG}, {LONG})\n"
+        "z = call(\n    a=1,\n"
+        f"    b={LONG}({LONG}, {LONG}),\n)\n"
+    )
+    plan = plan_file(text)
+    assert plan is not None
+    snippets = [p for p in plan if isinstance(p, Snippet)]
+    assert [(s.kind, s.depth) for s in snippets] == [("statement", 0), ("call", 0)]
+
+
+def test_batch_equals_one_run_each() -> None:
+    snippets = {
+        Snippet(f"    x = {LONG}({LONG}, {LONG})\n", "statement", 1),
+        Snippet(f"def f(a: {LONG}, b: {LONG}) -> None:\n", "block", 0),
+        Snippet(f"        a: {LONG} | {LONG} | None = None,", "def", 1),
+    }
+    batch = format_snippets(snippets, black_format)
+    for snippet in snippets:
+        assert batch[snippet] == format_snippets({snippet}, black_format)[snippet]
+
+
+@pytest.mark.parametrize(
+    "literal",
+    ["'a'", '"a"', "'it\\'s'", "'say \"hi\"'", "'\\'\"'", "'\\'\"\"'", "'\\\\'"],
+)
+def test_black_quotes(literal: str) -> None:
+    assert black_quotes(literal) == black_format(f"x = {literal}\n")[4:-1]
+
+
+def test_custom_templates_go_through_black_whole() -> None:
+    text = "x = {  'a':1 }\n"
+    assert format_files({"f.py": text}, builtin_templates=False)[
+        "f.py"
+    ] == "x = {'a': 1}\n".replace("'", '"')
