@@ -16,18 +16,17 @@ import click
 from generator import __version__
 from generator.config import Config, ConfigError, make_config
 from generator.diagnostics import Diagnostics
-from generator.pipeline import (
+from generator.outcome import (
     EXIT_BREAKING,
     EXIT_CHECK_FAILED,
     EXIT_ERRORS,
     EXIT_OK,
     EXIT_USAGE,
     Outcome,
-    diff,
-    generate,
-    validate,
 )
-from generator.render import builtin_templates, template_names
+
+# The pipeline (YAML, openapi-spec-validator, Jinja, black) is imported inside each command,
+# so that a command that needs little of it starts fast.
 
 _CONFIG_HELP = (
     "A pyproject.toml ([tool.oapigen]) or oapigen.yaml with settings "
@@ -108,6 +107,8 @@ def generate_command(
     }
     config = _config(spec, flags, config_file)
     progress = None if config.quiet else StageLines(bars=sys.stderr.isatty())
+    from generator.pipeline import generate
+
     outcome = _guarded(lambda: generate(config, progress=progress))
     _print_diagnostics(outcome.diagnostics, config.quiet)
     if config.report is not None:
@@ -139,6 +140,8 @@ def validate_command(
 ) -> None:
     """Check the OpenAPI document SPEC and list its problems; writes nothing."""
     config = _config(spec, {"strict": strict, "quiet": quiet}, config_file)
+    from generator.pipeline import validate
+
     outcome = _guarded(lambda: validate(config))
     _print_diagnostics(outcome.diagnostics, config.quiet)
     for line in outcome.lines:
@@ -181,6 +184,8 @@ def diff_command(
         _config(path, {}, config_file, discover=config_file is None)
         for path in (old, new)
     ]
+    from generator.pipeline import diff
+
     outcome = _guarded(
         lambda: diff(configs[0], configs[1], output_format, fail_on_breaking)
     )
@@ -198,6 +203,8 @@ def templates_group() -> None:
 @templates_group.command("list")
 def templates_list() -> None:
     """Print the relative name of every built-in template."""
+    from generator.render import builtin_templates, template_names
+
     for name in template_names(builtin_templates()):
         click.echo(name)
 
@@ -208,6 +215,8 @@ def templates_dump(directory: Path) -> None:
     """Copy the built-in templates into DIRECTORY (which must not exist yet)."""
     if directory.exists():
         raise click.UsageError(f"{directory} exists already; pick a new folder")
+    from generator.render import builtin_templates, template_names
+
     root = builtin_templates()
     for name in template_names(root):
         (directory / name).parent.mkdir(parents=True, exist_ok=True)

@@ -24,6 +24,14 @@ from generator.diff import as_json, compare, has_breaking, markdown
 from generator.format import FormatError, format_files, formattable
 from generator.ir import Spec
 from generator.loader import DocumentSet, collect_documents, load_root
+from generator.outcome import (
+    EXIT_BREAKING,
+    EXIT_CHECK_FAILED,
+    EXIT_ERRORS,
+    EXIT_OK,
+    EXIT_USAGE,
+    Outcome,
+)
 from generator.refs import check_refs
 from generator.render import (
     TemplateError,
@@ -35,11 +43,19 @@ from generator.render import (
 from generator.validate import check_version, validate_document
 from generator.writer import check_output, manifest_matches, write_output
 
-EXIT_OK = 0
-EXIT_ERRORS = 1
-EXIT_USAGE = 2
-EXIT_CHECK_FAILED = 3
-EXIT_BREAKING = 4
+__all__ = [
+    "EXIT_BREAKING",
+    "EXIT_CHECK_FAILED",
+    "EXIT_ERRORS",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "Outcome",
+    "build_for_diff",
+    "diff",
+    "generate",
+    "load_and_check",
+    "validate",
+]
 
 
 class Progress(Protocol):
@@ -50,14 +66,6 @@ class Progress(Protocol):
         ...
 
     def finished(self, name: str, seconds: float) -> None: ...
-
-
-@dataclass
-class Outcome:
-    exit_code: int
-    diagnostics: Diagnostics
-    lines: list[str] = field(default_factory=list)
-    report: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

@@ -23,7 +23,6 @@ Two runs writing the same OUT at the same time are not supported.
 
 from __future__ import annotations
 
-import ctypes
 import difflib
 import errno
 import hashlib
@@ -37,9 +36,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
-
-import pathspec
+from typing import Any, Literal, Protocol
 
 from generator.naming import is_device_name
 
@@ -247,11 +244,24 @@ def _safe_path(path: str) -> bool:
     )
 
 
-def _ignore_spec(out: Path) -> pathspec.GitIgnoreSpec:
+class _Ignore(Protocol):
+    def match_file(self, file: str) -> bool: ...
+
+
+class _NothingIgnored:
+    """The rules of an absent ``.oapigen-ignore``: ``--check`` need not import pathspec for them."""
+
+    def match_file(self, file: str) -> bool:
+        return False
+
+
+def _ignore_spec(out: Path) -> _Ignore:
     try:
         lines = (out / IGNORE).read_text(encoding="utf-8").splitlines()
     except (FileNotFoundError, NotADirectoryError):
-        lines = []
+        return _NothingIgnored()
+    import pathspec  # 30 ms, only for a tree that has ignore rules
+
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
@@ -354,7 +364,7 @@ def _carry(source: Path, target: Path) -> None:
 
 
 def _keeper(
-    owned_before: set[str], produced: set[str], ignore: pathspec.GitIgnoreSpec
+    owned_before: set[str], produced: set[str], ignore: _Ignore
 ) -> Callable[[str], bool]:
     """Which files of the old tree are carried over besides the generated ones."""
 
@@ -421,6 +431,8 @@ def _exchange(first: Path, second: Path) -> bool:
     """Swap two paths in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``); False when unavailable."""
     if not sys.platform.startswith("linux"):
         return False
+    import ctypes
+
     try:
         renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
     except (OSError, AttributeError):
