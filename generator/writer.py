@@ -76,9 +76,15 @@ class FileDifference:
 
 
 def write_output(
-    out: Path, files: Mapping[str, bytes], *, inputs_digest: str, generator_version: str
+    out: Path,
+    files: Mapping[str, bytes],
+    *,
+    inputs_digest: str,
+    generator_version: str,
+    inputs: Mapping[str, Any] | None = None,
 ) -> WriteSummary:
     """Make ``out`` hold ``files`` (relative posix path -> content), as the module docstring says.
+    ``inputs``, when given, is recorded in the manifest as it is (see ``generator.inputs``).
 
     Raises ValueError for a path that could land outside ``out`` or clash with another, or when
     a file oapigen does not own stands where generated files must go.
@@ -94,7 +100,7 @@ def write_output(
     _recover(out)
 
     ignore = _ignore_spec(out)
-    old_manifest = _read_manifest(out)
+    old_manifest = read_manifest(out)
     owned_before = {
         p for p in (old_manifest or {}).get("files", {}) if _safe_path(str(p))
     }
@@ -106,7 +112,9 @@ def write_output(
         for p in owned_before - set(wanted)
         if not ignore.match_file(p) and _is_file(out / p)
     )
-    manifest = _manifest_bytes(wanted, ignored, inputs_digest, generator_version)
+    manifest = _manifest_bytes(
+        wanted, ignored, inputs_digest, generator_version, inputs
+    )
     summary = WriteSummary(
         tuple(sorted(set(wanted) - unchanged)),
         tuple(sorted(unchanged)),
@@ -148,7 +156,7 @@ def check_output(out: Path, files: Mapping[str, bytes]) -> list[FileDifference]:
     """How ``out`` differs from ``files``: owned files missing, different or stale. Writes nothing."""
     check_paths(files)
     ignore = _ignore_spec(out)
-    manifest = _read_manifest(out)
+    manifest = read_manifest(out)
     differences: list[FileDifference] = []
     for path in sorted(files):
         if ignore.match_file(path):
@@ -174,7 +182,7 @@ def manifest_matches(out: Path, inputs_digest: str) -> bool:
     ``inputs_digest``, every file it lists is there unchanged (or ignored now), and no file it
     left alone for ``.oapigen-ignore`` has stopped being ignored. Reads no file twice.
     """
-    manifest = _read_manifest(out)
+    manifest = read_manifest(out)
     if manifest is None or manifest.get("inputs_digest") != inputs_digest:
         return False
     ignore = _ignore_spec(out)
@@ -199,7 +207,7 @@ def manifest_matches(out: Path, inputs_digest: str) -> bool:
 
 def manifest_digest(out: Path) -> str | None:
     """The inputs digest recorded by the last run, if any: ``--check`` may stop there when it matches."""
-    manifest = _read_manifest(out)
+    manifest = read_manifest(out)
     digest = manifest.get("inputs_digest") if manifest else None
     return digest if isinstance(digest, str) else None
 
@@ -265,7 +273,7 @@ def _ignore_spec(out: Path) -> _Ignore:
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
-def _read_manifest(out: Path) -> dict[str, Any] | None:
+def read_manifest(out: Path) -> dict[str, Any] | None:
     """The previous run's manifest; None when missing or unreadable (then oapigen owns nothing)."""
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
@@ -281,8 +289,9 @@ def _manifest_bytes(
     ignored: Iterable[str],
     inputs_digest: str,
     generator_version: str,
+    inputs: Mapping[str, Any] | None = None,
 ) -> bytes:
-    manifest = {
+    manifest: dict[str, Any] = {
         "files": {
             path: hashlib.sha256(content).hexdigest() for path, content in files.items()
         },
@@ -290,6 +299,8 @@ def _manifest_bytes(
         "ignored": sorted(ignored),
         "inputs_digest": inputs_digest,
     }
+    if inputs is not None:
+        manifest["inputs"] = inputs
     return (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
