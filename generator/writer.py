@@ -10,9 +10,9 @@ atomic) and then swapped with the output folder:
   (absent from the previous manifest, such as ``.git/``) are carried over untouched;
 - files oapigen wrote before and no longer produces are dropped;
 - ``OUT/.oapigen-manifest.json`` records the generator version, the inputs' digest, every
-  file oapigen owns with its sha256, and the files it produced but left alone because
-  ``.oapigen-ignore`` matched them. With it, ``manifest_matches`` tells ``--check`` that OUT
-  is up to date without rendering anything.
+  file oapigen owns with its sha256, the files it produced but left alone because
+  ``.oapigen-ignore`` matched them, and what ``generator.inputs`` asks to keep. With it,
+  ``manifest_matches`` tells ``--check`` that OUT is up to date without rendering anything.
 
 A run that fails, or is killed, leaves OUT as it was: a failure removes the temporary folder;
 a kill leaves it behind, and the next run removes it (or, if the kill fell between the two
