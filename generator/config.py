@@ -19,9 +19,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-from packaging.version import InvalidVersion, Version
-
 from generator.ir import Scalar, Spec
 
 CONFIG_YAML = "oapigen.yaml"
@@ -128,6 +125,9 @@ def _project_name(value: Any, key: str, base: Path) -> str:
 
 
 def _version(value: Any, key: str, base: Path) -> str:
+    # imported here: only a file that sets a version needs it
+    from packaging.version import InvalidVersion, Version
+
     text = str(value) if isinstance(value, (int, float)) else _text(value, key, base)
     try:
         return str(Version(text))
@@ -291,6 +291,8 @@ def _raw_settings(path: Path) -> dict[str, Any]:
             raise ConfigError(path, "has no [tool.oapigen] table")
         where = "[tool.oapigen]"
     else:
+        import yaml  # only for an oapigen.yaml; ``--check`` imports it for nothing else
+
         try:
             table = yaml.safe_load(text)
         except yaml.YAMLError as exc:

@@ -6,8 +6,6 @@ outcome (exit code, summary lines, report). It prints nothing: the CLI does.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,24 +20,35 @@ from generator.config import Config, unused_settings
 from generator.diagnostics import Diagnostics
 from generator.diff import as_json, compare, has_breaking, markdown
 from generator.format import FormatError, format_files, formattable
+from generator.inputs import inputs_digest, manifest_inputs
 from generator.ir import Spec
 from generator.loader import DocumentSet, collect_documents, load_root
-from generator.refs import check_refs
-from generator.render import (
-    TemplateError,
-    builtin_templates,
-    plan,
-    render,
-    template_names,
+from generator.outcome import (
+    EXIT_BREAKING,
+    EXIT_CHECK_FAILED,
+    EXIT_ERRORS,
+    EXIT_OK,
+    EXIT_USAGE,
+    Outcome,
 )
+from generator.refs import check_refs
+from generator.render import TemplateError, plan, render
 from generator.validate import check_version, validate_document
 from generator.writer import check_output, manifest_matches, write_output
 
-EXIT_OK = 0
-EXIT_ERRORS = 1
-EXIT_USAGE = 2
-EXIT_CHECK_FAILED = 3
-EXIT_BREAKING = 4
+__all__ = [
+    "EXIT_BREAKING",
+    "EXIT_CHECK_FAILED",
+    "EXIT_ERRORS",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "Outcome",
+    "build_for_diff",
+    "diff",
+    "generate",
+    "load_and_check",
+    "validate",
+]
 
 
 class Progress(Protocol):
@@ -50,14 +59,6 @@ class Progress(Protocol):
         ...
 
     def finished(self, name: str, seconds: float) -> None: ...
-
-
-@dataclass
-class Outcome:
-    exit_code: int
-    diagnostics: Diagnostics
-    lines: list[str] = field(default_factory=list)
-    report: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -131,7 +132,8 @@ def generate(config: Config, progress: Progress | None = None) -> Outcome:
     if diags.has_errors:
         return _failed(diags, config, spec, stages)
     out = config.output or Path(spec.package)
-    digest = inputs_digest(docs, config, spec)
+    referenced = {d.name: d.path for d in docs.documents.values() if d is not docs.root}
+    digest = inputs_digest(config, docs.root.path, referenced)
     if config.check and manifest_matches(out, digest):
         return Outcome(
             EXIT_OK,
@@ -172,7 +174,13 @@ def generate(config: Config, progress: Progress | None = None) -> Outcome:
     try:
         with stages.stage("write"):
             summary = write_output(
-                out, encoded, inputs_digest=digest, generator_version=__version__
+                out,
+                encoded,
+                inputs_digest=digest,
+                generator_version=__version__,
+                inputs=manifest_inputs(
+                    config, docs.root.path, list(referenced), _report(spec, diags)
+                ),
             )
     except (ValueError, OSError) as exc:
         diags.error(str(out), f"could not write the output: {exc}")
@@ -225,25 +233,6 @@ def _build(docs: DocumentSet, diags: Diagnostics, config: Config) -> Spec:
     for message in unused_settings(config, spec, docs.root.data):
         diags.warning(str(config.config_file or "settings"), message)
     return spec
-
-
-def inputs_digest(docs: DocumentSet, config: Config, spec: Spec) -> str:
-    """What the output depends on: the generator's version, the documents, the templates and
-    every setting that shapes a file. ``--check`` trusts a manifest that records the same.
-    """
-    digest = hashlib.sha256(f"{__version__}\0{spec.package}\0".encode())
-    digest.update(json.dumps(config.output_settings(), sort_keys=True).encode() + b"\0")
-    for path in sorted(docs.documents):
-        digest.update(
-            str(docs.documents[path].name).encode() + b"\0" + path.read_bytes()
-        )
-    for label, root in (("custom", config.templates), ("builtin", builtin_templates())):
-        if root is None:
-            continue
-        digest.update(f"{label}\0".encode())
-        for name in template_names(root):
-            digest.update(name.encode() + b"\0" + (root / name).read_bytes())
-    return digest.hexdigest()
 
 
 def _failed(

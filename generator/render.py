@@ -24,6 +24,7 @@ from typing import Any
 import jinja2
 
 from generator.config import default_version
+from generator.inputs import builtin_templates, template_names
 from generator.ir import Api, Field, Operation, Spec, TypeRef
 
 #: The version of the template context (the IR and the names below) that custom templates rely
@@ -101,23 +102,6 @@ class Job:
     each: str | None = None
     item: Any = None
     source: Path | None = None
-
-
-def builtin_templates() -> Path:
-    """Templates ship inside the wheel as ``generator/templates``; in a checkout they sit at the top."""
-    packaged = Path(__file__).parent / "templates"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
-
-
-def template_names(root: Path) -> list[str]:
-    """Every file under ``root`` as a sorted relative posix name; hidden files and folders
-    (``.mypy_cache``) and ``__pycache__`` are tools' leftovers, not templates."""
-    names = (p.relative_to(root) for p in root.rglob("*") if p.is_file())
-    return sorted(
-        name.as_posix()
-        for name in names
-        if not any(part.startswith(".") or part == "__pycache__" for part in name.parts)
-    )
 
 
 def environment(custom: Path | None = None) -> jinja2.Environment:

@@ -10,9 +10,9 @@ atomic) and then swapped with the output folder:
   (absent from the previous manifest, such as ``.git/``) are carried over untouched;
 - files oapigen wrote before and no longer produces are dropped;
 - ``OUT/.oapigen-manifest.json`` records the generator version, the inputs' digest, every
-  file oapigen owns with its sha256, and the files it produced but left alone because
-  ``.oapigen-ignore`` matched them. With it, ``manifest_matches`` tells ``--check`` that OUT
-  is up to date without rendering anything.
+  file oapigen owns with its sha256, the files it produced but left alone because
+  ``.oapigen-ignore`` matched them, and what ``generator.inputs`` asks to keep. With it,
+  ``manifest_matches`` tells ``--check`` that OUT is up to date without rendering anything.
 
 A run that fails, or is killed, leaves OUT as it was: a failure removes the temporary folder;
 a kill leaves it behind, and the next run removes it (or, if the kill fell between the two
@@ -23,7 +23,6 @@ Two runs writing the same OUT at the same time are not supported.
 
 from __future__ import annotations
 
-import ctypes
 import difflib
 import errno
 import hashlib
@@ -37,9 +36,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
-
-import pathspec
+from typing import Any, Literal, Protocol
 
 from generator.naming import is_device_name
 
@@ -79,9 +76,15 @@ class FileDifference:
 
 
 def write_output(
-    out: Path, files: Mapping[str, bytes], *, inputs_digest: str, generator_version: str
+    out: Path,
+    files: Mapping[str, bytes],
+    *,
+    inputs_digest: str,
+    generator_version: str,
+    inputs: Mapping[str, Any] | None = None,
 ) -> WriteSummary:
     """Make ``out`` hold ``files`` (relative posix path -> content), as the module docstring says.
+    ``inputs``, when given, is recorded in the manifest as it is (see ``generator.inputs``).
 
     Raises ValueError for a path that could land outside ``out`` or clash with another, or when
     a file oapigen does not own stands where generated files must go.
@@ -97,7 +100,7 @@ def write_output(
     _recover(out)
 
     ignore = _ignore_spec(out)
-    old_manifest = _read_manifest(out)
+    old_manifest = read_manifest(out)
     owned_before = {
         p for p in (old_manifest or {}).get("files", {}) if _safe_path(str(p))
     }
@@ -109,7 +112,9 @@ def write_output(
         for p in owned_before - set(wanted)
         if not ignore.match_file(p) and _is_file(out / p)
     )
-    manifest = _manifest_bytes(wanted, ignored, inputs_digest, generator_version)
+    manifest = _manifest_bytes(
+        wanted, ignored, inputs_digest, generator_version, inputs
+    )
     summary = WriteSummary(
         tuple(sorted(set(wanted) - unchanged)),
         tuple(sorted(unchanged)),
@@ -151,7 +156,7 @@ def check_output(out: Path, files: Mapping[str, bytes]) -> list[FileDifference]:
     """How ``out`` differs from ``files``: owned files missing, different or stale. Writes nothing."""
     check_paths(files)
     ignore = _ignore_spec(out)
-    manifest = _read_manifest(out)
+    manifest = read_manifest(out)
     differences: list[FileDifference] = []
     for path in sorted(files):
         if ignore.match_file(path):
@@ -177,7 +182,7 @@ def manifest_matches(out: Path, inputs_digest: str) -> bool:
     ``inputs_digest``, every file it lists is there unchanged (or ignored now), and no file it
     left alone for ``.oapigen-ignore`` has stopped being ignored. Reads no file twice.
     """
-    manifest = _read_manifest(out)
+    manifest = read_manifest(out)
     if manifest is None or manifest.get("inputs_digest") != inputs_digest:
         return False
     ignore = _ignore_spec(out)
@@ -202,7 +207,7 @@ def manifest_matches(out: Path, inputs_digest: str) -> bool:
 
 def manifest_digest(out: Path) -> str | None:
     """The inputs digest recorded by the last run, if any: ``--check`` may stop there when it matches."""
-    manifest = _read_manifest(out)
+    manifest = read_manifest(out)
     digest = manifest.get("inputs_digest") if manifest else None
     return digest if isinstance(digest, str) else None
 
@@ -247,15 +252,28 @@ def _safe_path(path: str) -> bool:
     )
 
 
-def _ignore_spec(out: Path) -> pathspec.GitIgnoreSpec:
+class _Ignore(Protocol):
+    def match_file(self, file: str) -> bool: ...
+
+
+class _NothingIgnored:
+    """The rules of an absent ``.oapigen-ignore``: ``--check`` need not import pathspec for them."""
+
+    def match_file(self, file: str) -> bool:
+        return False
+
+
+def _ignore_spec(out: Path) -> _Ignore:
     try:
         lines = (out / IGNORE).read_text(encoding="utf-8").splitlines()
     except (FileNotFoundError, NotADirectoryError):
-        lines = []
+        return _NothingIgnored()
+    import pathspec  # 30 ms, only for a tree that has ignore rules
+
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
-def _read_manifest(out: Path) -> dict[str, Any] | None:
+def read_manifest(out: Path) -> dict[str, Any] | None:
     """The previous run's manifest; None when missing or unreadable (then oapigen owns nothing)."""
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
@@ -271,8 +289,9 @@ def _manifest_bytes(
     ignored: Iterable[str],
     inputs_digest: str,
     generator_version: str,
+    inputs: Mapping[str, Any] | None = None,
 ) -> bytes:
-    manifest = {
+    manifest: dict[str, Any] = {
         "files": {
             path: hashlib.sha256(content).hexdigest() for path, content in files.items()
         },
@@ -280,6 +299,8 @@ def _manifest_bytes(
         "ignored": sorted(ignored),
         "inputs_digest": inputs_digest,
     }
+    if inputs is not None:
+        manifest["inputs"] = inputs
     return (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
@@ -354,7 +375,7 @@ def _carry(source: Path, target: Path) -> None:
 
 
 def _keeper(
-    owned_before: set[str], produced: set[str], ignore: pathspec.GitIgnoreSpec
+    owned_before: set[str], produced: set[str], ignore: _Ignore
 ) -> Callable[[str], bool]:
     """Which files of the old tree are carried over besides the generated ones."""
 
@@ -421,6 +442,8 @@ def _exchange(first: Path, second: Path) -> bool:
     """Swap two paths in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``); False when unavailable."""
     if not sys.platform.startswith("linux"):
         return False
+    import ctypes
+
     try:
         renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
     except (OSError, AttributeError):
