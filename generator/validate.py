@@ -14,7 +14,8 @@ What is added around openapi-spec-validator 0.9:
   errors it yields with the node it was given;
 - references: other files are served from the loaded documents and nothing is fetched from
   the network;
-- speed: the OpenAPI schema's references are indexed once (see ``_crawled``);
+- speed: the OpenAPI schema's references are indexed once (see ``_crawled``), and the
+  library's per-schema bookkeeping is a set rather than a list (see ``_IdSet``);
 - memory: ``iter_errors`` without the library's class-wide ``lru_cache``, which keeps every
   validator, and the document it holds, alive for the life of the process.
 """
@@ -34,7 +35,11 @@ from jsonschema_path import SchemaPath
 from jsonschema_specifications import REGISTRY as SPECIFICATIONS
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
-from openapi_spec_validator.validation.keywords import KeywordValidator, ValueValidator
+from openapi_spec_validator.validation.keywords import (
+    KeywordValidator,
+    SchemaValidator,
+    ValueValidator,
+)
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import specification_with
 
@@ -192,8 +197,23 @@ def _located_keyword(cls: type[KeywordValidator]) -> type[KeywordValidator]:
                 setattr(error, _WHERE, (tuple(node.parts), suffix))
             yield error
 
-    located: type[KeywordValidator] = type(cls.__name__, (cls,), {"__call__": __call__})
+    def __init__(self: Any, registry: Any) -> None:
+        cls.__init__(self, registry)
+        self.visited_schema_ids = _IdSet()
+        self.meta_checked_schema_ids = _IdSet()
+
+    members: dict[str, Any] = {"__call__": __call__}
+    if issubclass(cls, SchemaValidator):
+        members["__init__"] = __init__
+    located: type[KeywordValidator] = type(cls.__name__, (cls,), members)
     return located
+
+
+class _IdSet(set[int]):
+    """The library's bookkeeping of schema ids, kept in lists it only appends to and tests
+    membership in (once per schema: quadratic in a big document); a set answers the same."""
+
+    append = set.add
 
 
 def _failure(exc: Exception) -> str:
