@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import signal
 import sys
+from pathlib import Path
 from typing import Any
 
 from generator.diagnostics import Diagnostic, Diagnostics
@@ -26,14 +27,16 @@ MIN_BYTES = 256 * 1024
 class Validation:
     """The validator's diagnostics for a document set, found now or in a child process."""
 
-    def __init__(self, docs: DocumentSet, background: bool) -> None:
+    def __init__(
+        self, docs: DocumentSet, background: bool, cache: Path | None = None
+    ) -> None:
         self._items: list[Diagnostic] | None = None
         self._process: Any = None
         if background and _worth_forking(docs):
-            self._start(docs)
+            self._start(docs, cache)
         else:
             diags = Diagnostics()
-            validate_document(docs.root, diags, docs=docs)
+            validate_document(docs.root, diags, docs=docs, cache=cache)
             self._items = diags.items
 
     @property
@@ -41,13 +44,13 @@ class Validation:
         """Whether a child process does the work (then ``result`` may wait for it)."""
         return self._process is not None
 
-    def _start(self, docs: DocumentSet) -> None:
+    def _start(self, docs: DocumentSet, cache: Path | None) -> None:
         context = multiprocessing.get_context("fork")
         self._reader, writer = context.Pipe(duplex=False)
         for stream in (sys.stdout, sys.stderr):  # else the child flushes the same text again
             stream.flush()
         self._process = context.Process(
-            target=_child, args=(docs, writer), daemon=True
+            target=_child, args=(docs, writer, cache), daemon=True
         )
         self._process.start()
         writer.close()  # the child holds the only writing end: its death is our EOF
@@ -95,12 +98,12 @@ def _worth_forking(docs: DocumentSet) -> bool:
     return size >= MIN_BYTES
 
 
-def _child(docs: DocumentSet, writer: Any) -> None:
+def _child(docs: DocumentSet, writer: Any, cache: Path | None) -> None:
     """Validate and send the diagnostics as plain tuples; never a traceback on stderr."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     try:
         diags = Diagnostics()
-        validate_document(docs.root, diags, docs=docs)
+        validate_document(docs.root, diags, docs=docs, cache=cache)
         writer.send([(d.level, d.pointer, d.message) for d in diags.items])
         writer.close()
     except BaseException:

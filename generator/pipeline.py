@@ -20,6 +20,7 @@ from generator.build import build_spec
 from generator.checks import check_document
 from generator.config import Config, unused_settings
 from generator.background import Validation
+from generator.cache import cache_folder
 from generator.diagnostics import Diagnostic, Diagnostics
 from generator.diff import as_json, compare, has_breaking, markdown
 from generator.format import FormatError, format_files, formattable
@@ -100,7 +101,7 @@ def load_and_check(
         return None, diags
     with stages.stage("validate"):
         if validator:
-            validate_document(docs.root, diags, docs=docs)
+            validate_document(docs.root, diags, docs=docs, cache=cache_folder())
         check_refs(docs, diags)
         check_document(docs, diags)
     return docs, diags
@@ -138,7 +139,9 @@ def generate(config: Config, progress: Progress | None = None) -> Outcome:
     # "validate" is the time this process spends on it: its own checks, and starting and
     # waiting for the validator's process when that runs beside build, render and format.
     with stages.stage("validate"):
-        validation = Validation(docs, background=config.workers > 1)
+        validation = Validation(
+            docs, background=config.workers > 1, cache=cache_folder()
+        )
         check_refs(docs, diags)
         check_document(docs, diags)
     try:

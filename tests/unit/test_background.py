@@ -155,3 +155,14 @@ def test_a_dead_child_is_a_warning(
     )
     assert (tmp_path / "out").is_dir()
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_the_child_keeps_the_cache(
+    spec: Path, tmp_path: Path, fork_always: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OAPIGEN_CACHE_DIR", str(tmp_path / "cache"))
+    spec.write_text(SPEC.replace("required: [id, id]", "required: [id]"))  # Pet passes
+    cold = run(spec, tmp_path / "cold", workers=2)
+    assert len(list((tmp_path / "cache").iterdir())) == 1
+    warm = run(spec, tmp_path / "warm", workers=2)
+    assert warm.report["diagnostics"] == cold.report["diagnostics"]
