@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import signal
 import sys
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
@@ -31,29 +32,34 @@ class Validation:
         self, docs: DocumentSet, background: bool, cache: Path | None = None
     ) -> None:
         self._items: list[Diagnostic] | None = None
-        self._process: Any = None
-        if background and _worth_forking(docs):
-            self._start(docs, cache)
-        else:
-            diags = Diagnostics()
-            validate_document(docs.root, diags, docs=docs, cache=cache)
-            self._items = diags.items
+        self._process: BaseProcess | None = None
+        if background and _worth_forking(docs) and self._started(docs, cache):
+            return
+        diags = Diagnostics()
+        validate_document(docs.root, diags, docs=docs, cache=cache)
+        self._items = diags.items
 
     @property
     def in_background(self) -> bool:
         """Whether a child process does the work (then ``result`` may wait for it)."""
         return self._process is not None
 
-    def _start(self, docs: DocumentSet, cache: Path | None) -> None:
+    def _started(self, docs: DocumentSet, cache: Path | None) -> bool:
+        """Whether a child now validates; False when it could not be forked."""
         context = multiprocessing.get_context("fork")
         self._reader, writer = context.Pipe(duplex=False)
         for stream in (sys.stdout, sys.stderr):  # else the child flushes the same text again
             stream.flush()
-        self._process = context.Process(
-            target=_child, args=(docs, writer, cache), daemon=True
-        )
-        self._process.start()
-        writer.close()  # the child holds the only writing end: its death is our EOF
+        process = context.Process(target=_child, args=(docs, writer, cache), daemon=True)
+        try:
+            process.start()
+        except OSError:  # no memory or no process slot left: validate here instead
+            self._reader.close()
+            return False
+        finally:
+            writer.close()  # the child holds the only writing end: its death is our EOF
+        self._process = process
+        return True
 
     def result(self) -> list[Diagnostic]:
         """The diagnostics, in the validator's order; a child that died gives one warning."""
@@ -77,12 +83,14 @@ class Validation:
 
     def cancel(self) -> None:
         """Stop the child, if there is one (the run failed on its own)."""
-        if self._process is not None and self._process.exitcode is None:
+        if self._process is None:
+            return
+        if self._process.exitcode is None:
             self._process.kill()
-        if self._process is not None:
-            self._end()
+        self._end()
 
     def _end(self) -> int | None:
+        assert self._process is not None
         self._reader.close()
         self._process.join()
         return self._process.exitcode

@@ -4,8 +4,10 @@ warning, never a traceback."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
+import time
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +63,7 @@ def spec(tmp_path: Path) -> Path:
 @pytest.fixture
 def fork_always(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every document is big enough to validate in a child process."""
-    if "fork" not in __import__("multiprocessing").get_all_start_methods():
+    if "fork" not in multiprocessing.get_all_start_methods():
         pytest.skip("no fork on this platform")
     monkeypatch.setattr(background, "MIN_BYTES", 0)
 
@@ -166,3 +168,26 @@ def test_the_child_keeps_the_cache(
     assert len(list((tmp_path / "cache").iterdir())) == 1
     warm = run(spec, tmp_path / "warm", workers=2)
     assert warm.report["diagnostics"] == cold.report["diagnostics"]
+
+
+def test_a_failed_fork_validates_in_process(
+    spec: Path, fork_always: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(self: Any) -> None:
+        raise BlockingIOError("no process slot")
+
+    monkeypatch.setattr(multiprocessing.get_context("fork").Process, "start", refuse)
+    pending = validation(spec, True)
+    assert not pending.in_background
+    assert lines(pending.result()) == VALIDATOR_WARNINGS
+
+
+def test_cancel_stops_the_child(
+    spec: Path, fork_always: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(background, "validate_document", lambda *a, **k: time.sleep(60))
+    pending = validation(spec, True)
+    started = time.monotonic()
+    pending.cancel()
+    assert time.monotonic() - started < 10
+    assert pending._process is not None and pending._process.exitcode == -signal.SIGKILL
