@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -17,7 +17,9 @@ from generator import __version__
 from generator.build import build_spec
 from generator.checks import check_document
 from generator.config import Config, unused_settings
-from generator.diagnostics import Diagnostics
+from generator.background import Validation
+from generator.cache import cache_folder
+from generator.diagnostics import Diagnostic, Diagnostics
 from generator.diff import as_json, compare, has_breaking, markdown
 from generator.format import FormatError, format_files, formattable
 from generator.inputs import inputs_digest, manifest_inputs
@@ -75,7 +77,10 @@ class Stages:
         try:
             yield advance
         finally:  # a failed stage still ends its progress bar
-            self.seconds[name] = time.perf_counter() - started
+            # a stage entered twice (validate) adds up, and keeps its first place
+            self.seconds[name] = self.seconds.get(name, 0.0) + (
+                time.perf_counter() - started
+            )
             if self.progress:
                 self.progress.finished(name, self.seconds[name])
 
@@ -92,18 +97,24 @@ def load_and_check(
     ``validator=False`` skips openapi-spec-validator, the slowest check (``diff`` builds two
     documents that were generated from before, and says so)."""
     stages = stages or Stages()
+    docs, diags = _load(config, stages)
+    if docs is None:
+        return None, diags
+    with stages.stage("validate"):
+        if validator:
+            validate_document(docs.root, diags, docs=docs, cache=cache_folder())
+        check_refs(docs, diags)
+        check_document(docs, diags)
+    return docs, diags
+
+
+def _load(config: Config, stages: Stages) -> tuple[DocumentSet | None, Diagnostics]:
     diags = Diagnostics()
     with stages.stage("load"):
         root = load_root(config.spec, diags)
         if root is None or not check_version(root.data, diags):
             return None, diags
-        docs = collect_documents(root, diags)
-    with stages.stage("validate"):
-        if validator:
-            validate_document(docs.root, diags, docs=docs)
-        check_refs(docs, diags)
-        check_document(docs, diags)
-    return docs, diags
+        return collect_documents(root, diags), diags
 
 
 def validate(config: Config) -> Outcome:
@@ -122,42 +133,44 @@ def validate(config: Config) -> Outcome:
 
 def generate(config: Config, progress: Progress | None = None) -> Outcome:
     stages = Stages(progress)
-    docs, diags = load_and_check(config, stages)
-    if docs is None or diags.has_errors:
+    docs, diags = _load(config, stages)
+    if docs is None:
         return _failed(diags, config, stages=stages)
-    with stages.stage("build"):
-        spec = _build(docs, diags, config)
+    loaded = len(diags.items)
+    # "validate" is the time this process spends on it: its own checks, and starting and
+    # waiting for the validator's process when that runs beside build, render and format.
+    with stages.stage("validate"):
+        validation = Validation(
+            docs, background=config.workers > 1, cache=cache_folder()
+        )
+        check_refs(docs, diags)
+        check_document(docs, diags)
+    try:
+        made = _make(docs, diags, config, stages)
+    except BaseException:
+        validation.cancel()
+        raise
+    with stages.stage("validate") if validation.in_background else nullcontext():
+        diags = _joined(diags, loaded, validation.result())
+    spec = made.spec
+    if spec is None:
+        return _failed(diags, config, stages=stages)
     if config.strict:
         diags = diags.strict()
     if diags.has_errors:
         return _failed(diags, config, spec, stages)
-    out = config.output or Path(spec.package)
-    referenced = {d.name: d.path for d in docs.documents.values() if d is not docs.root}
-    digest = inputs_digest(config, docs.root.path, referenced)
-    if config.check and manifest_matches(out, digest):
+    if made.problem is not None:
+        diags.error(*made.problem)
+        return _failed(diags, config, spec, stages)
+    out = made.out
+    if made.formatted is None:
         return Outcome(
             EXIT_OK,
             diags,
             [f"{out}: up to date (inputs unchanged, every file as written)"],
             _report(spec, diags, stages),
         )
-    try:
-        with stages.stage("render", len(plan(spec, config.templates))) as advance:
-            files = render(spec, config.templates, on_file=advance)
-        with stages.stage("format", len(formattable(files))) as advance:
-            formatted = format_files(
-                files,
-                workers=config.workers,
-                on_file=advance,
-                builtin_templates=config.templates is None,
-            )
-    except TemplateError as exc:
-        diags.error(exc.where, exc.message)
-        return _failed(diags, config, spec, stages)
-    except FormatError as exc:
-        diags.error(str(out), str(exc))
-        return _failed(diags, config, spec, stages)
-    encoded = {path: text.encode("utf-8") for path, text in formatted.items()}
+    encoded = {path: text.encode("utf-8") for path, text in made.formatted.items()}
     if config.check:
         with stages.stage("check"):
             differences = check_output(out, encoded)
@@ -176,10 +189,10 @@ def generate(config: Config, progress: Progress | None = None) -> Outcome:
             summary = write_output(
                 out,
                 encoded,
-                inputs_digest=digest,
+                inputs_digest=made.digest,
                 generator_version=__version__,
                 inputs=manifest_inputs(
-                    config, docs.root.path, list(referenced), _report(spec, diags)
+                    config, docs.root.path, list(made.referenced), _report(spec, diags)
                 ),
             )
     except (ValueError, OSError) as exc:
@@ -193,6 +206,71 @@ def generate(config: Config, progress: Progress | None = None) -> Outcome:
     ]
     lines += [f"skipped {pointer}: {reason}" for pointer, reason in spec.skipped]
     return Outcome(EXIT_OK, diags, lines, report)
+
+
+@dataclass
+class _Made:
+    """What build, render and format made before the validator's diagnostics were in."""
+
+    spec: Spec | None = None  # None: the checks found errors, nothing was built
+    out: Path = Path()
+    digest: str = ""
+    referenced: dict[str, Path] = field(
+        default_factory=dict
+    )  # documents beside the root
+    formatted: dict[str, str] | None = (
+        None  # None: not rendered (errors, or up to date)
+    )
+    problem: tuple[str, str] | None = (
+        None  # an error rendering or formatting: where, what
+    )
+
+
+def _make(
+    docs: DocumentSet, diags: Diagnostics, config: Config, stages: Stages
+) -> _Made:
+    """Build, render and format as far as the diagnostics so far allow; writes nothing.
+
+    Runs while the validator may still be at work, so it never decides the outcome: it stops
+    where the run fails whatever the validator finds, and leaves the rest to ``generate``.
+    """
+    if diags.has_errors:
+        return _Made()
+    with stages.stage("build"):
+        spec = _build(docs, diags, config)
+    out = config.output or Path(spec.package)
+    referenced = {d.name: d.path for d in docs.documents.values() if d is not docs.root}
+    made = _Made(
+        spec, out, inputs_digest(config, docs.root.path, referenced), referenced
+    )
+    if diags.has_errors or (config.strict and diags.items):
+        return made
+    if config.check and manifest_matches(out, made.digest):
+        return made
+    try:
+        with stages.stage("render", len(plan(spec, config.templates))) as advance:
+            files = render(spec, config.templates, on_file=advance)
+        with stages.stage("format", len(formattable(files))) as advance:
+            made.formatted = format_files(
+                files,
+                workers=config.workers,
+                on_file=advance,
+                builtin_templates=config.templates is None,
+            )
+    except TemplateError as exc:
+        made.problem = (exc.where, exc.message)
+    except FormatError as exc:
+        made.problem = (str(out), str(exc))
+    return made
+
+
+def _joined(diags: Diagnostics, at: int, validator: list[Diagnostic]) -> Diagnostics:
+    """``diags`` with the validator's diagnostics at ``at``, where a run that validates before
+    anything else has them (duplicates dropped as that run drops them)."""
+    joined = Diagnostics()
+    for d in (*diags.items[:at], *validator, *diags.items[at:]):
+        joined.add(d.level, d.pointer, d.message)
+    return joined
 
 
 def build_for_diff(config: Config) -> tuple[Spec | None, Diagnostics]:

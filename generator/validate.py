@@ -14,16 +14,23 @@ What is added around openapi-spec-validator 0.9:
   errors it yields with the node it was given;
 - references: other files are served from the loaded documents and nothing is fetched from
   the network;
-- speed: the OpenAPI schema's references are indexed once (see ``_crawled``);
+- speed: the OpenAPI schema's references are indexed once (see ``_crawled``), and the
+  library's per-schema bookkeeping is a set rather than a list (see ``_IdSet``);
+- a cache: a Schema Object whose content passed the meta-schema check before, with the same
+  libraries and dialect, is not checked again (see ``_meta_digest``);
 - memory: ``iter_errors`` without the library's class-wide ``lru_cache``, which keeps every
   validator, and the document it holds, alive for the life of the process.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import re
 import reprlib
 from collections.abc import Iterator, Mapping
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,10 +41,16 @@ from jsonschema_path import SchemaPath
 from jsonschema_specifications import REGISTRY as SPECIFICATIONS
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
-from openapi_spec_validator.validation.keywords import KeywordValidator, ValueValidator
+from openapi_spec_validator.validation.keywords import (
+    KeywordValidator,
+    SchemaValidator,
+    ValueValidator,
+)
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import specification_with
 
+from generator import __version__
+from generator.cache import DigestCache
 from generator.diagnostics import Diagnostics
 from generator.loader import (
     Document,
@@ -52,22 +65,29 @@ _OAS30 = re.compile(r"3\.0(\.\d+)?(-.+)?")
 _OAS31 = re.compile(r"3\.1(\.\d+)?(-.+)?")
 _MAX_MESSAGE = 300
 _WHERE = "_oapigen_where"
+_CACHE_FILE = "schema-meta-checks-v1.txt"
 
 
 def validate_document(
-    doc: Document, diags: Diagnostics, *, docs: DocumentSet | None = None
+    doc: Document,
+    diags: Diagnostics,
+    *,
+    docs: DocumentSet | None = None,
+    cache: Path | None = None,
 ) -> None:
     """Check ``doc`` against its OpenAPI version's rules.
 
     ``docs`` (from ``load_documents``) serves the files ``doc`` refers to; without it they are
-    read again from disk (their problems are the loader's to report).
+    read again from disk (their problems are the loader's to report). ``cache``, a folder,
+    remembers which Schema Objects passed the meta-schema check (see ``_meta_digest``).
     """
     base = _validator_class(doc.data, diags)
     if base is None:
         return
     docs = docs or collect_documents(doc, Diagnostics())
+    passed = DigestCache(cache, _CACHE_FILE)
     try:
-        validator = _located_validator(base, docs)(
+        validator = _located_validator(base, docs, passed)(
             doc.data, base_uri=doc.path.absolute().as_uri()
         )
         for error in validator.iter_errors():
@@ -80,6 +100,7 @@ def validate_document(
         )
     except Exception as exc:  # the validator's own failures must not end the run
         diags.warning("#", f"validation cut short: {_failure(exc)}")
+    passed.save()
 
 
 def check_version(data: Any, diags: Diagnostics) -> bool:
@@ -118,10 +139,15 @@ def _validator_class(data: Any, diags: Diagnostics) -> type[Any] | None:
     return None
 
 
-def _located_validator(base: type[Any], docs: DocumentSet) -> type[Any]:
+def _located_validator(
+    base: type[Any], docs: DocumentSet, passed: DigestCache | None = None
+) -> type[Any]:
     """``base`` with location-tagging keyword validators and references served from ``docs``."""
+    if passed is None:
+        passed = DigestCache(None, _CACHE_FILE)
     keywords = {
-        name: _located_keyword(cls) for name, cls in base.keyword_validators.items()
+        name: _located_keyword(cls, passed)
+        for name, cls in base.keyword_validators.items()
     }
     handlers = {
         "file": lambda uri: _serve(docs, uri),
@@ -165,7 +191,9 @@ def _crawled(validator: Any) -> Any:
         return validator
 
 
-def _located_keyword(cls: type[KeywordValidator]) -> type[KeywordValidator]:
+def _located_keyword(
+    cls: type[KeywordValidator], passed: DigestCache
+) -> type[KeywordValidator]:
     """A keyword validator that tags each error it yields with the node it was checking."""
     # A value validator checks the ``default`` of the schema it is given.
     suffix: tuple[str, ...] = ("default",) if issubclass(cls, ValueValidator) else ()
@@ -192,8 +220,70 @@ def _located_keyword(cls: type[KeywordValidator]) -> type[KeywordValidator]:
                 setattr(error, _WHERE, (tuple(node.parts), suffix))
             yield error
 
-    located: type[KeywordValidator] = type(cls.__name__, (cls,), {"__call__": __call__})
+    def __init__(self: Any, registry: Any) -> None:
+        cls.__init__(self, registry)
+        self.visited_schema_ids = _IdSet()
+        self.meta_checked_schema_ids = _IdSet()
+
+    def _validate_schema_meta(self: Any, schema: Any, value: Any) -> Any:
+        digest = _meta_digest(self, cls, schema, value)
+        if digest is not None and digest in passed:
+            return None
+        error = cls._validate_schema_meta(self, schema, value)  # type: ignore[attr-defined]
+        if error is None and digest is not None:
+            passed.add(digest)
+        return error
+
+    members: dict[str, Any] = {"__call__": __call__}
+    if issubclass(cls, SchemaValidator):
+        members["__init__"] = __init__
+        members["_validate_schema_meta"] = _validate_schema_meta
+    located: type[KeywordValidator] = type(cls.__name__, (cls,), members)
     return located
+
+
+class _IdSet(set[int]):
+    """The library's bookkeeping of schema ids, kept in lists it only appends to and tests
+    membership in (once per schema: quadratic in a big document); a set answers the same."""
+
+    append = set.add
+
+
+def _meta_digest(
+    keyword: Any, cls: type[KeywordValidator], schema: Any, value: Any
+) -> str | None:
+    """What the meta-schema check of a Schema Object depends on, hashed: the libraries'
+    versions, the keyword validator, the dialect (a 3.1 document's ``jsonSchemaDialect``
+    sets it outside the value) and the value's canonical JSON. None when a value would not
+    come back from JSON as it is: such a value is checked every time."""
+    try:
+        dialect = (
+            keyword._get_schema_dialect_id(schema, value)
+            if hasattr(keyword, "_get_schema_dialect_id")
+            else ""
+        )
+        text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        if json.loads(text) != value:
+            return None
+        salt = _libraries()
+    except Exception:
+        return None
+    key = "\0".join((salt, cls.__module__, cls.__qualname__, dialect, text))
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def _libraries() -> str:
+    """oapigen's version and those of the libraries the meta-schema check runs on."""
+    names = (
+        "openapi-spec-validator",
+        "openapi-schema-validator",
+        "jsonschema",
+        "jsonschema-specifications",
+        "referencing",
+        "jsonschema-path",
+    )
+    return "\0".join([__version__, *(metadata.version(name) for name in names)])
 
 
 def _failure(exc: Exception) -> str:

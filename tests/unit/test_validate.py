@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from openapi_spec_validator import OpenAPIV31SpecValidator
+from openapi_spec_validator.validation.keywords import SchemaValidator
 
 from generator.diagnostics import Diagnostics
-from generator.loader import Document, load_documents
-from generator.validate import check_version, validate_document
+from generator.loader import Document, DocumentSet, load_documents
+from generator.validate import _located_validator, check_version, validate_document
 
 INFO = {"title": "t", "version": "1"}
 
@@ -403,3 +406,90 @@ def test_check_version(name: str, given: Any, want: bool) -> None:
     diags = Diagnostics()
     assert check_version(given, diags) is want
     assert diags.has_errors is not want
+
+
+def test_schema_bookkeeping_is_kept_in_sets() -> None:
+    """The library tests membership once per schema; in its lists that is quadratic in the
+    number of schemas (a 16 x OpenAI document took over 47 times as long)."""
+    schemas = {f"S{i}": {"type": "object", "properties": {"a": {}}} for i in range(50)}
+    data = doc31(schemas=schemas)
+    root = Document(Path("/nowhere/openapi.yaml"), "openapi.yaml", data)
+    docs = DocumentSet(root, {root.path: root})
+    validator = _located_validator(OpenAPIV31SpecValidator, docs)(
+        data, base_uri="file:///nowhere/openapi.yaml"
+    )
+    assert list(validator.iter_errors()) == []
+    keyword = validator.keyword_validators_registry["schema"]
+    for ids in (keyword.visited_schema_ids, keyword.meta_checked_schema_ids):
+        assert isinstance(ids, set)
+    assert {id(s) for s in schemas.values()} <= keyword.meta_checked_schema_ids
+    assert len(keyword.visited_schema_ids) == 100  # each schema and its property, once
+
+
+CACHED = doc31(
+    schemas={
+        "Pet": {"type": "object", "properties": {"id": {"type": "integer"}}},
+        "Bad": {"type": "number", "minimum": "1"},
+        "Tag": {"type": "object", "required": ["a", "a"]},
+    }
+)
+
+
+def meta_checks(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The values the library's meta-schema check is run on, from now on."""
+    checked: list[Any] = []
+    original = SchemaValidator._validate_schema_meta
+
+    def counted(self: Any, schema: Any, value: Any) -> Any:
+        checked.append(value)
+        return original(self, schema, value)
+
+    monkeypatch.setattr(SchemaValidator, "_validate_schema_meta", counted)
+    return checked
+
+
+def validate_cached(data: Any, cache: Path | None) -> list[str]:
+    diags = Diagnostics()
+    validate_document(
+        Document(Path("/nowhere/openapi.yaml"), "openapi.yaml", data), diags, cache=cache
+    )
+    return [d.format() for d in diags.items]
+
+
+def test_a_warm_cache_finds_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked = meta_checks(monkeypatch)
+    cold = validate_cached(CACHED, tmp_path)
+    assert len(checked) == 3
+    warm = validate_cached(CACHED, tmp_path)
+    assert warm == cold == validate_cached(CACHED, None)
+    assert cold == [
+        "warning: #/components/schemas/Bad/minimum: '1' is not of type 'number'",
+        "warning: #/components/schemas/Tag/required: ['a', 'a'] has non-unique elements",
+    ]
+    schemas = CACHED["components"]["schemas"]
+    assert checked[3:5] == [schemas["Bad"], schemas["Tag"]]  # only what failed
+    (cache_file,) = tmp_path.iterdir()
+    assert all(re.fullmatch("[0-9a-f]{64}", line) for line in cache_file.read_text().splitlines())
+    assert len(cache_file.read_text().splitlines()) == 1  # Pet's
+
+
+def test_the_cache_is_per_dialect(tmp_path: Path) -> None:
+    assert validate_cached(CACHED, tmp_path)  # warm for the default dialect
+    other = {**CACHED, "jsonSchemaDialect": "https://example.com/unknown"}
+    assert validate_cached(other, tmp_path) == validate_cached(other, None)
+    assert "Unknown JSON Schema dialect" in validate_cached(other, tmp_path)[0]
+
+
+def test_a_corrupt_cache_is_ignored(tmp_path: Path) -> None:
+    want = validate_cached(CACHED, None)
+    (tmp_path / "schema-meta-checks-v1.txt").write_bytes(b"\x00garbage\n" + b"f" * 64)
+    assert validate_cached(CACHED, tmp_path) == want
+    assert validate_cached(CACHED, tmp_path) == want
+
+
+def test_a_value_json_would_change_is_not_cached(tmp_path: Path) -> None:
+    data = doc31(schemas={"T": {"type": "object", "properties": {1: {}}}})
+    validate_cached(data, tmp_path)
+    assert list(tmp_path.iterdir()) == []
