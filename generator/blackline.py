@@ -456,6 +456,8 @@ def black_quotes(literal: str) -> str:
     takes more backslashes than single quotes do."""
     if literal.startswith(('"""', "'''")) or literal[:1] not in "\"'":
         return literal
+    if not any(c in literal[1:-1] for c in "\"'\\"):  # most: only the quotes to choose
+        return f'"{literal[1:-1]}"'
     parts = _ESCAPE.findall(literal[1:-1])
     chars = [p[1] if p in ("\\'", '\\"') else p for p in parts]
     double = "".join('\\"' if c == '"' else c for c in chars)
