@@ -64,6 +64,8 @@ def resolve(docs: DocumentSet, base: Document, ref: str) -> Resolved | str:
     Returns a message instead when the reference cannot be followed, or when a chain of
     references loops without ever reaching a node of its own.
     """
+    if not isinstance(ref, str):  # a hostile document: {"$ref": {...}}
+        return f"`$ref` must be a string, not {type(ref).__name__}"
     return _resolve(docs, base, ref, 0)
 
 

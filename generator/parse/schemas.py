@@ -346,7 +346,10 @@ class SchemaBuilder:
     ) -> TypeRef:
         node = at.node
         if kind == "string":
-            return T.primitive(_FORMATS.get(node.get("format"), "str"))
+            form = node.get("format")
+            return T.primitive(
+                _FORMATS.get(form, "str") if isinstance(form, str) else "str"
+            )
         if kind == "integer":
             return T.primitive("int")
         if kind == "number":

@@ -175,6 +175,14 @@ FOUND = [
         ),
     ),
     ("an empty allOf", _document(paths=_query({"allOf": []}))),
+    (
+        "a format that is a mapping",
+        _document(paths=_query({"type": "string", "format": {"a": 1}})),
+    ),
+    (
+        "a $ref that is a mapping, inside an allOf",
+        _document(paths=_query({"type": "array", "items": {"allOf": [{"$ref": {}}]}})),
+    ),
     ("allOf as a mapping", _document(paths=_query({"allOf": {"type": "string"}}))),
     (
         "a tag whose name is a list",
