@@ -48,9 +48,14 @@ class Validation:
         """Whether a child now validates; False when it could not be forked."""
         context = multiprocessing.get_context("fork")
         self._reader, writer = context.Pipe(duplex=False)
-        for stream in (sys.stdout, sys.stderr):  # else the child flushes the same text again
+        for stream in (
+            sys.stdout,
+            sys.stderr,
+        ):  # else the child flushes the same text again
             stream.flush()
-        process = context.Process(target=_child, args=(docs, writer, cache), daemon=True)
+        process = context.Process(
+            target=_child, args=(docs, writer, cache), daemon=True
+        )
         try:
             process.start()
         except OSError:  # no memory or no process slot left: validate here instead
@@ -66,7 +71,9 @@ class Validation:
         if self._items is None:
             try:
                 items = [Diagnostic(*item) for item in self._reader.recv()]
-            except Exception:  # EOF, or a broken message: the child ended without a result
+            except (
+                Exception
+            ):  # EOF, or a broken message: the child ended without a result
                 items = None
             code = self._end()
             if items is None:

@@ -5,19 +5,26 @@ Black formats about 4,000 lines a second per core, and a client of a large docum
 over 100,000: running it on every file costs more than everything else together. The built-in
 templates write code as black would (4-space blocks, black's blank lines, exploded brackets
 with magic trailing commas); what they cannot know is which statements outgrow a line, how
-black quotes a string from the document, and how it lays out a docstring. So each file is read
-as logical lines:
+black quotes a string from the document, and how it lays out a docstring. So ``plan_file``
+reads each file as logical lines:
 
 - a line that fits and holds nothing black would change is kept, its strings quoted as black
-  quotes them;
-- a docstring is laid out by black's docstring rules (``_docstring``);
-- any other statement (too long, an unusual number, a one-line bracket ending in a comma) is
-  formatted by black on its own, at its depth, inside placeholder blocks.
+  quotes them (``black_quotes``);
+- a docstring is laid out by black's docstring rules (``_docstring``), a long ``from ...
+  import`` by black's exploded form (``_exploded_import``);
+- an exploded bracket keeps its layout, and only an item too long for its line becomes a
+  ``Snippet``: black formats each item of such a bracket on its own;
+- any other statement that black would change (too long, an unusual number, a one-line
+  bracket ending in a comma) becomes a ``Snippet`` as a whole.
+
+``format_snippets`` then runs black once over all the snippets of a batch, each inside
+placeholder blocks that give it its depth, and ``assemble`` puts the file together.
 
 Whatever this reader does not expect (tabs, backslash continuations, ``fmt:`` comments,
-semicolons, an indentation step other than 4) makes ``format_fast`` return None, and the
-caller runs black on the whole file. Tests check, over the corpus and the OpenAI spec, that
-the result is byte-identical to black's.
+semicolons, comments inside brackets, an indentation step other than 4) makes ``plan_file``
+return None, and the caller runs black on the whole file. Tests check that the result is
+byte-identical to black's: unit cases against black itself, black over every package of the
+corpus (the OpenAI client included), and black over every fuzzed document's package.
 """
 
 from __future__ import annotations
@@ -114,18 +121,27 @@ def format_snippets(
 ) -> dict[Snippet, str]:
     """Black (``fmt``) on every snippet, each in a context where black formats it as it would
     in its file; all in one run of black, which costs far less than a run each, unless that
-    run cannot be cut back into snippets."""
+    run cannot be cut back into snippets. A snippet black lays out in a way this module cannot
+    take apart is left out of the result."""
     ordered = sorted(snippets, key=lambda s: (s.source, s.kind, s.depth))
     if not ordered:
         return {}
     source = "".join(f"{_MARKER}\n{_wrapped(s)}" for s in ordered)
-    chunks = fmt(source).split(f"{_MARKER}\n")[1:]
-    if len(chunks) == len(ordered):
-        try:
+    try:
+        chunks = fmt(source).split(f"{_MARKER}\n")[1:]
+        if len(chunks) == len(ordered):
             return {s: _unwrapped(s, c) for s, c in zip(ordered, chunks)}
-        except _Unexpected:
+    except Exception:  # black's own errors, or _Unexpected: try them one by one
+        pass
+    done = {}
+    for snippet in ordered:
+        try:
+            done[snippet] = _unwrapped(snippet, fmt(_wrapped(snippet)))
+        except (
+            Exception
+        ):  # left out: its file goes through black whole, which reports it
             pass
-    return {s: _unwrapped(s, fmt(_wrapped(s))) for s in ordered}
+    return done
 
 
 def _wrapped(snippet: Snippet) -> str:
@@ -225,7 +241,10 @@ def _exploded_import(statement: _Statement) -> str | None:
     if match is None:
         return None
     indent, head, names, comment = match.group(1, 2, 3, 4)
-    if _width(statement.text[:-1]) <= LINE_LENGTH or len(indent + head) + 1 > LINE_LENGTH:
+    if (
+        _width(statement.text[:-1]) <= LINE_LENGTH
+        or len(indent + head) + 1 > LINE_LENGTH
+    ):
         return None
     inner = indent + _INDENT
     lines = [f"{indent}{head}(", *(f"{inner}{name}," for name in names.split(", "))]
@@ -333,7 +352,9 @@ def _laid_out(statement: _Statement) -> list[Piece] | None:
     if any(line != line.rstrip() for line in lines):
         return None
     if len(lines) == 1:
-        if _width(text[:-1]) > LINE_LENGTH or _MAGIC_COMMA.search(_code_only(statement)):
+        if _width(text[:-1]) > LINE_LENGTH or _MAGIC_COMMA.search(
+            _code_only(statement)
+        ):
             return None
         return [text]
     return _exploded(lines)

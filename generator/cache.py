@@ -63,7 +63,9 @@ class DigestCache:
         if self.path is None or not self._new:
             return
         kept = list(self._used)
-        kept += [d for d in self._old if d not in self._used][: max(0, LIMIT - len(kept))]
+        kept += [d for d in self._old if d not in self._used][
+            : max(0, LIMIT - len(kept))
+        ]
         temporary = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

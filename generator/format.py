@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import black
 
-from generator.blackline import Snippet, assemble, format_snippets, plan_file
+from generator.blackline import Piece, Snippet, assemble, format_snippets, plan_file
 
 MODE = black.Mode(target_versions={black.TargetVersion.PY310})
 # Below this many files, starting worker processes costs more than it saves.
@@ -43,7 +43,7 @@ def _format_pair(item: tuple[str, str]) -> str:
 
 
 def _format_batch(batch: list[Snippet]) -> dict[Snippet, str]:
-    return format_snippets(set(batch), lambda text: format_source("(statements)", text))
+    return format_snippets(set(batch), lambda text: black.format_str(text, mode=MODE))
 
 
 def formattable(files: Mapping[str, str]) -> list[tuple[str, str]]:
@@ -73,12 +73,20 @@ def format_files(
         texts = [text for _, text in python]
         plans = run(plan_file, texts) if builtin_templates else [None] * len(python)
         snippets = sorted(
-            {p for plan in plans if plan for p in plan if isinstance(p, Snippet)},
+            {s for plan in plans if plan for s in _snippets(plan)},
             key=lambda s: (s.source, s.kind, s.depth),
         )
         formatted: dict[Snippet, str] = {}
         for done in run(_format_batch, _batches(snippets, workers if parallel else 1)):
             formatted.update(done)
+        plans = [
+            (
+                plan
+                if plan is None or all(p in formatted for p in _snippets(plan))
+                else None
+            )
+            for plan in plans
+        ]
         whole = [(p, t) for (p, t), plan in zip(python, plans) if plan is None]
         black_whole = dict(zip((p for p, _ in whole), run(_format_pair, whole)))
     for (path, _), plan in zip(python, plans):
@@ -86,6 +94,10 @@ def format_files(
         if on_file:
             on_file(path)
     return result
+
+
+def _snippets(plan: list[Piece]) -> Iterable[Snippet]:
+    return (p for p in plan if isinstance(p, Snippet))
 
 
 def _runner(

@@ -244,7 +244,8 @@ def _located_keyword(
 
 class _IdSet(set[int]):
     """The library's bookkeeping of schema ids, kept in lists it only appends to and tests
-    membership in (once per schema: quadratic in a big document); a set answers the same."""
+    membership in (once per schema: quadratic in a big document); a set answers the same.
+    """
 
     append = set.add
 
@@ -262,7 +263,9 @@ def _meta_digest(
             if hasattr(keyword, "_get_schema_dialect_id")
             else ""
         )
-        text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        text = json.dumps(
+            value, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        )
         if json.loads(text) != value:
             return None
         salt = _libraries()

@@ -14,7 +14,7 @@ from generator.blackline import (
     format_snippets,
     plan_file,
 )
-from generator.format import MODE, format_files
+from generator.format import MODE, FormatError, format_files
 
 
 def black_format(text: str) -> str:
@@ -135,3 +135,9 @@ def test_custom_templates_go_through_black_whole() -> None:
     assert format_files({"f.py": text}, builtin_templates=False)[
         "f.py"
     ] == "x = {'a': 1}\n".replace("'", '"')
+
+
+def test_a_statement_black_rejects_is_reported_with_its_file() -> None:
+    text = "x = 1\n" + f"y = {LONG}({LONG}, {LONG}) +\n"
+    with pytest.raises(FormatError, match="bad.py"):
+        format_files({"bad.py": text, "good.py": "x = 1\n"}, builtin_templates=True)
