@@ -6,8 +6,9 @@ outcome (exit code, summary lines, report). It prints nothing: the CLI does.
 
 from __future__ import annotations
 
+import hashlib
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,9 +35,14 @@ from generator.outcome import (
     Outcome,
 )
 from generator.refs import check_refs
-from generator.render import TemplateError, plan, render
+from generator.render import TemplateError, header_lines, plan, render, with_header
 from generator.validate import check_version, validate_document
-from generator.writer import check_output, manifest_matches, write_output
+from generator.writer import (
+    check_output,
+    formatted_before,
+    manifest_matches,
+    write_output,
+)
 
 __all__ = [
     "EXIT_BREAKING",
@@ -194,6 +200,7 @@ def generate(config: Config, progress: Progress | None = None) -> Outcome:
                 inputs=manifest_inputs(
                     config, docs.root.path, list(made.referenced), _report(spec, diags)
                 ),
+                rendered=made.rendered,
             )
     except (ValueError, OSError) as exc:
         diags.error(str(out), f"could not write the output: {exc}")
@@ -215,9 +222,10 @@ class _Made:
     spec: Spec | None = None  # None: the checks found errors, nothing was built
     out: Path = Path()
     digest: str = ""
-    referenced: dict[str, Path] = field(
-        default_factory=dict
-    )  # documents beside the root
+    # the documents beside the root, by name
+    referenced: dict[str, Path] = field(default_factory=dict)
+    # a digest of each rendered .py file, for the manifest (see rendered_digests)
+    rendered: dict[str, str] = field(default_factory=dict)
     formatted: dict[str, str] | None = (
         None  # None: not rendered (errors, or up to date)
     )
@@ -250,18 +258,44 @@ def _make(
     try:
         with stages.stage("render", len(plan(spec, config.templates))) as advance:
             files = render(spec, config.templates, on_file=advance)
-        with stages.stage("format", len(formattable(files))) as advance:
-            made.formatted = format_files(
-                files,
+        head = with_header("header.py", "", header_lines(spec, config.templates))
+        made.rendered = rendered_digests(files, head)
+        reused = {
+            path: head + _without_lines(text, head.count("\n"))
+            for path, text in formatted_before(out, made.rendered, __version__).items()
+        }
+        changed = {p: t for p, t in files.items() if p not in reused}
+        with stages.stage("format", len(formattable(changed))) as advance:
+            formatted = format_files(
+                changed,
                 workers=config.workers,
                 on_file=advance,
                 builtin_templates=config.templates is None,
             )
+        made.formatted = {p: reused[p] if p in reused else formatted[p] for p in files}
     except TemplateError as exc:
         made.problem = (exc.where, exc.message)
     except FormatError as exc:
         made.problem = (str(out), str(exc))
     return made
+
+
+def rendered_digests(files: Mapping[str, str], head: str) -> dict[str, str]:
+    """A digest of each rendered ``.py`` file before black, its header ``head`` left out: the
+    manifest keeps them, so that the next run formats only the files whose rendered text
+    changed. The header names the document's digest, so it changes with any edit; black
+    leaves its comment lines as they are, so a file formatted before only needs the new one.
+    """
+    lines = head.count("\n")
+    return {
+        path: hashlib.sha256(f"{lines}\n{text[len(head):]}".encode()).hexdigest()[:32]
+        for path, text in formattable(files)
+        if text.startswith(head)
+    }
+
+
+def _without_lines(text: str, count: int) -> str:
+    return "".join(text.splitlines(keepends=True)[count:])
 
 
 def _joined(diags: Diagnostics, at: int, validator: list[Diagnostic]) -> Diagnostics:

@@ -182,7 +182,7 @@ def render(
     TemplateError for a template that fails.
     """
     env = environment(custom)
-    top = [header(spec), *_extra_header(env, spec, custom)]
+    top = header_lines(spec, custom, env)
     files: dict[str, str] = {}
     for job in plan(spec, custom):
         if job.source is not None:
@@ -200,6 +200,14 @@ def render(
         if on_file:
             on_file(job.path)
     return files
+
+
+def header_lines(
+    spec: Spec, custom: Path | None = None, env: jinja2.Environment | None = None
+) -> list[str]:
+    """The header of every file, a line each: oapigen's own, then ``header.jinja``'s."""
+    env = env or environment(custom)
+    return [header(spec), *_extra_header(env, spec, custom)]
 
 
 def custom_target(name: str) -> Target:

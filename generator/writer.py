@@ -11,8 +11,10 @@ atomic) and then swapped with the output folder:
 - files oapigen wrote before and no longer produces are dropped;
 - ``OUT/.oapigen-manifest.json`` records the generator version, the inputs' digest, every
   file oapigen owns with its sha256, the files it produced but left alone because
-  ``.oapigen-ignore`` matched them, and what ``generator.inputs`` asks to keep. With it,
-  ``manifest_matches`` tells ``--check`` that OUT is up to date without rendering anything.
+  ``.oapigen-ignore`` matched them, what ``generator.inputs`` asks to keep, and a digest of
+  each ``.py`` file as rendered before black. With it, ``manifest_matches`` tells ``--check``
+  that OUT is up to date without rendering anything, and ``formatted_before`` gives the next
+  run the files it need not format again.
 
 A run that fails, or is killed, leaves OUT as it was: a failure removes the temporary folder;
 a kill leaves it behind, and the next run removes it (or, if the kill fell between the two
@@ -82,6 +84,7 @@ def write_output(
     inputs_digest: str,
     generator_version: str,
     inputs: Mapping[str, Any] | None = None,
+    rendered: Mapping[str, str] | None = None,
 ) -> WriteSummary:
     """Make ``out`` hold ``files`` (relative posix path -> content), as the module docstring says.
     ``inputs``, when given, is recorded in the manifest as it is (see ``generator.inputs``).
@@ -113,7 +116,12 @@ def write_output(
         if not ignore.match_file(p) and _is_file(out / p)
     )
     manifest = _manifest_bytes(
-        wanted, ignored, inputs_digest, generator_version, inputs
+        wanted,
+        ignored,
+        inputs_digest,
+        generator_version,
+        inputs,
+        {p: d for p, d in (rendered or {}).items() if p in wanted},
     )
     summary = WriteSummary(
         tuple(sorted(set(wanted) - unchanged)),
@@ -273,6 +281,39 @@ def _ignore_spec(out: Path) -> _Ignore:
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
+def formatted_before(
+    out: Path, rendered: Mapping[str, str], generator_version: str
+) -> dict[str, str]:
+    """The files of OUT that the last run formatted from the same rendered text (``rendered``
+    maps a path to its digest, as the manifest records it) with this same oapigen, and that
+    nobody changed since: black would write them again as they are, so they need not be
+    formatted."""
+    manifest = read_manifest(out)
+    before = manifest.get("rendered") if manifest else None
+    if (
+        manifest is None
+        or not isinstance(before, dict)
+        or manifest.get("generator_version") != generator_version
+    ):
+        return {}
+    reused = {}
+    for path, digest in rendered.items():
+        if before.get(path) != digest or not _safe_path(path):
+            continue
+        try:
+            content = (out / path).read_bytes() if _is_file(out / path) else None
+        except OSError:
+            continue
+        if content is not None and hashlib.sha256(content).hexdigest() == manifest[
+            "files"
+        ].get(path):
+            try:
+                reused[path] = content.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+    return reused
+
+
 def read_manifest(out: Path) -> dict[str, Any] | None:
     """The previous run's manifest; None when missing or unreadable (then oapigen owns nothing)."""
     try:
@@ -290,6 +331,7 @@ def _manifest_bytes(
     inputs_digest: str,
     generator_version: str,
     inputs: Mapping[str, Any] | None = None,
+    rendered: Mapping[str, str] | None = None,
 ) -> bytes:
     manifest: dict[str, Any] = {
         "files": {
@@ -301,6 +343,8 @@ def _manifest_bytes(
     }
     if inputs is not None:
         manifest["inputs"] = inputs
+    if rendered:
+        manifest["rendered"] = dict(rendered)
     return (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
