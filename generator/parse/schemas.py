@@ -25,7 +25,7 @@ a missing one, goes to a choice that tries each variant (then ``UnknownVariant``
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -189,8 +189,10 @@ class SchemaBuilder:
             draft.param_name = self.class_names.claim(f"{draft.name}Param")
 
     @property
-    def param_names(self) -> dict[str, str]:
-        return {d.name: d.param_name for d in self.drafts.values()}
+    def param_names(self) -> Mapping[str, str]:
+        """Each model's ``Param`` form by the model's name, read as it is now (a view, not a
+        copy: it is asked for each of the document's fields)."""
+        return _ParamNames(self.drafts)
 
     def request_annotation(self, t: TypeRef, *, top_level: bool = False) -> str:
         return T.request_annotation(t, top_level=top_level, params=self.param_names)
@@ -902,3 +904,19 @@ def _count(node: dict[str, Any], key: str) -> int:
     """How many subschemas ``key`` lists; none when it is not a list (a broken document)."""
     value = node.get(key)
     return len(value) if isinstance(value, list) else 0
+
+
+class _ParamNames(Mapping[str, str]):
+    """The ``param_name`` of each draft, by its name."""
+
+    def __init__(self, drafts: Mapping[str, Any]) -> None:
+        self._drafts = drafts
+
+    def __getitem__(self, name: str) -> str:
+        return str(self._drafts[name].param_name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._drafts)
+
+    def __len__(self) -> int:
+        return len(self._drafts)
