@@ -199,6 +199,11 @@ def _split(text: str) -> tuple[list[str], list[str], dict[int, list[str]]]:
     return head, rows, sections
 
 
+def _target_of(row: str) -> str:
+    """The target a row of the targets table is about, however its sample ended."""
+    return row.split(" | ")[0].split(" (stopped there")[0]
+
+
 def merge(base: str, part: str, names: list[str]) -> str:
     """``base`` with the measurements of ``part`` (a run of ``--only ...``) put in.
 
@@ -226,8 +231,8 @@ def merge(base: str, part: str, names: list[str]) -> str:
     )
     for number, block in part_sections.items():
         sections[number] = [block[0], "", note, *block[1:]]
-    part_whats = {row.split(" | ")[0] for row in part_rows}
-    rows = [r for r in rows if r.split(" | ")[0] not in part_whats] + part_rows
+    replacing = {_target_of(row): row for row in part_rows}
+    rows = [replacing.pop(_target_of(r), r) for r in rows] + list(replacing.values())
     covered = {names[n - 1] for n in part_sections if 0 < n <= len(names)}
     out: list[str] = []
     for line in head:

@@ -74,3 +74,15 @@ def test_merge_replaces_a_section_measured_again(report: ModuleType) -> None:
         "| linear target | 0.700 |" in base and "| linear target | 0.500 |" not in base
     )
     assert base.count("## 3. linear") == 1 and base.count("| generate target |") == 1
+
+
+def test_merge_replaces_a_stopped_samples_row_in_place(report: ModuleType) -> None:
+    base = _results(report, (1, 2.0), (3, 0.5)).replace(
+        "| linear target |", "| linear target (stopped there: at least this) |"
+    )
+    merged = report.merge(base, _results(report, (3, 0.7)), NAMES)
+    assert "stopped there" not in merged
+    rows = [
+        line for line in merged.splitlines() if line.endswith(("met |", "not met |"))
+    ]
+    assert [r.split(" | ")[0] for r in rows] == ["| generate target", "| linear target"]
