@@ -82,6 +82,24 @@ def test_link_pagination_async(roundtrip: Any, loopback: Loopback) -> None:
     assert all(r.header("authorization") == "Bearer t" for r in loopback.requests)
 
 
+def test_a_next_link_to_another_origin_is_not_followed(
+    roundtrip: Any, loopback: Loopback
+) -> None:
+    elsewhere = loopback.url.replace("127.0.0.1", "localhost")
+    assert elsewhere != loopback.url
+    loopback.reply(
+        "GET",
+        "/linked",
+        Reply.json({"results": [{"id": "a"}], "next_url": f"{elsewhere}/linked?p=2"}),
+    )
+    with roundtrip.Client(bearer="t", base_url=loopback.url) as c:
+        items = c.pages.list_linked_iter(size=1)
+        assert next(items).id == "a"
+        with pytest.raises(roundtrip.ApiError, match="another origin"):
+            next(items)
+    assert len(loopback.requests) == 1  # the other origin was never asked
+
+
 def test_pagination_stops_on_an_empty_page(roundtrip: Any, loopback: Loopback) -> None:
     loopback.reply(
         "GET", "/items", Reply.json({"data": [], "has_more": True, "last_id": None})

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 from loopback import Loopback, Recorded, Reply
+from oapigen_runtime.errors import ApiError
 from oapigen_runtime.models import ApiModel
 from oapigen_runtime.pagination import NextPage, Pages, items_of, next_page
 from oapigen_runtime.transport import AsyncTransport, Call, Param, ResponseType
@@ -85,10 +86,10 @@ LINK = Pages(items="results", next_link="next")
         ),
         (
             "absolute link",
-            {"results": [1], "next": "https://other.example.com/p/3"},
+            {"results": [1], "next": "https://api.example.com/p/3"},
             LINK,
             None,
-            NextPage(url="https://other.example.com/p/3"),
+            NextPage(url="https://api.example.com/p/3"),
         ),
         ("null link ends", {"results": [1], "next": None}, LINK, None, None),
         (
@@ -104,6 +105,20 @@ def test_next_page(
     name: str, page: dict[str, Any], pages: Pages, sent: object, want: NextPage | None
 ) -> None:
     assert next_page(page, pages, URL, sent) == want, name
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://other.example.com/p/3",
+        "http://api.example.com/v1/items?page=2",
+        "https://api.example.com:8443/v1/items?page=2",
+        "//other.example.com/p/3",
+    ],
+)
+def test_a_link_to_another_origin_raises(link: str) -> None:
+    with pytest.raises(ApiError, match="another origin"):
+        next_page({"results": [1], "next": link}, LINK, URL, None)
 
 
 class Item(ApiModel):

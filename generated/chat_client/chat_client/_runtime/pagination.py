@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import httpx
 
+from .errors import ApiError
+
 
 @dataclass(frozen=True)
 class Pages:
@@ -75,7 +77,8 @@ def next_page(
     page: object, pages: Pages, url: httpx.URL, cursor_sent: object
 ) -> NextPage | None:
     """What fetches the page after ``page`` (returned for ``url``, asked for with
-    ``cursor_sent``), or None at the end."""
+    ``cursor_sent``), or None at the end. A next-page link to another origin raises
+    ``ApiError`` rather than send the credentials there."""
     items = items_of(page, pages)
     if not items:
         return None
@@ -85,8 +88,19 @@ def next_page(
         link = _text(attribute(page, pages.next_link))
         if link is None:
             return None
-        target = str(url.join(link))
-        return None if target == str(url) else NextPage(url=target)
+        target = url.join(link)
+        if (target.scheme, target.host, target.port) != (
+            url.scheme,
+            url.host,
+            url.port,
+        ):
+            # The next request would carry the client's credentials to that host.
+            raise ApiError(
+                f"the next page is on another origin ({target.scheme}://{target.host}) "
+                f"than this one ({url.scheme}://{url.host}); not followed, so that the "
+                "credentials go only where they were meant to"
+            )
+        return None if target == url else NextPage(url=str(target))
     if pages.cursor_param is None:
         return None
     cursor = _text(attribute(page, pages.cursor)) if pages.cursor else None
