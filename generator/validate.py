@@ -24,7 +24,6 @@ What is added around openapi-spec-validator 0.9:
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import re
@@ -145,8 +144,9 @@ def _located_validator(
     """``base`` with location-tagging keyword validators and references served from ``docs``."""
     if passed is None:
         passed = DigestCache(None, _CACHE_FILE)
+    salt = _libraries() if passed.path is not None else ""  # no salt: no digests
     keywords = {
-        name: _located_keyword(cls, passed)
+        name: _located_keyword(cls, passed, salt)
         for name, cls in base.keyword_validators.items()
     }
     handlers = {
@@ -192,7 +192,7 @@ def _crawled(validator: Any) -> Any:
 
 
 def _located_keyword(
-    cls: type[KeywordValidator], passed: DigestCache
+    cls: type[KeywordValidator], passed: DigestCache, salt: str
 ) -> type[KeywordValidator]:
     """A keyword validator that tags each error it yields with the node it was checking."""
     # A value validator checks the ``default`` of the schema it is given.
@@ -226,7 +226,7 @@ def _located_keyword(
         self.meta_checked_schema_ids = _IdSet()
 
     def _validate_schema_meta(self: Any, schema: Any, value: Any) -> Any:
-        digest = _meta_digest(self, cls, schema, value)
+        digest = _meta_digest(self, cls, schema, value, salt) if salt else None
         if digest is not None and digest in passed:
             return None
         error = cls._validate_schema_meta(self, schema, value)  # type: ignore[attr-defined]
@@ -251,10 +251,10 @@ class _IdSet(set[int]):
 
 
 def _meta_digest(
-    keyword: Any, cls: type[KeywordValidator], schema: Any, value: Any
+    keyword: Any, cls: type[KeywordValidator], schema: Any, value: Any, salt: str
 ) -> str | None:
     """What the meta-schema check of a Schema Object depends on, hashed: the libraries'
-    versions, the keyword validator, the dialect (a 3.1 document's ``jsonSchemaDialect``
+    versions (``salt``), the keyword validator, the dialect (a 3.1 document's ``jsonSchemaDialect``
     sets it outside the value) and the value's canonical JSON. None when a value would not
     come back from JSON as it is: such a value is checked every time."""
     try:
@@ -268,16 +268,15 @@ def _meta_digest(
         )
         if json.loads(text) != value:
             return None
-        salt = _libraries()
     except Exception:
         return None
     key = "\0".join((salt, cls.__module__, cls.__qualname__, dialect, text))
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-@functools.lru_cache(maxsize=1)
 def _libraries() -> str:
-    """oapigen's version and those of the libraries the meta-schema check runs on."""
+    """oapigen's version and those of the libraries the meta-schema check runs on; empty
+    (nothing cached) when one of them cannot be told."""
     names = (
         "openapi-spec-validator",
         "openapi-schema-validator",
@@ -286,7 +285,10 @@ def _libraries() -> str:
         "referencing",
         "jsonschema-path",
     )
-    return "\0".join([__version__, *(metadata.version(name) for name in names)])
+    try:
+        return "\0".join([__version__, *(metadata.version(name) for name in names)])
+    except metadata.PackageNotFoundError:
+        return ""
 
 
 def _failure(exc: Exception) -> str:
