@@ -176,6 +176,24 @@ FOUND = [
     ),
     ("an empty allOf", _document(paths=_query({"allOf": []}))),
     (
+        "a tag description ending in two quotes (a docstring's first line)",
+        _document(
+            paths={"/x": {"get": {"tags": ["t"], "responses": {"204": {}}}}},
+            tags=[{"name": "t", "description": 'Say ""'}],
+        ),
+    ),
+    (
+        "a model description whose first line ends in a quote",
+        _document(
+            paths={},
+            components={
+                "schemas": {
+                    "Thing": {"type": "object", "description": 'Say "hi"\nmore'}
+                }
+            },
+        ),
+    ),
+    (
         "a format that is a mapping",
         _document(paths=_query({"type": "string", "format": {"a": 1}})),
     ),

@@ -15,6 +15,7 @@ from generator.blackline import (
     plan_file,
 )
 from generator.format import MODE, FormatError, format_files
+from generator.render import docstring
 
 
 def black_format(text: str) -> str:
@@ -69,6 +70,16 @@ CASES = {
 }
 
 
+# Docstrings as the templates write them (through the ``docstring`` filter), where black's
+# first pass is not its last (found by an adversarial review).
+CASES["docstring: a long last line ending in a quote"] = (
+    f'class A:\n    """{docstring("first" + chr(10) + chr(34) + "q" + chr(34) + " " * 1 + (chr(34) + "q" + chr(34) + " ") * 20 + chr(34))}"""\n'
+)
+CASES["docstring: a next-line character in a long first line"] = (
+    f'"""{docstring("a" + chr(0x85) + "b" * 70 + " client, for version 1 of the API.")}"""\n'
+)
+
+
 @pytest.mark.parametrize("text", CASES.values(), ids=CASES.keys())
 def test_same_as_black(text: str) -> None:
     result = fast(text)
@@ -96,6 +107,13 @@ def test_shapes_left_to_black(text: str) -> None:
     assert format_files({"f.py": text}, builtin_templates=True)["f.py"] == black_format(
         text
     )
+
+
+def test_a_stray_quote_sends_the_file_to_black_which_reports_it() -> None:
+    text = 'x = """a""""\n'  # a docstring glued to an unterminated string
+    assert plan_file(text) is None
+    with pytest.raises(FormatError, match="f.py"):
+        format_files({"f.py": text}, builtin_templates=True)
 
 
 def test_only_outgrown_statements_reach_black() -> None:
