@@ -66,7 +66,6 @@ _ESCAPE = re.compile(r"\\[\s\S]|[\s\S]")
 _FROM_IMPORT = re.compile(
     r"( *)(from [\w.]+ import )(\w+(?: as \w+)?(?:, \w+(?: as \w+)?)*)(?:  (#[^\n]*))?\n"
 )
-_ONE_LINE_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'')
 #: An item black cannot split however long: a string or a name, or a pair of them.
 _UNSPLITTABLE_ITEM = re.compile(r' *(?:""|\w+)(?:: (?:""|\w+))?,')
 _MARKER = "# oapigen: one snippet"
@@ -135,11 +134,11 @@ def format_snippets(
         pass
     done = {}
     for snippet in ordered:
+        # one black rejects, or lays out otherwise, is left out: its file goes through
+        # black whole, which reports it
         try:
             done[snippet] = _unwrapped(snippet, fmt(_wrapped(snippet)))
-        except (
-            Exception
-        ):  # left out: its file goes through black whole, which reports it
+        except Exception:
             pass
     return done
 
@@ -322,17 +321,8 @@ def _depth(indents: list[int], indent: int, expect_deeper: bool) -> int:
 
 
 def _ends_block_header(statement: _Statement) -> bool:
-    code = statement.text.rstrip("\n")
-    if "#" in code:
-        code = _without_trailing_comment(statement)
-    return code.endswith(":")
-
-
-def _without_trailing_comment(statement: _Statement) -> str:
-    code = statement.text.rstrip("\n")
-    last_string_end = statement.strings[-1][1] if statement.strings else 0
-    hash_at = code.find("#", last_string_end)
-    return code[:hash_at].rstrip() if hash_at >= 0 else code
+    last = _code_only(statement).rstrip("\n").rsplit("\n", 1)[-1]
+    return last.split("#", 1)[0].rstrip().endswith(":")
 
 
 def _check_comment(text: str) -> None:
@@ -347,19 +337,18 @@ def _check_comment(text: str) -> None:
 
 def _laid_out(statement: _Statement) -> list[Piece] | None:
     """The statement as black lays it out, when its layout is black's but for items of an
-    exploded bracket that are too long (those are formatted by ``black_item``); None when black
-    has to see the whole statement."""
+    exploded bracket that are too long (those become snippets); None when black has to see
+    the whole statement."""
     text = _requoted(statement)
     lines = text.rstrip("\n").split("\n")
-    if any(line != line.rstrip() for line in lines):
+    code = _code_only(statement).rstrip("\n").split("\n")
+    if any(line != line.rstrip() for line in lines) or len(code) != len(lines):
         return None
     if len(lines) == 1:
-        if _width(text[:-1]) > LINE_LENGTH or _MAGIC_COMMA.search(
-            _code_only(statement)
-        ):
+        if _width(lines[0]) > LINE_LENGTH or _MAGIC_COMMA.search(code[0]):
             return None
         return [text]
-    return _exploded(lines)
+    return _exploded(lines, code)
 
 
 def _code_only(statement: _Statement) -> str:
@@ -370,7 +359,7 @@ def _code_only(statement: _Statement) -> str:
     return text
 
 
-def _exploded(lines: list[str]) -> list[Piece] | None:
+def _exploded(lines: list[str], code: list[str]) -> list[Piece] | None:
     """A statement over several lines, when it is laid out as black lays out brackets with a
     magic trailing comma: a line ending in an opening bracket, the items one level deeper,
     each ending in a comma, and the closing bracket back at the opening line's indentation.
@@ -379,17 +368,18 @@ def _exploded(lines: list[str]) -> list[Piece] | None:
 
     A bracket holding a single item is not exploded by its comma (a one-tuple, one argument,
     one subscript), so it is left to black; so are lines whose brackets do not simply balance,
-    open at the end, or close at the start.
+    open at the end, or close at the start. ``code`` is ``lines`` with every string emptied,
+    so that brackets and commas in strings do not count.
     """
     base = len(lines[0]) - len(lines[0].lstrip(" "))
     is_def = bool(re.match(r" *(?:async )?def ", lines[0]))
     stack: list[list[Any]] = []  # per open bracket: [items, exploded by one item, kind]
     previous = ""
     out: list[Piece] = []
-    for number, line in enumerate(lines):
-        body = line.lstrip(" ")
+    for number, (line, plain) in enumerate(zip(lines, code)):
+        body = plain.lstrip(" ")
         closes = body[:1] in ")]}"
-        if number and len(line) - len(body) != base + 4 * (len(stack) - closes):
+        if number and len(plain) - len(body) != base + 4 * (len(stack) - closes):
             return None
         if closes:
             if not stack or not previous.endswith(","):
@@ -418,9 +408,7 @@ def _exploded(lines: list[str]) -> list[Piece] | None:
             stack.append([0, kind in ("dict", "list"), kind])
         elif balance != 0:
             return None
-        elif _width(line) > LINE_LENGTH and not _UNSPLITTABLE_ITEM.fullmatch(
-            _blanked(line)
-        ):
+        elif _width(line) > LINE_LENGTH and not _UNSPLITTABLE_ITEM.fullmatch(plain):
             if (
                 closes
                 or not stack
@@ -428,14 +416,14 @@ def _exploded(lines: list[str]) -> list[Piece] | None:
                 or stack[-1][2] not in _ITEM_CONTEXT
             ):
                 return None
-            indent = len(line) - len(body)
+            indent = len(plain) - len(body)
             if indent % 4:
                 return None
             out.append(Snippet(line, stack[-1][2], indent // 4 - 1))
-            previous = line
+            previous = plain
             continue
         out.append(line + "\n")
-        previous = line
+        previous = plain
     return None if stack else out
 
 
@@ -449,14 +437,8 @@ _ITEM_CONTEXT = {
 }
 
 
-def _blanked(code: str) -> str:
-    """A line of code with its (one-line) strings emptied."""
-    return _ONE_LINE_STRING.sub('""', code)
-
-
 def _balance(code: str) -> int:
-    plain = _blanked(code)
-    return sum(plain.count(c) for c in "([{") - sum(plain.count(c) for c in ")]}")
+    return sum(code.count(c) for c in "([{") - sum(code.count(c) for c in ")]}")
 
 
 def _requoted(statement: _Statement) -> str:

@@ -226,12 +226,10 @@ class _Made:
     referenced: dict[str, Path] = field(default_factory=dict)
     # a digest of each rendered .py file, for the manifest (see rendered_digests)
     rendered: dict[str, str] = field(default_factory=dict)
-    formatted: dict[str, str] | None = (
-        None  # None: not rendered (errors, or up to date)
-    )
-    problem: tuple[str, str] | None = (
-        None  # an error rendering or formatting: where, what
-    )
+    # None: not rendered (errors, or up to date)
+    formatted: dict[str, str] | None = None
+    # an error rendering or formatting: where, what
+    problem: tuple[str, str] | None = None
 
 
 def _make(

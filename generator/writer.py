@@ -204,13 +204,21 @@ def manifest_matches(out: Path, inputs_digest: str) -> bool:
             return False
         if ignore.match_file(path):
             continue
-        try:
-            content = (out / path).read_bytes() if _is_file(out / path) else None
-        except OSError:
-            return False
-        if content is None or hashlib.sha256(content).hexdigest() != digest:
+        if _as_recorded(out / path, digest) is None:
             return False
     return True
+
+
+def _as_recorded(path: Path, digest: object) -> bytes | None:
+    """The content of ``path`` when it is a regular file whose sha256 is ``digest`` (as the
+    manifest records it), else None."""
+    try:
+        content = path.read_bytes() if _is_file(path) else None
+    except OSError:
+        return None
+    if content is None or hashlib.sha256(content).hexdigest() != digest:
+        return None
+    return content
 
 
 def manifest_digest(out: Path) -> str | None:
@@ -300,13 +308,8 @@ def formatted_before(
     for path, digest in rendered.items():
         if before.get(path) != digest or not _safe_path(path):
             continue
-        try:
-            content = (out / path).read_bytes() if _is_file(out / path) else None
-        except OSError:
-            continue
-        if content is not None and hashlib.sha256(content).hexdigest() == manifest[
-            "files"
-        ].get(path):
+        content = _as_recorded(out / path, manifest["files"].get(path))
+        if content is not None:
             try:
                 reused[path] = content.decode("utf-8")
             except UnicodeDecodeError:
