@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import replace
 
@@ -76,7 +77,8 @@ def build_spec(
         project=config.project_name or package.replace("_", "-"),
         package_version=config.version
         or default_version(str(info.get("version") or "")),
-        source_name=docs.root.path.name,
+        # bytes of a name that is not UTF-8 are shown as U+FFFD: templates only ever get text
+        source_name=os.fsencode(docs.root.path.name).decode("utf-8", "replace"),
         source_digest=hashlib.sha256(source).hexdigest(),
         generator_version=__version__,
         servers=parse_servers(data.get("servers")),

@@ -63,7 +63,7 @@ def inputs_digest(config: Config, root: Path, referenced: Mapping[str, Path]) ->
     digest.update(json.dumps(config.output_settings(), sort_keys=True).encode() + b"\0")
     for name, path in [(root.name, root), *sorted(referenced.items())]:
         content = path.read_bytes()
-        digest.update(f"{name}\0{len(content)}\0".encode() + content)
+        digest.update(os.fsencode(f"{name}\0{len(content)}\0") + content)
     for label, folder in (
         ("custom", config.templates),
         ("builtin", builtin_templates()),

@@ -2,8 +2,9 @@
 
 The document below is written for this test: every string it holds that reaches the output
 (titles, descriptions, names, enum values, defaults, patterns, examples, server URLs, tags,
-paths, media types, header names) carries code that would create a canary file if it ever ran,
-wrapped in whatever could end the string, docstring, comment or markdown block it lands in.
+paths, media types, header names), and its file name, carry code that would create a canary
+file if it ever ran, wrapped in whatever could end the string, docstring, comment or markdown
+block it lands in.
 The generated package must compile, pass black, import (with every model and API module) and
 run a request without creating the canary, keep the wire names exactly as written, and name
 no file outside OUT, none that differs from another only by case, and none that Windows
@@ -63,9 +64,20 @@ def payloads(canary: Path) -> dict[str, str]:
         "text": (
             f"\"\"\" {code} \"\"\" ''' {code} ''' \\ {{{{ {run} }}}} {{% raw %}} "
             f"</script><script>alert(1)</script> | a | b | <!-- `x` ```python{code}"
-            f"\u2028 \x0b \r\n# heading {run}\\"
+            f"\u2028 \x0b \r\n# heading {run}\\ --> --!> */ "
+            # a docstring's end and code, as a module decoded as UTF-7 would read them
+            + f'"""{code}"""'.encode("utf-7").decode("ascii")
         ),
     }
+
+
+def file_name(canary: Path, suffix: str = ".json") -> str:
+    """A document's file name that would run code from the first line of every module, or
+    have Python decode the module as UTF-7 (where the text above then ends its docstring), if
+    it were not escaped. A file name holds no slash (nor "*/"): the canary is named from its folder, the
+    current one of the import."""
+    run = f"__import__('pathlib').Path({canary.name!r}).touch()"
+    return f"hostile\n{run}\r# coding: utf-7 --> --!> \u202e\x85\u2028{run}\n# {suffix}"
 
 
 def hostile_document(canary: Path) -> dict[str, Any]:
@@ -227,7 +239,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Pat
     """(the folder holding the document and OUT, OUT, the canary path)."""
     root = tmp_path_factory.mktemp("hostile")
     canary = root / "CANARY"
-    spec = root / "hostile.json"
+    spec = root / file_name(canary)
     spec.write_text(json.dumps(hostile_document(canary), indent=1), encoding="utf-8")
     out = root / "out"
     result = CliRunner().invoke(main, ["generate", str(spec), "-o", str(out), "-q"])
@@ -245,7 +257,7 @@ def test_files_stay_inside_out_with_portable_names(
     generated: tuple[Path, Path, Path],
 ) -> None:
     root, out, canary = generated
-    assert sorted(p.name for p in root.iterdir()) == ["hostile.json", "out"]
+    assert sorted(p.name for p in root.iterdir()) == sorted([file_name(canary), "out"])
     files = [p for p in out.rglob("*") if p.is_file()]
     assert len(files) > 60
     seen: dict[str, Path] = {}
@@ -364,3 +376,114 @@ def test_markdown_runs_nothing_and_swallows_no_example(
             if example.startswith("from "):
                 compile(example, str(path), "exec")
     assert not canary.exists()
+
+
+# The comment of a header line per file type, as a team's templates may render them.
+COMMENTS = {
+    ".py": ("# ", ""),
+    ".toml": ("# ", ""),
+    ".typed": ("# ", ""),
+    "": ("# ", ""),
+    ".md": ("<!-- ", " -->"),
+    ".html": ("<!-- ", " -->"),
+    ".js": ("// ", ""),
+    ".css": ("/* ", " */"),
+}
+HEADER_DOCUMENT = """\
+openapi: 3.1.0
+info:
+  title: %s
+  description: %s
+  version: '1'
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      responses:
+        '200':
+          description: the pets
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Pet'}
+components:
+  schemas:
+    Pet: {type: object, properties: {name: {type: string}}}
+"""
+
+
+def test_every_header_line_stays_a_comment(tmp_path: Path) -> None:
+    """oapigen's header line (the hostile file name) and a team's (``header.jinja`` printing
+    the document's title and description) stay comments in every type of file: one line each,
+    escaped, never closing their comment nor naming an encoding, and the package imports
+    without running anything."""
+    canary = tmp_path / "CANARY"
+    run = f"__import__('pathlib').Path({str(canary)!r}).touch()"
+    closers = f'""" --> --!> */ coding: utf-7 \x85{run}\u2028{run}'
+    title = json.dumps(f"Pets\n{run}\n{closers}")  # three lines in the header
+    description = json.dumps(f"{closers}\n{run}")  # two more
+    spec = tmp_path / file_name(canary, ".yaml")
+    spec.write_text(HEADER_DOCUMENT % (title, description), encoding="utf-8")
+    team = tmp_path / "team"
+    team.mkdir()
+    (team / "header.jinja").write_text("{{ spec.title }}\n{{ spec.description }}\n")
+    for name in ("notes.css", "notes.js", "notes.html", "NOTICE", "extra.toml"):
+        (team / f"{name}.jinja").write_text("x = 1\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main,
+        ["generate", str(spec), "-o", str(out), "--templates", str(team), "-q"],
+    )
+    assert result.exit_code == 0, result.output
+
+    files = [p for p in out.rglob("*") if p.is_file() and p.name[0] != "."]
+    assert {p.suffix for p in files} == set(COMMENTS), sorted(p.name for p in files)
+    for path in files:
+        start, end = COMMENTS[path.suffix]
+        lines = path.read_text(encoding="utf-8").split("\n")
+        assert lines[0].startswith(f"{start}Generated by oapigen "), path
+        for line in lines[:6]:
+            assert line.startswith(start) and line.endswith(end), (path, line)
+            inner = line[len(start) : len(line) - len(end)]
+            assert inner.isprintable(), (path, line)
+            assert not re.search(r"coding[:=]", inner, re.IGNORECASE), (path, line)
+            closing = "--" if end == " -->" else end.strip()
+            assert not closing or closing not in inner, (path, line)
+        assert not lines[6].startswith(start.strip()), (path, lines[6])
+        if path.name.startswith(("notes", "NOTICE", "extra")):
+            assert lines[6:] == ["", "x = 1", ""][end != " -->" :], path
+    tomllib.loads((out / "extra.toml").read_text(encoding="utf-8"))
+    tomllib.loads((out / "pyproject.toml").read_text(encoding="utf-8"))
+
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORT_MODELS, str(out), package_of(out).name],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["Pet"]
+    assert not canary.exists()
+
+
+IMPORT_MODELS = textwrap.dedent("""
+    import importlib, sys
+    sys.path.insert(0, sys.argv[1])
+    importlib.import_module(sys.argv[2] + "._client")
+    importlib.import_module(sys.argv[2] + ".api.default")
+    models = importlib.import_module(sys.argv[2] + ".models")
+    print(*[getattr(models, name).__name__ for name in models.__all__ if name != "UnknownVariant"])
+    """)
+
+
+def test_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
+    """Its bytes show as U+FFFD in the header; the run neither fails nor writes them."""
+    spec = tmp_path / os.fsdecode(b"pets\xff.yaml")
+    spec.write_text(HEADER_DOCUMENT % ("Pets", "x"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["generate", str(spec), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    assert (
+        readme.startswith("<!-- Generated by oapigen ") and "pets\ufffd.yaml" in readme
+    )
