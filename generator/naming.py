@@ -10,6 +10,25 @@ import unicodedata
 from dataclasses import dataclass, field
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
+_ALPHANUMERIC_RUN = re.compile(r"[A-Za-z0-9]+")
+# Kept whole and split from what follows (DESIGN's naming rule), longest first so that ``APIs``
+# is tried before ``API``: ``APIKey`` -> api_key, ``OAuth2`` -> oauth2, ``userIDs`` -> user_ids.
+ACRONYMS = (
+    "HTTPS",
+    "OAuth",
+    "APIs",
+    "URLs",
+    "HTTP",
+    "JSON",
+    "API",
+    "IDs",
+    "URL",
+    "URI",
+    "XML",
+    "SSE",
+    "ID",
+    "IP",
+)
 
 # Attributes of pydantic's BaseModel and names our generated modules import: a field or class
 # with one of these names would shadow something the generated code relies on.
@@ -102,9 +121,47 @@ WINDOWS_DEVICE_NAMES = frozenset(
 
 
 def words(text: str) -> list[str]:
-    """Split on non-alphanumerics and on lower-to-upper case changes; accents are dropped."""
+    """Split on non-alphanumerics, on lower-to-upper case changes and before the last capital
+    of an upper-case run followed by lower case; a known acronym (``ACRONYMS``) that starts a
+    word is kept whole, with the digits after it. Accents are dropped."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return _WORD.findall(ascii_text)
+    found: list[str] = []
+    for run in _ALPHANUMERIC_RUN.findall(ascii_text):
+        start = 0
+        while start < len(run):
+            end = _acronym_end(run, start)
+            if end is None:
+                word = _WORD.match(run, start)
+                assert word is not None  # every alphanumeric character starts a word
+                end = word.end()
+            found.append(run[start:end])
+            start = end
+    return found
+
+
+def _acronym_end(run: str, start: int) -> int | None:
+    """Where the acronym starting at ``start`` ends (its digits included), when it stands as a
+    word: at the run's end, or before a capitalised word or another acronym (``HTTPServer`` is
+    HTTP and Server, not HTTPS); failing that, before lower case (``APIkey``). ``APIS`` and
+    ``HTTPSERVER`` are upper-case words of their own."""
+    before_lower = None
+    for acronym in ACRONYMS:
+        if not run.startswith(acronym, start):
+            continue
+        end = start + len(acronym)
+        while run[end : end + 1].isdigit():
+            end += 1
+        following = run[end : end + 2]
+        if not following or (
+            following[0].isupper()
+            and (following[1:].islower() or following[1:].isdigit())
+        ):
+            return end
+        if following[0].isupper() and _acronym_end(run, end) is not None:
+            return end
+        if following[0].islower() and before_lower is None:
+            before_lower = end
+    return before_lower
 
 
 def snake_case(text: str) -> str:

@@ -243,23 +243,52 @@ class OAuth2ClientCredentials(Credential):
         )
 
 
-def _given(value: str | None, env: str) -> str | None:
-    """The explicit value, else the environment variable; empty counts as absent."""
+def _given(value: str | None, env: str, keyword: str) -> str | None:
+    """The explicit value, else the environment variable; empty counts as absent. A value
+    that is no string (a pair given to a token's keyword) is a ``TypeError``."""
+    if value is not None and not isinstance(value, str):
+        raise TypeError(
+            f"{keyword} takes a string, got {type(value).__name__}: "
+            f"pass {keyword}='...'"
+        )
     if value:
         return value
     return os.environ.get(env) or None
 
 
-def bearer(value: str | None, *, env: str) -> Credential | None:
+def bearer(
+    value: str | None, *, env: str, keyword: str = "bearer"
+) -> Credential | None:
     """A bearer token from ``value`` or the environment variable ``env``."""
-    token = _given(value, env)
+    token = _given(value, env, keyword)
     return BearerToken(token) if token is not None else None
 
 
-def basic(value: tuple[str, str] | None, *, env: str) -> Credential | None:
-    """Basic credentials from a ``(username, password)`` tuple or ``env`` as ``user:pass``."""
+def _pair(
+    value: object, keyword: str, first: str, second: str, *, also: str = ""
+) -> tuple[str, str]:
+    """``value`` as a pair of strings; anything else is a ``TypeError`` naming the expected
+    form (``also`` names another one), never a credential made of a string's first two
+    characters."""
+    if (
+        isinstance(value, (tuple, list))
+        and len(value) == 2
+        and all(isinstance(part, str) for part in value)
+    ):
+        return value[0], value[1]
+    raise TypeError(
+        f"{keyword} takes {also}a ({first}, {second}) pair of strings, "
+        f"got {type(value).__name__}: pass {keyword}=({first!r}, {second!r})"
+    )
+
+
+def basic(
+    value: tuple[str, str] | None, *, env: str, keyword: str = "basic"
+) -> Credential | None:
+    """Basic credentials from a ``(username, password)`` pair (``keyword`` is the client's
+    name for it, for the error a string gets) or ``env`` as ``user:pass``."""
     if value is not None:
-        return BasicCredential(value[0], value[1])
+        return BasicCredential(*_pair(value, keyword, "username", "password"))
     raw = os.environ.get(env)
     if not raw:
         return None
@@ -278,9 +307,10 @@ def api_key(
     env: str,
     location: Literal["header", "query", "cookie"],
     name: str,
+    keyword: str = "api_key",
 ) -> Credential | None:
     """An API key from ``value`` or ``env``, sent as ``name`` in ``location``."""
-    key = _given(value, env)
+    key = _given(value, env, keyword)
     return ApiKey(key, location=location, name=name) if key is not None else None
 
 
@@ -291,10 +321,11 @@ def oauth2(
     token_url: str = "",
     scopes: Sequence[str] = (),
     base_url: str = "",
+    keyword: str = "oauth2",
 ) -> Credential | None:
     """An OAuth2 credential: a ``(client_id, client_secret)`` pair fetches tokens from
     ``token_url`` (client credentials flow; relative to ``base_url``); a string is an
-    access token used as is.
+    access token used as is; anything else is a ``TypeError`` naming ``keyword``.
 
     ``env`` holds either ``client_id:client_secret`` or an access token. Without a
     ``token_url`` (no client credentials flow in the document) only tokens are accepted.
@@ -305,7 +336,10 @@ def oauth2(
             return None
         client_id, sep, secret = raw.partition(":")
         value = (client_id, secret) if sep and token_url else raw
-    if isinstance(value, tuple):
+    if not isinstance(value, str):
+        client_id, secret = _pair(
+            value, keyword, "client_id", "client_secret", also="an access token or "
+        )
         if not token_url:
             raise ValueError(
                 "this OAuth2 scheme has no client credentials flow: pass an access token"
@@ -313,6 +347,6 @@ def oauth2(
         if base_url and "://" not in token_url:
             token_url = str(httpx.URL(base_url.rstrip("/") + "/").join(token_url))
         return OAuth2ClientCredentials(
-            value[0], value[1], token_url=token_url, scopes=scopes
+            client_id, secret, token_url=token_url, scopes=scopes
         )
     return BearerToken(value) if value else None

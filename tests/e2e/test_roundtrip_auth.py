@@ -77,6 +77,25 @@ def test_missing_credential_names_the_keyword(roundtrip: Any) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("keyword", "value", "expected"),
+    [
+        ("basic", "ada:s3cret", r"basic takes a \(username, password\) pair"),
+        ("basic", ("ada",), r"pass basic=\('username', 'password'\)"),
+        ("client_credentials", ("id", "secret", "x"), "an access token or a"),
+        ("bearer", ("ada", "s3cret"), "bearer takes a string, got tuple"),
+        ("header_key", b"key", "header_key takes a string, got bytes"),
+    ],
+)
+def test_a_credential_of_the_wrong_form_is_refused(
+    roundtrip: Any, keyword: str, value: Any, expected: str
+) -> None:
+    """A string for a pair (or a pair for a string) raises when the client is made, naming
+    the form; before, ``basic="ada:s3cret"`` sent user ``a`` with password ``d``."""
+    with pytest.raises(TypeError, match=expected):
+        roundtrip.Client(**{keyword: value})
+
+
 def test_credentials_from_the_environment(
     roundtrip: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -20,6 +20,30 @@ from generator.naming import (
         ("Error-2", "error_2"),
         ("  spaced  name ", "spaced_name"),
         ("crème brûlée", "creme_brulee"),
+        # DESIGN's examples of the acronym rule
+        ("getHTTPResponse", "get_http_response"),
+        ("APIKey", "api_key"),
+        ("OAuth2", "oauth2"),
+        ("CreateanAPIkey", "createan_api_key"),
+        ("CreateanAPIkeyforaserviceaccount", "createan_api_keyforaserviceaccount"),
+        # an acronym before a capitalised word, another acronym, digits or the end
+        ("HTTPSProxy", "https_proxy"),
+        ("XMLHTTPRequest", "xml_http_request"),
+        ("JSONAPI", "json_api"),
+        ("listAPIs", "list_apis"),
+        ("userIDs", "user_ids"),
+        ("getURL", "get_url"),
+        ("IPAddress", "ip_address"),
+        ("OAuthToken", "oauth_token"),
+        ("APIV2", "api_v2"),
+        ("SSEEvent", "sse_event"),
+        # not an acronym: inside a word, or an upper-case word of its own
+        ("VIPList", "vip_list"),
+        ("ZIPCode", "zip_code"),
+        ("APIS", "apis"),
+        ("HTTPSERVER", "httpserver"),
+        ("AdminApiKeyAuth", "admin_api_key_auth"),
+        ("Identity", "identity"),
     ],
 )
 def test_snake_case(given: str, want: str) -> None:

@@ -39,7 +39,9 @@ def _credentials(
     api_key: str | None,
 ) -> dict[str, Any]:
     return {
-        "ApiKeyAuth": auth.bearer(api_key, env="CHAT_CLIENT_API_KEY"),
+        "ApiKeyAuth": auth.bearer(
+            api_key, env="CHAT_CLIENT_API_KEY", keyword="api_key"
+        ),
     }
 
 
