@@ -14,7 +14,7 @@ from typing import Any, TextIO
 import click
 
 from generator import __version__
-from generator.config import Config, ConfigError, make_config
+from generator.config import Config, ConfigError, make_config, ref_roots
 from generator.diagnostics import Diagnostics
 from generator.inputs import answer_from_manifest, builtin_templates, template_names
 from generator.outcome import (
@@ -40,6 +40,17 @@ _CONFIG_HELP = (
 @click.version_option(__version__, prog_name="oapigen")
 def main() -> None:
     """Generate typed Python client packages from OpenAPI documents."""
+
+
+def _allowed_ref_root_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--allowed-ref-root",
+        "allowed_ref_roots",
+        multiple=True,
+        metavar="DIR|URL",
+        help="Also let references lead into this folder or under this URL prefix "
+        "(repeatable) [default: only the folder of SPEC].",
+    )(command)
 
 
 @main.command("generate")
@@ -81,6 +92,7 @@ def main() -> None:
 @click.option(
     "-q", "--quiet/--no-quiet", default=None, help="Print errors and stale files only."
 )
+@_allowed_ref_root_option
 def generate_command(
     spec: Path,
     output: Path | None,
@@ -91,6 +103,7 @@ def generate_command(
     strict: bool | None,
     report: Path | None,
     quiet: bool | None,
+    allowed_ref_roots: tuple[str, ...],
 ) -> None:
     """Generate a client package from the OpenAPI document SPEC."""
     if package_name is not None and not package_name.isidentifier():
@@ -106,6 +119,7 @@ def generate_command(
         "report": report,
         "quiet": quiet,
         "workers": min(2, os.cpu_count() or 1),
+        "allowed_ref_roots": _ref_roots(allowed_ref_roots),
     }
     config = _config(spec, flags, config_file)
     progress = None if config.quiet else StageLines(bars=sys.stderr.isatty())
@@ -135,11 +149,21 @@ def generate_command(
     "--strict/--no-strict", default=None, help="Treat every warning as an error."
 )
 @click.option("-q", "--quiet/--no-quiet", default=None, help="Print errors only.")
+@_allowed_ref_root_option
 def validate_command(
-    spec: Path, config_file: Path | None, strict: bool | None, quiet: bool | None
+    spec: Path,
+    config_file: Path | None,
+    strict: bool | None,
+    quiet: bool | None,
+    allowed_ref_roots: tuple[str, ...],
 ) -> None:
     """Check the OpenAPI document SPEC and list its problems; writes nothing."""
-    config = _config(spec, {"strict": strict, "quiet": quiet}, config_file)
+    flags = {
+        "strict": strict,
+        "quiet": quiet,
+        "allowed_ref_roots": _ref_roots(allowed_ref_roots),
+    }
+    config = _config(spec, flags, config_file)
     from generator.pipeline import validate
 
     outcome = _guarded(lambda: validate(config))
@@ -172,16 +196,19 @@ def validate_command(
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="Settings applied to both documents (names, tags, streaming), as for generate.",
 )
+@_allowed_ref_root_option
 def diff_command(
     old: Path,
     new: Path,
     output_format: str,
     fail_on_breaking: bool,
     config_file: Path | None,
+    allowed_ref_roots: tuple[str, ...],
 ) -> None:
     """What changed in the generated Python API from the document OLD to NEW."""
+    flags = {"allowed_ref_roots": _ref_roots(allowed_ref_roots)}
     configs = [
-        _config(path, {}, config_file, discover=config_file is None)
+        _config(path, flags, config_file, discover=config_file is None)
         for path in (old, new)
     ]
     from generator.pipeline import diff
@@ -265,6 +292,18 @@ def _config(
     except ConfigError as exc:
         click.echo(f"error: {exc.source}: {exc.message}", err=True)
         sys.exit(EXIT_USAGE)
+
+
+def _ref_roots(given: tuple[str, ...]) -> tuple[str, ...] | None:
+    """``--allowed-ref-root`` values as the setting keeps them (folders relative to the
+    current directory); None when the flag was not given, so that a config file's list holds.
+    """
+    if not given:
+        return None
+    try:
+        return ref_roots(list(given), "--allowed-ref-root", Path())
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--allowed-ref-root") from None
 
 
 def _generate(config: Config, progress: StageLines | None) -> Outcome:

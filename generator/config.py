@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import keyword
+import os
 import re
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
@@ -18,8 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import urlsplit
 
 from generator.ir import Scalar, Spec
+from generator.sources import is_url
 
 CONFIG_YAML = "oapigen.yaml"
 PYPROJECT = "pyproject.toml"
@@ -58,6 +61,8 @@ class Config:
     field_names: Mapping[str, Mapping[str, str]] = field(default_factory=_nothing)
     credential_env: Mapping[str, str] = field(default_factory=_nothing)
     streaming: Mapping[str, StreamSwitch] = field(default_factory=_nothing)
+    #: folders (absolute) and URL prefixes that references may lead to, besides SPEC's folder
+    allowed_ref_roots: tuple[str, ...] = ()
     check: bool = False
     strict: bool = False
     report: Path | None = None
@@ -208,6 +213,26 @@ def _streaming(value: Any, key: str, base: Path) -> Mapping[str, StreamSwitch]:
     return MappingProxyType(result)
 
 
+def ref_roots(value: Any, key: str, base: Path) -> tuple[str, ...]:
+    """Folders (relative to ``base``) and ``http(s)://`` URL prefixes, as ``Config`` keeps them."""
+    if not isinstance(value, (list, tuple)) or not all(
+        isinstance(v, str) and v.strip() for v in value
+    ):
+        raise ValueError("must be a list of folders and URL prefixes")
+    roots = []
+    for entry in value:
+        if is_url(entry):
+            parts = urlsplit(entry)
+            if not parts.hostname:
+                raise ValueError(f"{entry!r} is not a URL with a host")
+            roots.append(entry)
+        elif "://" in entry:
+            raise ValueError(f"{entry!r}: only http and https URLs can be allowed")
+        else:
+            roots.append(os.path.abspath(base / entry))
+    return tuple(roots)
+
+
 KEYS = (
     Key("output", "output", _path, False, "output folder"),
     Key("package-name", "package_name", _package_name, True, "import name"),
@@ -220,6 +245,13 @@ KEYS = (
     Key("field-names", "field_names", _field_names, True, "field renames per class"),
     Key("credential-env", "credential_env", _read_env, True, "env var per scheme"),
     Key("streaming", "streaming", _streaming, True, "stream switch per operation"),
+    Key(
+        "allowed-ref-roots",
+        "allowed_ref_roots",
+        ref_roots,
+        False,
+        "more folders and URL prefixes references may lead to",
+    ),
     Key("check", "check", _flag, False, "like --check"),
     Key("strict", "strict", _flag, False, "like --strict"),
     Key("report", "report", _path, False, "like --report"),

@@ -27,6 +27,7 @@ from generator import __version__
 from generator.config import Config
 from generator.diagnostics import Diagnostics
 from generator.outcome import EXIT_OK, Outcome
+from generator.sources import Scope, Unreadable, read_file
 from generator.writer import manifest_matches, read_manifest
 
 
@@ -62,7 +63,7 @@ def inputs_digest(config: Config, root: Path, referenced: Mapping[str, Path]) ->
     digest = hashlib.sha256(f"{__version__}\0".encode())
     digest.update(json.dumps(config.output_settings(), sort_keys=True).encode() + b"\0")
     for name, path in [(root.name, root), *sorted(referenced.items())]:
-        content = path.read_bytes()
+        content = read_file(Path(os.path.realpath(path)))
         digest.update(os.fsencode(f"{name}\0{len(content)}\0") + content)
     for label, folder in (
         ("custom", config.templates),
@@ -123,9 +124,13 @@ def answer_from_manifest(config: Config) -> Outcome | None:
         return None
     root = root_path(config.spec)
     paths = {name: Path(os.path.normpath(root.parent / name)) for name in referenced}
+    # OUT may come from anyone (a pull request): its list is held to the rule for references
+    scope = Scope.of(root, config.allowed_ref_roots)
+    if not all(isinstance(scope.admit(path), Path) for path in paths.values()):
+        return None
     try:
         digest = inputs_digest(config, root, paths)
-    except (OSError, ValueError):
+    except (OSError, ValueError, Unreadable):
         return None
     if not manifest_matches(out, digest):
         return None

@@ -28,12 +28,13 @@ import codecs
 import json
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
 
 import yaml
 from yaml.composer import Composer, ComposerError
@@ -42,6 +43,7 @@ from yaml.events import MappingStartEvent, ScalarEvent, SequenceStartEvent
 from yaml.nodes import MappingNode, ScalarNode
 
 from generator.diagnostics import Diagnostics
+from generator.sources import Scope, Unreadable, read_file
 
 #: Deepest nesting accepted; real documents stay under 40 levels, and this keeps every
 #: recursive walk in later stages far from Python's recursion limit.
@@ -156,19 +158,26 @@ def ref_file(base: Path, ref: str) -> Path | str | None:
     file_part = ref.partition("#")[0]
     if not file_part:
         return None
-    scheme = urlsplit(file_part).scheme
-    if scheme in _REMOTE_SCHEMES:
+    parts = urlsplit(file_part)
+    if parts.scheme in _REMOTE_SCHEMES:
         return "remote references are not supported"
-    if len(scheme) > 1:  # one letter is a Windows drive
-        return f"unsupported reference scheme {scheme!r}"
+    if parts.scheme == "file" and parts.netloc in ("", "localhost"):
+        return Path(os.path.normpath(url2pathname(parts.path)))
+    if len(parts.scheme) > 1:  # one letter is a Windows drive
+        return f"unsupported reference scheme {parts.scheme!r}"
     # normpath, not resolve(): the base is resolved already, and a realpath per $ref is slow.
     return Path(os.path.normpath(base.parent / unquote(file_part)))
 
 
-def load_documents(path: Path, diags: Diagnostics) -> DocumentSet | None:
-    """Load ``path`` and every file its ``$ref``s reach; None when the root itself cannot be read."""
+def load_documents(
+    path: Path, diags: Diagnostics, allowed: Iterable[str] = ()
+) -> DocumentSet | None:
+    """Load ``path`` and every file its ``$ref``s reach; None when the root itself cannot be read.
+
+    ``allowed`` (folders, URL prefixes) widens where references may lead (see ``sources``).
+    """
     root = load_root(path, diags)
-    return None if root is None else collect_documents(root, diags)
+    return None if root is None else collect_documents(root, diags, allowed)
 
 
 def load_root(path: Path, diags: Diagnostics) -> Document | None:
@@ -178,13 +187,22 @@ def load_root(path: Path, diags: Diagnostics) -> Document | None:
         root_path = path.resolve()
     except (OSError, RuntimeError):  # a symlink loop: reading it reports the problem
         root_path = Path(os.path.abspath(path))
-    return _load_file(root_path, root_path.name, str(path), diags, root=True)
+    return _load_file(
+        root_path, root_path, root_path.name, diags, root=True, label=str(path)
+    )
 
 
-def collect_documents(root: Document, diags: Diagnostics) -> DocumentSet:
-    """The document set of an already loaded root: every file its ``$ref``s reach, loaded once."""
+def collect_documents(
+    root: Document, diags: Diagnostics, allowed: Iterable[str] = ()
+) -> DocumentSet:
+    """The document set of an already loaded root: every file its ``$ref``s reach, loaded once.
+
+    A file outside the scope (``sources.Scope``) is refused before any byte of it is read.
+    """
+    scope = Scope.of(root.path, allowed)
     documents: dict[Path, Document] = {root.path: root}
-    missing: set[Path] = set()  # reported at every $ref that names them
+    # refused files and why, or "" for missing ones: reported at every $ref that names them
+    refused: dict[Path, str] = {}
     broken: set[Path] = set()  # reported once, where the file is broken
     queue = [root]
     while queue:
@@ -199,14 +217,20 @@ def collect_documents(root: Document, diags: Diagnostics) -> DocumentSet:
                 continue
             if target is None or target in documents or target in broken:
                 continue
-            if target in missing or not target.is_file():
-                missing.add(target)
-                report_ref(
-                    diags, where, site, f"unresolvable reference {ref!r}: no such file"
+            real = refused[target] if target in refused else scope.admit(target)
+            if isinstance(real, Path) and not real.exists():
+                real = ""
+            if isinstance(real, str):
+                refused[target] = real
+                message = (
+                    f"reference {ref!r} refused: it {real}"
+                    if real
+                    else f"unresolvable reference {ref!r}: no such file"
                 )
+                report_ref(diags, where, site, message)
                 continue
             name = Path(os.path.relpath(target, root.path.parent)).as_posix()
-            loaded = _load_file(target, name, name, diags, root=False)
+            loaded = _load_file(target, real, name, diags, root=False)
             if loaded is None:
                 broken.add(target)
             else:
@@ -223,19 +247,24 @@ def _escape(key: Any) -> str:
 
 
 def _load_file(
-    path: Path, name: str, label: str, diags: Diagnostics, *, root: bool
+    path: Path,
+    real: Path,
+    name: str,
+    diags: Diagnostics,
+    *,
+    root: bool,
+    label: str = "",
 ) -> Document | None:
-    """Read and parse one file; ``label`` names it in diagnostics."""
+    """Read and parse one file, keyed ``path``, from ``real`` (its symlinks resolved);
+    ``label`` names it in diagnostics (default: ``name``)."""
+    label = label or name
     try:
-        raw = path.read_bytes()
+        raw = read_file(real)
     except FileNotFoundError:
         diags.error(label, "file not found")
         return None
-    except (OSError, ValueError) as exc:
-        diags.error(
-            label,
-            f"cannot read the file: {exc.strerror if isinstance(exc, OSError) else exc}",
-        )
+    except Unreadable as exc:
+        diags.error(label, str(exc))
         return None
     text = _decode(raw, label, diags)
     if text is None:

@@ -120,7 +120,7 @@ def _load(config: Config, stages: Stages) -> tuple[DocumentSet | None, Diagnosti
         root = load_root(config.spec, diags)
         if root is None or not check_version(root.data, diags):
             return None, diags
-        return collect_documents(root, diags), diags
+        return collect_documents(root, diags, config.allowed_ref_roots), diags
 
 
 def validate(config: Config) -> Outcome:

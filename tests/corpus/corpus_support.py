@@ -91,10 +91,13 @@ def _errors(diags: Diagnostics) -> list[str]:
     return [f"{d.pointer}: {d.message}" for d in diags.items if d.level == "error"]
 
 
-def generate(spec: Path, out: Path, package: str) -> Generated:
+def generate(
+    spec: Path, out: Path, package: str, allowed: tuple[str, ...] = ()
+) -> Generated:
     """Writes the package for ``spec`` into ``out``, formatted as ``oapigen generate`` formats
-    it (one process: the tests run on every core already)."""
-    docs, diags = load_and_check(Config(spec=spec))
+    it (one process: the tests run on every core already); ``allowed``: more folders its
+    references may lead to."""
+    docs, diags = load_and_check(Config(spec=spec, allowed_ref_roots=allowed))
     result = Generated()
     if docs is None or diags.has_errors:
         result.errors = _errors(diags)
@@ -160,8 +163,13 @@ def ensure_generated(specs: Path, folder: Path, entry: Entry) -> Generated:
                 k: tuple(v) for k, v in saved["success_types"].items()
             }
             return Generated(**saved)
+        # a document's shared files sit beside its folder (``spec/`` and ``common/``), as a
+        # team that keeps them so allows with ``allowed-ref-roots``
         generated = generate(
-            specs / entry.main_file, folder / entry.package, entry.package
+            specs / entry.main_file,
+            folder / entry.package,
+            entry.package,
+            allowed=(str(specs / entry.name),),
         )
         outcome.write_text(json.dumps(dataclasses.asdict(generated)), encoding="utf-8")
         return generated

@@ -20,7 +20,10 @@ from generator.loader import (
 
 
 def load(
-    tmp_path: Path, files: dict[str, str | bytes], root: str = "openapi.yaml"
+    tmp_path: Path,
+    files: dict[str, str | bytes],
+    root: str = "openapi.yaml",
+    allowed: list[str] | None = None,
 ) -> tuple[DocumentSet | None, list[str]]:
     for name, content in files.items():
         path = tmp_path / name
@@ -30,7 +33,7 @@ def load(
         else:
             path.write_text(content, encoding="utf-8")
     diags = Diagnostics()
-    docs = load_documents(tmp_path / root, diags)
+    docs = load_documents(tmp_path / root, diags, allowed or ())
     return docs, [d.format() for d in diags.items]
 
 
@@ -354,6 +357,7 @@ def test_external_files_are_loaded_once_each(tmp_path: Path) -> None:
             "common/Error.yaml": "Error: {type: object}\n",
         },
         root="spec/openapi.yaml",
+        allowed=[str(tmp_path / "common")],
     )
     assert diags == []
     assert docs is not None
