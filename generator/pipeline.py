@@ -35,7 +35,7 @@ from generator.outcome import (
     Outcome,
 )
 from generator.refs import check_refs
-from generator.render import TemplateError, header_lines, plan, render, with_header
+from generator.render import TemplateError, plan, render
 from generator.validate import check_version, validate_document
 from generator.writer import (
     check_output,
@@ -256,12 +256,8 @@ def _make(
     try:
         with stages.stage("render", len(plan(spec, config.templates))) as advance:
             files = render(spec, config.templates, on_file=advance)
-        head = with_header("header.py", "", header_lines(spec, config.templates))
-        made.rendered = rendered_digests(files, head)
-        reused = {
-            path: head + _without_lines(text, head.count("\n"))
-            for path, text in formatted_before(out, made.rendered, __version__).items()
-        }
+        made.rendered = rendered_digests(files)
+        reused = formatted_before(out, made.rendered, __version__)
         changed = {p: t for p, t in files.items() if p not in reused}
         with stages.stage("format", len(formattable(changed))) as advance:
             formatted = format_files(
@@ -278,22 +274,13 @@ def _make(
     return made
 
 
-def rendered_digests(files: Mapping[str, str], head: str) -> dict[str, str]:
-    """A digest of each rendered ``.py`` file before black, its header ``head`` left out: the
-    manifest keeps them, so that the next run formats only the files whose rendered text
-    changed. The header names the document's digest, so it changes with any edit; black
-    leaves its comment lines as they are, so a file formatted before only needs the new one.
-    """
-    lines = head.count("\n")
+def rendered_digests(files: Mapping[str, str]) -> dict[str, str]:
+    """A digest of each rendered ``.py`` file before black: the manifest keeps them, so that
+    the next run formats only the files whose rendered text changed."""
     return {
-        path: hashlib.sha256(f"{lines}\n{text[len(head):]}".encode()).hexdigest()[:32]
+        path: hashlib.sha256(text.encode()).hexdigest()[:32]
         for path, text in formattable(files)
-        if text.startswith(head)
     }
-
-
-def _without_lines(text: str, count: int) -> str:
-    return "".join(text.splitlines(keepends=True)[count:])
 
 
 def _joined(diags: Diagnostics, at: int, validator: list[Diagnostic]) -> Diagnostics:
