@@ -93,7 +93,7 @@ def first_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize(
     ("point", "function", "after"),
     [
-        ("while writing the new tree", "_write_file", 3),
+        ("while writing the new tree", "_write_file", 1),
         ("while carrying the user's files over", "_carry_tree", 0),
         ("just before the swap", "_swap", 0),
     ],
