@@ -373,11 +373,51 @@ _HTML_START = re.compile(r"<(?=[A-Za-z/!?])")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 
 
+def _as_read(characters: str) -> str:
+    """A pattern of one of ``characters`` as a markdown renderer and then a browser read it:
+    itself, or a decimal or hex character reference (``&#106;``, ``&#x6A``)."""
+    codes = sorted({ord(c) for c in characters})
+    decimal = "|".join(str(c) for c in codes)
+    hexadecimal = "|".join(f"{c:x}" for c in codes)
+    return f"(?:[{re.escape(characters)}]|&#0*(?:{decimal});?|&#x0*(?:{hexadecimal});?)"
+
+
+# What a browser drops from a link's target before reading its scheme (spaces and control
+# characters at the start, tabs and line breaks anywhere), written in any way a renderer passes
+# on, and backslashes (an escape such as ``\:`` leaves the character alone).
+_URL_NOISE = (
+    r"(?:[\s\\]|&(?:tab|newline);|&#0*(?:3[0-2]|[12]?\d);?|&#x0*(?:1?[\da-f]|20);?)*"
+)
+# A target whose scheme runs script: after what can open a link's target (``(`` of an inline
+# link, ``<`` of an autolink or an angle-bracketed target, ``:`` of a reference definition;
+# raw HTML, and so its attributes, is escaped before), its scheme's letters, and a colon.
+_SCRIPT_URL = re.compile(
+    r"[(<:]"
+    + _URL_NOISE
+    + "(?:"
+    + "|".join(
+        _URL_NOISE.join(_as_read(c + c.upper()) for c in scheme)
+        for scheme in ("javascript", "vbscript", "data")
+    )
+    + ")"
+    + f"(?={_URL_NOISE}(?:{_as_read(':')}|&colon;))",
+    re.IGNORECASE,
+)
+
+
+def _no_script_links(text: str) -> str:
+    """``text`` with a space before the colon of every ``javascript:``, ``vbscript:`` or
+    ``data:`` link target, however written: no renderer makes a link of it then (a space ends
+    the target), and a browser that got one would read no scheme."""
+    return _SCRIPT_URL.sub(lambda m: m.group() + " ", text)
+
+
 def markdown_block(text: object) -> str:
     """A document's markdown (a description) made safe as a block of its own: raw HTML is shown,
-    not run, and a code fence it opens is closed, so that what follows (the generated examples)
-    is never swallowed into it, nor the document's text taken for an example."""
-    lines = _HTML_START.sub("&lt;", _clean(str(text))).split("\n")
+    not run, no link runs script, and a code fence it opens is closed, so that what follows
+    (the generated examples) is never swallowed into it, nor the document's text taken for an
+    example."""
+    lines = _no_script_links(_HTML_START.sub("&lt;", _clean(str(text)))).split("\n")
     fence = ""
     for line in lines:
         match = _FENCE.match(line)
@@ -396,9 +436,10 @@ def markdown_block(text: object) -> str:
 
 
 def markdown_cell(text: object) -> str:
-    """Text made safe in a markdown table cell: one line, no pipes, no raw HTML."""
+    """Text made safe in a markdown table cell: one line, no pipes, no raw HTML, no link that
+    runs script."""
     one_line = " ".join(_clean(str(text)).split())
-    return html.escape(one_line, quote=False).replace("|", "\\|")
+    return _no_script_links(html.escape(one_line, quote=False).replace("|", "\\|"))
 
 
 def _toml_string(text: object) -> str:

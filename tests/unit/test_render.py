@@ -20,6 +20,8 @@ from generator.render import (
     TemplateError,
     Target,
     custom_target,
+    markdown_block,
+    markdown_cell,
     plan,
     render,
     template_names,
@@ -124,6 +126,72 @@ def test_bad_template_names(name: str, given: str, message: str) -> None:
 )
 def test_header(name: str, path: str, text: str, lines: list[str], want: str) -> None:
     assert with_header(path, text, lines) == want, name
+
+
+@pytest.mark.parametrize(
+    ("name", "given", "block", "cell"),
+    [
+        ("inline link", "[a](javascript:x)", "[a](javascript :x)", None),
+        ("any case", "[a](VbScript:x)", "[a](VbScript :x)", None),
+        ("data", "![a](data:text/html,x)", "![a](data :text/html,x)", None),
+        (
+            "spaces before",
+            "[a](  javascript:x)",
+            "[a](  javascript :x)",
+            "[a]( javascript :x)",
+        ),
+        (
+            "a tab inside",
+            "[a](java&#x09;script:x)",
+            "[a](java&#x09;script :x)",
+            "[a](java&amp;#x09;script:x)",
+        ),
+        (
+            "references",
+            "[a](&#106;ava&#X53;cript:x)",
+            "[a](&#106;ava&#X53;cript :x)",
+            "[a](&amp;#106;ava&amp;#X53;cript:x)",
+        ),
+        (
+            "no semicolon",
+            "[a](&#0106avascript:x)",
+            "[a](&#0106avascript :x)",
+            "[a](&amp;#0106avascript:x)",
+        ),
+        (
+            "a tab, then the colon as a reference",
+            "[a](javascript&Tab;&colon;x)",
+            "[a](javascript &Tab;&colon;x)",
+            "[a](javascript&amp;Tab;&amp;colon;x)",
+        ),
+        (
+            "the colon as one",
+            "[a](javascript&colon;x)",
+            "[a](javascript &colon;x)",
+            "[a](javascript&amp;colon;x)",
+        ),
+        ("an escaped colon", "[a](javascript\\:x)", "[a](javascript \\:x)", None),
+        (
+            "angle brackets are escaped",
+            "[a](<javascript:x>)",
+            "[a](&lt;javascript:x>)",
+            "[a](&lt;javascript:x&gt;)",
+        ),
+        ("reference definition", "[r]: javascript:x", "[r]: javascript :x", None),
+        ("on the next line", "[r]:\n  data:x", "[r]:\n  data :x", "[r]: data :x"),
+        ("autolink", "<javascript:x>", "&lt;javascript:x>", "&lt;javascript:x&gt;"),
+        ("other schemes", "[a](https://h/data:x) [m](mailto:a@b)", None, None),
+        ("prose", "Metadata: the data: field, 'data:x', `javascript:x`", None, None),
+    ],
+)
+def test_markdown_links_run_no_script(
+    name: str, given: str, block: str | None, cell: str | None
+) -> None:
+    """A target whose scheme runs script gets a space before its colon, however it is written
+    (in a table cell, ``&`` is escaped, so that references stay text); ``None``: as given, or
+    as in a block."""
+    assert markdown_block(given) == (block or given), name
+    assert markdown_cell(given) == (cell or block or given), name
 
 
 def team(tmp_path: Path, files: dict[str, str]) -> Path:
