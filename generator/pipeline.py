@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -18,9 +18,7 @@ from generator import __version__
 from generator.build import build_spec
 from generator.checks import check_document
 from generator.config import Config, unused_settings
-from generator.background import Validation
-from generator.cache import cache_folder
-from generator.diagnostics import Diagnostic, Diagnostics
+from generator.diagnostics import Diagnostics
 from generator.diff import as_json, compare, has_breaking, markdown
 from generator.format import FormatError, format_files, formattable
 from generator.inputs import inputs_digest, manifest_inputs
@@ -100,15 +98,15 @@ def load_and_check(
 ) -> tuple[DocumentSet | None, Diagnostics]:
     """The document set and every problem found in it before any code is built.
 
-    ``validator=False`` skips openapi-spec-validator, the slowest check (``diff`` builds two
-    documents that were generated from before, and says so)."""
+    ``validator=False`` skips openapi-spec-validator's rules (``diff`` builds two documents
+    that were generated from before, and says so)."""
     stages = stages or Stages()
     docs, diags = _load(config, stages)
     if docs is None:
         return None, diags
     with stages.stage("validate"):
         if validator:
-            validate_document(docs.root, diags, docs=docs, cache=cache_folder())
+            validate_document(docs.root, diags, docs=docs)
         check_refs(docs, diags)
         check_document(docs, diags)
     return docs, diags
@@ -139,25 +137,10 @@ def validate(config: Config) -> Outcome:
 
 def generate(config: Config, progress: Progress | None = None) -> Outcome:
     stages = Stages(progress)
-    docs, diags = _load(config, stages)
+    docs, diags = load_and_check(config, stages)
     if docs is None:
         return _failed(diags, config, stages=stages)
-    loaded = len(diags.items)
-    # "validate" is the time this process spends on it: its own checks, and starting and
-    # waiting for the validator's process when that runs beside build, render and format.
-    with stages.stage("validate"):
-        validation = Validation(
-            docs, background=config.workers > 1, cache=cache_folder()
-        )
-        check_refs(docs, diags)
-        check_document(docs, diags)
-    try:
-        made = _make(docs, diags, config, stages)
-    except BaseException:
-        validation.cancel()
-        raise
-    with stages.stage("validate") if validation.in_background else nullcontext():
-        diags = _joined(diags, loaded, validation.result())
+    made = _make(docs, diags, config, stages)
     spec = made.spec
     if spec is None:
         return _failed(diags, config, stages=stages)
@@ -217,7 +200,7 @@ def generate(config: Config, progress: Progress | None = None) -> Outcome:
 
 @dataclass
 class _Made:
-    """What build, render and format made before the validator's diagnostics were in."""
+    """What build, render and format made, for ``generate`` to check or write."""
 
     spec: Spec | None = None  # None: the checks found errors, nothing was built
     out: Path = Path()
@@ -235,11 +218,8 @@ class _Made:
 def _make(
     docs: DocumentSet, diags: Diagnostics, config: Config, stages: Stages
 ) -> _Made:
-    """Build, render and format as far as the diagnostics so far allow; writes nothing.
-
-    Runs while the validator may still be at work, so it never decides the outcome: it stops
-    where the run fails whatever the validator finds, and leaves the rest to ``generate``.
-    """
+    """Build, render and format as far as the diagnostics allow; writes nothing. It stops
+    where the run fails, and leaves the outcome to ``generate``."""
     if diags.has_errors:
         return _Made()
     with stages.stage("build"):
@@ -281,15 +261,6 @@ def rendered_digests(files: Mapping[str, str]) -> dict[str, str]:
         path: hashlib.sha256(text.encode()).hexdigest()[:32]
         for path, text in formattable(files)
     }
-
-
-def _joined(diags: Diagnostics, at: int, validator: list[Diagnostic]) -> Diagnostics:
-    """``diags`` with the validator's diagnostics at ``at``, where a run that validates before
-    anything else has them (duplicates dropped as that run drops them)."""
-    joined = Diagnostics()
-    for d in (*diags.items[:at], *validator, *diags.items[at:]):
-        joined.add(d.level, d.pointer, d.message)
-    return joined
 
 
 def build_for_diff(config: Config) -> tuple[Spec | None, Diagnostics]:

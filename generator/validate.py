@@ -1,55 +1,32 @@
-"""Validation against the OpenAPI specification with openapi-spec-validator.
+"""Validation against the OpenAPI specification, with openapi-spec-validator's rules.
 
-The OpenAPI version decides the validator (3.0.x or 3.1.x); a document of another version, or
-none, is an error. Every complaint of the validator becomes a warning at the JSON pointer of the
-node it is about: the generator reports an error itself where it cannot build (DESIGN.md,
-"Diagnostics"). Nothing the validator raises escapes: a failure while it checks one node
-(an unresolvable reference, a bug) costs that node's checks and is a warning there; one outside
-any node, or a RecursionError, cuts validation short with a warning.
+The OpenAPI version decides the validator class (3.0.x or 3.1.x); a document of another
+version, or none, is an error. Every complaint becomes a warning at the JSON pointer of the node
+it is about: the generator reports an error itself where it cannot build (DESIGN.md,
+"Diagnostics"). Nothing the validator raises escapes.
 
-What is added around openapi-spec-validator 0.9:
+Two implementations of the same rules answer, with the same diagnostics (levels, pointers,
+messages, order; ``tests/unit/test_validator_parity.py`` compares them):
 
-- locations: its second pass (schemas, parameters, operations) yields errors whose path is
-  relative to the node being checked, or empty, so each keyword validator is wrapped to tag the
-  errors it yields with the node it was given;
-- references: other files are served from the loaded documents and nothing is fetched from
-  the network;
-- speed: the OpenAPI schema's references are indexed once (see ``_crawled``), and the
-  library's per-schema bookkeeping is a set rather than a list (see ``_IdSet``);
-- a cache: a Schema Object whose content passed the meta-schema check before, with the same
-  libraries and dialect, is not checked again (see ``_meta_digest``);
-- memory: ``iter_errors`` without the library's class-wide ``lru_cache``, which keeps every
-  validator, and the document it holds, alive for the life of the process.
+- openapi-spec-validator-rs, a Rust port of openapi-spec-validator with the same API and a
+  hundred times faster, where it is installed (``generator.validate_port``);
+- openapi-spec-validator itself, the reference (``generator.validate_reference``): where the
+  port is missing, where ``OAPIGEN_VALIDATOR=reference`` asks for it, and for every document
+  whose answer from the port cannot be vouched for (``validate_port`` says which).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+import ast
+import os
 import re
 import reprlib
-from collections.abc import Iterator, Mapping
-from importlib import metadata
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from jsonschema.exceptions import ValidationError, best_match
-from jsonschema_path import SchemaPath
-from jsonschema_specifications import REGISTRY as SPECIFICATIONS
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
-from openapi_spec_validator.validation.keywords import (
-    KeywordValidator,
-    SchemaValidator,
-    ValueValidator,
-)
-from referencing.exceptions import Unresolvable
-from referencing.jsonschema import specification_with
-
-from generator import __version__
-from generator.cache import DigestCache
 from generator.diagnostics import Diagnostics
 from generator.loader import (
     Document,
@@ -60,46 +37,42 @@ from generator.loader import (
 )
 from generator.refs import resolve
 
+#: ``OAPIGEN_VALIDATOR=reference`` runs openapi-spec-validator itself, never its port.
+VALIDATOR_VARIABLE = "OAPIGEN_VALIDATOR"
+#: The attribute that tags an error of the second pass with the node it is about: the
+#: node's path from the root as the library walks it, and a suffix (``default``) inside it.
+WHERE = "_oapigen_where"
+
 _OAS30 = re.compile(r"3\.0(\.\d+)?(-.+)?")
 _OAS31 = re.compile(r"3\.1(\.\d+)?(-.+)?")
 _MAX_MESSAGE = 300
-_WHERE = "_oapigen_where"
-_CACHE_FILE = "schema-meta-checks-v1.txt"
+
+BestMatch = Callable[[Iterable[Any]], Any]
 
 
 def validate_document(
-    doc: Document,
-    diags: Diagnostics,
-    *,
-    docs: DocumentSet | None = None,
-    cache: Path | None = None,
+    doc: Document, diags: Diagnostics, *, docs: DocumentSet | None = None
 ) -> None:
     """Check ``doc`` against its OpenAPI version's rules.
 
     ``docs`` (from ``load_documents``) serves the files ``doc`` refers to; without it they are
-    read again from disk (their problems are the loader's to report). ``cache``, a folder,
-    remembers which Schema Objects passed the meta-schema check (see ``_meta_digest``).
+    read again from disk (their problems are the loader's to report).
     """
-    base = _validator_class(doc.data, diags)
-    if base is None:
+    name = _validator_class(doc.data, diags)
+    if name is None:
         return
     docs = docs or collect_documents(doc, Diagnostics())
-    passed = DigestCache(cache, _CACHE_FILE)
-    try:
-        validator = _located_validator(base, docs, passed)(
-            doc.data, base_uri=doc.path.absolute().as_uri()
-        )
-        for error in validator.iter_errors():
-            where, message = _describe(error, docs)
-            diags.warning(where, message)
-    except RecursionError:
-        diags.warning(
-            "#",
-            "validation cut short: the document nests too deeply for openapi-spec-validator",
-        )
-    except Exception as exc:  # the validator's own failures must not end the run
-        diags.warning("#", f"validation cut short: {_failure(exc)}")
-    passed.save()
+    found = None
+    if os.environ.get(VALIDATOR_VARIABLE, "") != "reference":
+        from generator import validate_port
+
+        found = validate_port.findings(name, docs)
+    if found is None:
+        from generator import validate_reference
+
+        found = validate_reference.findings(name, docs)
+    for where, message in found:
+        diags.warning(where, message)
 
 
 def check_version(data: Any, diags: Diagnostics) -> bool:
@@ -111,9 +84,10 @@ def check_version(data: Any, diags: Diagnostics) -> bool:
     return _validator_class(data, diags) is not None
 
 
-def _validator_class(data: Any, diags: Diagnostics) -> type[Any] | None:
-    """The validator for the document's ``openapi`` version, or None (with an error) when there is none."""
-    if not isinstance(data, Mapping):
+def _validator_class(data: Any, diags: Diagnostics) -> str | None:
+    """The name of the validator class for the document's version, the same in
+    openapi-spec-validator and its port; None (with an error) when there is none."""
+    if not isinstance(data, dict):
         diags.error("#", "not an OpenAPI document: the top level is not a mapping")
         return None
     if "openapi" not in data:
@@ -128,9 +102,9 @@ def _validator_class(data: Any, diags: Diagnostics) -> type[Any] | None:
         return None
     version = str(data["openapi"])
     if _OAS30.fullmatch(version):
-        return OpenAPIV30SpecValidator
+        return "OpenAPIV30SpecValidator"
     if _OAS31.fullmatch(version):
-        return OpenAPIV31SpecValidator
+        return "OpenAPIV31SpecValidator"
     diags.error(
         "#/openapi",
         f"unsupported OpenAPI version {version!r}: oapigen reads 3.0.x and 3.1.x",
@@ -138,194 +112,21 @@ def _validator_class(data: Any, diags: Diagnostics) -> type[Any] | None:
     return None
 
 
-def _located_validator(
-    base: type[Any], docs: DocumentSet, passed: DigestCache | None = None
-) -> type[Any]:
-    """``base`` with location-tagging keyword validators and references served from ``docs``."""
-    if passed is None:
-        passed = DigestCache(None, _CACHE_FILE)
-    salt = _libraries() if passed.path is not None else ""  # no salt: no digests
-    keywords = {
-        name: _located_keyword(cls, passed, salt)
-        for name, cls in base.keyword_validators.items()
-    }
-    handlers = {
-        "file": lambda uri: _serve(docs, uri),
-        "http": _refuse,
-        "https": _refuse,
-        "ftp": _refuse,
-    }
-    return type(
-        base.__name__,
-        (base,),
-        {
-            "keyword_validators": keywords,
-            "resolver_handlers": handlers,
-            "schema_validator": _crawled(base.schema_validator),
-            "iter_errors": _iter_errors,
-        },
-    )
-
-
-def _iter_errors(self: Any) -> Iterator[ValidationError]:
-    """The library's two passes: the OpenAPI JSON schema, then the keyword validators."""
-    yield from self.schema_validator.iter_errors(self.schema)
-    yield from self.root_validator(self.schema_path)
-
-
-def _crawled(validator: Any) -> Any:
-    """``validator`` (of the OpenAPI document schema) with its registry crawled once, up front.
-
-    Otherwise jsonschema re-crawls the whole OpenAPI 3.1 schema on every ``$dynamicRef``
-    lookup: 5 s of the first pass over the OpenAI spec, 0.6 s with this. The stock validator is
-    kept if jsonschema's internals ever change shape.
-    """
-    try:
-        schema = validator.schema
-        resource = specification_with(schema["$schema"]).create_resource(schema)
-        registry = (resource @ SPECIFICATIONS).crawl()
-        return validator.evolve(
-            _resolver=registry.resolver(base_uri=resource.id() or "")
-        )
-    except Exception:
-        return validator
-
-
-def _located_keyword(
-    cls: type[KeywordValidator], passed: DigestCache, salt: str
-) -> type[KeywordValidator]:
-    """A keyword validator that tags each error it yields with the node it was checking."""
-    # A value validator checks the ``default`` of the schema it is given.
-    suffix: tuple[str, ...] = ("default",) if issubclass(cls, ValueValidator) else ()
-
-    def __call__(self: Any, *args: Any, **kwargs: Any) -> Iterator[ValidationError]:
-        node = next((a for a in args if isinstance(a, SchemaPath)), None)
-        errors = cls.__call__(self, *args, **kwargs)
-        while True:
-            try:
-                error = next(errors)
-            except StopIteration:
-                return
-            except RecursionError:
-                raise
-            except Exception as exc:
-                # a validator failure costs this node's checks, not the run's
-                error = OpenAPIValidationError(f"not checked: {_failure(exc)}")
-                errors = iter(())
-            if not isinstance(error, OpenAPIValidationError):
-                # the validator re-creates other errors, which would drop the tag
-                error = OpenAPIValidationError.create_from(error)
-            if node is not None and not hasattr(error, _WHERE):
-                # the innermost call tags first: nested schemas are checked by recursion
-                setattr(error, _WHERE, (tuple(node.parts), suffix))
-            yield error
-
-    def __init__(self: Any, registry: Any) -> None:
-        cls.__init__(self, registry)
-        self.visited_schema_ids = _IdSet()
-        self.meta_checked_schema_ids = _IdSet()
-
-    def _validate_schema_meta(self: Any, schema: Any, value: Any) -> Any:
-        digest = _meta_digest(self, cls, schema, value, salt) if salt else None
-        if digest is not None and digest in passed:
-            return None
-        error = cls._validate_schema_meta(self, schema, value)  # type: ignore[attr-defined]
-        if error is None and digest is not None:
-            passed.add(digest)
-        return error
-
-    members: dict[str, Any] = {"__call__": __call__}
-    if issubclass(cls, SchemaValidator):
-        members["__init__"] = __init__
-        members["_validate_schema_meta"] = _validate_schema_meta
-    located: type[KeywordValidator] = type(cls.__name__, (cls,), members)
-    return located
-
-
-class _IdSet(set[int]):
-    """The library's bookkeeping of schema ids, kept in lists it only appends to and tests
-    membership in (once per schema: quadratic in a big document); a set answers the same.
-    """
-
-    append = set.add
-
-
-def _meta_digest(
-    keyword: Any, cls: type[KeywordValidator], schema: Any, value: Any, salt: str
-) -> str | None:
-    """What the meta-schema check of a Schema Object depends on, hashed: the libraries'
-    versions (``salt``), the keyword validator, the dialect (a 3.1 document's ``jsonSchemaDialect``
-    sets it outside the value) and the value's canonical JSON. None when a value would not
-    come back from JSON as it is: such a value is checked every time."""
-    try:
-        dialect = (
-            keyword._get_schema_dialect_id(schema, value)
-            if hasattr(keyword, "_get_schema_dialect_id")
-            else ""
-        )
-        text = json.dumps(
-            value, sort_keys=True, ensure_ascii=False, separators=(",", ":")
-        )
-        if json.loads(text) != value:
-            return None
-    except Exception:
-        return None
-    key = "\0".join((salt, cls.__module__, cls.__qualname__, dialect, text))
-    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _libraries() -> str:
-    """oapigen's version and those of the libraries the meta-schema check runs on; empty
-    (nothing cached) when one of them cannot be told."""
-    names = (
-        "openapi-spec-validator",
-        "openapi-schema-validator",
-        "jsonschema",
-        "jsonschema-specifications",
-        "referencing",
-        "jsonschema-path",
-    )
-    try:
-        return "\0".join([__version__, *(metadata.version(name) for name in names)])
-    except metadata.PackageNotFoundError:
-        return ""
-
-
-def _failure(exc: Exception) -> str:
-    """What stopped the validator, in a line: an unresolvable reference, or its own failure."""
-    if isinstance(exc, Unresolvable):
-        remote = urlsplit(exc.ref).scheme in ("http", "https")
-        return _one_line(
-            f"unresolvable reference {exc.ref!r}"
-            + (": remote references are not supported" if remote else "")
-        )
-    return _one_line(f"the validator failed: {type(exc).__name__}: {exc}")
-
-
-def _serve(docs: DocumentSet, uri: str) -> Any:
-    doc = docs.get(_uri_path(uri))
-    if doc is None:
-        raise LookupError(f"{uri} is not loaded")
-    return doc.data
-
-
-def _refuse(uri: str) -> Any:
-    raise LookupError(f"remote references are not supported: {uri}")
-
-
-def _uri_path(uri: str) -> Path:
+def uri_path(uri: str) -> Path:
+    """The file a ``file:`` (or ``https:``, for the port) URI names."""
     return Path(url2pathname(urlsplit(uri).path))
 
 
-def _describe(error: ValidationError, docs: DocumentSet) -> tuple[str, str]:
-    """Where an error is (a JSON pointer into the document that holds the node) and a one-line message."""
-    best = _best(error)
-    parts, suffix = getattr(error, _WHERE, ((), ()))
+def describe(error: Any, docs: DocumentSet, best_match: BestMatch) -> tuple[str, str]:
+    """Where an error is (a JSON pointer into the document that holds the node) and a
+    one-line message; ``best_match`` picks among the sub-errors of ``anyOf`` and ``oneOf``."""
+    best = _best(error, best_match)
+    parts, suffix = getattr(error, WHERE, ((), ()))
     where = _locate(docs, parts, (*suffix, *best.absolute_path))
     return where, _message(best)
 
 
-def _best(error: ValidationError) -> ValidationError:
+def _best(error: Any, best_match: BestMatch) -> Any:
     """The most telling sub-error of an ``anyOf``/``oneOf`` failure.
 
     Most such failures in an OpenAPI document are "neither a Reference Object nor the object
@@ -340,10 +141,10 @@ def _best(error: ValidationError) -> ValidationError:
     ]
     if not helpful or len(helpful) == len(error.context):
         return best_match([error]) or error
-    return _best(best_match(helpful) or error)
+    return _best(best_match(helpful) or error, best_match)
 
 
-def _locate(docs: DocumentSet, parts: tuple[Any, ...], inner: tuple[Any, ...]) -> str:
+def _locate(docs: DocumentSet, parts: Sequence[Any], inner: tuple[Any, ...]) -> str:
     """The location of ``inner`` below the node that the validator reached through ``parts``.
 
     The validator walks through ``$ref``s; the node it checked lives where the last of them
@@ -377,13 +178,28 @@ def _through_refs(
     return doc, walked, node
 
 
-def _message(error: ValidationError) -> str:
+def _message(error: Any) -> str:
     """The validator's message with a huge instance dump cut down, on one line."""
     message = str(error.message)
+    if type(error).__name__ == "ExtraParametersError":
+        message = _sorted_names(message)
     shown = repr(error.instance)
     if len(shown) > 60 and shown in message:
         message = message.replace(shown, _short_repr(error.instance), 1)
-    return _one_line(message)
+    return one_line(message)
+
+
+def _sorted_names(message: str) -> str:
+    """"Required list has not defined properties: [...]" with the names sorted: both
+    validators list them in the order of a set, which changes from run to run."""
+    head, colon, names = message.partition(": [")
+    try:
+        listed = ast.literal_eval("[" + names) if colon else None
+    except (ValueError, SyntaxError):
+        listed = None
+    if not isinstance(listed, list) or not all(isinstance(n, str) for n in listed):
+        return message
+    return f"{head}: {sorted(listed)!r}"
 
 
 def _short_repr(value: Any) -> str:
@@ -394,6 +210,6 @@ def _short_repr(value: Any) -> str:
     return short.repr(value)
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 1] + "…"

@@ -10,14 +10,6 @@ import pytest
 from loopback import Loopback
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _own_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The generator's cache in a folder of the test run, not in the user's."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("OAPIGEN_CACHE_DIR", str(tmp_path_factory.mktemp("oapigen-cache")))
-        yield
-
-
 @pytest.fixture
 def loopback() -> Iterator[Loopback]:
     """A fresh HTTP/1.1 server on 127.0.0.1 for one test (see tests/loopback.py)."""

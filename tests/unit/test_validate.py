@@ -1,8 +1,11 @@
-"""Tests of generator/validate.py: versions, validator complaints as located warnings, no crashes."""
+"""Tests of generator/validate.py: versions, validator complaints as located warnings, no crashes.
+
+The shape tests run twice, once as a user's run goes (the Rust port where it can answer) and
+once with openapi-spec-validator itself (``OAPIGEN_VALIDATOR=reference``): both must say the same.
+"""
 
 from __future__ import annotations
 
-import re
 import time
 from pathlib import Path
 from typing import Any
@@ -10,13 +13,25 @@ from typing import Any
 import pytest
 import yaml
 from openapi_spec_validator import OpenAPIV31SpecValidator
-from openapi_spec_validator.validation.keywords import SchemaValidator
 
 from generator.diagnostics import Diagnostics
 from generator.loader import Document, DocumentSet, load_documents
-from generator.validate import _located_validator, check_version, validate_document
+from generator.validate import check_version, validate_document
+from generator.validate_reference import _located_validator
 
 INFO = {"title": "t", "version": "1"}
+
+
+@pytest.fixture(params=["auto", "reference"])
+def implementation(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("OAPIGEN_VALIDATOR", request.param)
+    return str(request.param)
+
+
+@pytest.fixture
+def reference(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests of openapi-spec-validator's own failures, which only the reference has."""
+    monkeypatch.setenv("OAPIGEN_VALIDATOR", "reference")
 
 
 def validate(data: Any) -> list[str]:
@@ -84,7 +99,7 @@ VERSIONS = [
 @pytest.mark.parametrize(
     ("name", "given", "want"), VERSIONS, ids=[c[0] for c in VERSIONS]
 )
-def test_versions(name: str, given: Any, want: list[str]) -> None:
+def test_versions(name: str, given: Any, want: list[str], implementation: str) -> None:
     assert validate(given) == want
 
 
@@ -241,12 +256,12 @@ WARNINGS = [
     ("name", "given", "want"), WARNINGS, ids=[c[0] for c in WARNINGS]
 )
 def test_complaints_are_warnings_where_they_are(
-    name: str, given: Any, want: list[str]
+    name: str, given: Any, want: list[str], implementation: str
 ) -> None:
     assert validate(given) == want
 
 
-def test_long_messages_are_one_short_line() -> None:
+def test_long_messages_are_one_short_line(implementation: str) -> None:
     lines = validate(
         pets(
             {
@@ -264,7 +279,7 @@ def test_long_messages_are_one_short_line() -> None:
     assert all("\n" not in line and len(line) < 400 for line in lines)
 
 
-def test_errors_in_other_files_name_the_file(tmp_path: Path) -> None:
+def test_errors_in_other_files_name_the_file(tmp_path: Path, implementation: str) -> None:
     lines = validate_files(
         tmp_path,
         {
@@ -275,7 +290,7 @@ def test_errors_in_other_files_name_the_file(tmp_path: Path) -> None:
     assert lines == ["warning: pet.yaml#/required: ['a', 'a'] has non-unique elements"]
 
 
-def test_other_files_are_read_without_the_document_set(tmp_path: Path) -> None:
+def test_other_files_are_read_without_the_document_set(tmp_path: Path, implementation: str) -> None:
     (tmp_path / "pet.yaml").write_text("type: object\nrequired: [a, a]\n")
     data = {
         "openapi": "3.1.0",
@@ -289,7 +304,7 @@ def test_other_files_are_read_without_the_document_set(tmp_path: Path) -> None:
     ]
 
 
-def test_remote_references_are_not_fetched() -> None:
+def test_remote_references_are_not_fetched(implementation: str) -> None:
     started = time.monotonic()
     lines = validate(
         doc31(
@@ -308,7 +323,7 @@ def test_remote_references_are_not_fetched() -> None:
     ]
 
 
-def test_a_dangling_reference_costs_its_node() -> None:
+def test_a_dangling_reference_costs_its_node(implementation: str) -> None:
     lines = validate(
         doc30(
             schemas={
@@ -330,7 +345,9 @@ def test_a_dangling_reference_costs_its_node() -> None:
     ]
 
 
-def test_a_validator_failure_costs_one_node(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_validator_failure_costs_one_node(
+    monkeypatch: pytest.MonkeyPatch, reference: None
+) -> None:
     def boom(*args: Any) -> Any:
         raise RuntimeError("boom")
 
@@ -349,7 +366,7 @@ def test_a_validator_failure_costs_one_node(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_a_validator_failure_outside_a_node_cuts_validation_short(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, reference: None
 ) -> None:
     def boom(*args: Any) -> Any:
         raise RuntimeError("boom")
@@ -362,7 +379,7 @@ def test_a_validator_failure_outside_a_node_cuts_validation_short(
     ]
 
 
-def test_recursion_error_is_a_warning(shared_dir: Path) -> None:
+def test_recursion_error_is_a_warning(shared_dir: Path, implementation: str) -> None:
     lines = validate(
         yaml.safe_load(
             (shared_dir / "specs" / "oapi-recursive" / "spec.yaml").read_text()
@@ -424,72 +441,3 @@ def test_schema_bookkeeping_is_kept_in_sets() -> None:
         assert isinstance(ids, set)
     assert {id(s) for s in schemas.values()} <= keyword.meta_checked_schema_ids
     assert len(keyword.visited_schema_ids) == 100  # each schema and its property, once
-
-
-CACHED = doc31(
-    schemas={
-        "Pet": {"type": "object", "properties": {"id": {"type": "integer"}}},
-        "Bad": {"type": "number", "minimum": "1"},
-        "Tag": {"type": "object", "required": ["a", "a"]},
-    }
-)
-
-
-def meta_checks(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    """The values the library's meta-schema check is run on, from now on."""
-    checked: list[Any] = []
-    original = SchemaValidator._validate_schema_meta
-
-    def counted(self: Any, schema: Any, value: Any) -> Any:
-        checked.append(value)
-        return original(self, schema, value)
-
-    monkeypatch.setattr(SchemaValidator, "_validate_schema_meta", counted)
-    return checked
-
-
-def validate_cached(data: Any, cache: Path | None) -> list[str]:
-    diags = Diagnostics()
-    validate_document(
-        Document(Path("/nowhere/openapi.yaml"), "openapi.yaml", data), diags, cache=cache
-    )
-    return [d.format() for d in diags.items]
-
-
-def test_a_warm_cache_finds_the_same(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    checked = meta_checks(monkeypatch)
-    cold = validate_cached(CACHED, tmp_path)
-    assert len(checked) == 3
-    warm = validate_cached(CACHED, tmp_path)
-    assert warm == cold == validate_cached(CACHED, None)
-    assert cold == [
-        "warning: #/components/schemas/Bad/minimum: '1' is not of type 'number'",
-        "warning: #/components/schemas/Tag/required: ['a', 'a'] has non-unique elements",
-    ]
-    schemas = CACHED["components"]["schemas"]
-    assert checked[3:5] == [schemas["Bad"], schemas["Tag"]]  # only what failed
-    (cache_file,) = tmp_path.iterdir()
-    assert all(re.fullmatch("[0-9a-f]{64}", line) for line in cache_file.read_text().splitlines())
-    assert len(cache_file.read_text().splitlines()) == 1  # Pet's
-
-
-def test_the_cache_is_per_dialect(tmp_path: Path) -> None:
-    assert validate_cached(CACHED, tmp_path)  # warm for the default dialect
-    other = {**CACHED, "jsonSchemaDialect": "https://example.com/unknown"}
-    assert validate_cached(other, tmp_path) == validate_cached(other, None)
-    assert "Unknown JSON Schema dialect" in validate_cached(other, tmp_path)[0]
-
-
-def test_a_corrupt_cache_is_ignored(tmp_path: Path) -> None:
-    want = validate_cached(CACHED, None)
-    (tmp_path / "schema-meta-checks-v1.txt").write_bytes(b"\x00garbage\n" + b"f" * 64)
-    assert validate_cached(CACHED, tmp_path) == want
-    assert validate_cached(CACHED, tmp_path) == want
-
-
-def test_a_value_json_would_change_is_not_cached(tmp_path: Path) -> None:
-    data = doc31(schemas={"T": {"type": "object", "properties": {1: {}}}})
-    validate_cached(data, tmp_path)
-    assert list(tmp_path.iterdir()) == []
