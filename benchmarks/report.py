@@ -132,7 +132,7 @@ def render(
         "",
         *versions,
         "",
-        "## Targets (issue 7)",
+        "## Targets (issues 7 and 15)",
         "",
         "| target | ratio (ours / theirs, medians) | limit | aim | verdict |",
         "|---|---|---|---|---|",
