@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from dataclasses import replace
@@ -40,7 +39,7 @@ def build_spec(
     config: Config | None = None,
 ) -> Spec:
     """The IR of the document; ``config`` brings the settings that rename, filter and switch."""
-    config = config or Config(spec=docs.root.path)
+    config = config or Config(spec=docs.root.source)
     data = docs.root.data
     info = data.get("info") if isinstance(data.get("info"), dict) else {}
     title = str(info.get("title") or "API")
@@ -68,7 +67,6 @@ def build_spec(
         _with_param_imports(api, param_names, schemas) for api in operations.apis
     )
     components = (data.get("components") or {}).get("schemas") or {}
-    source = docs.root.path.read_bytes()
     return Spec(
         title=title,
         version=str(info.get("version") or ""),
@@ -78,8 +76,8 @@ def build_spec(
         package_version=config.version
         or default_version(str(info.get("version") or "")),
         # bytes of a name that is not UTF-8 are shown as U+FFFD: templates only ever get text
-        source_name=os.fsencode(docs.root.path.name).decode("utf-8", "replace"),
-        source_digest=hashlib.sha256(source).hexdigest(),
+        source_name=os.fsencode(docs.root.name).decode("utf-8", "replace"),
+        source_digest=docs.root.digest,
         generator_version=__version__,
         servers=parse_servers(data.get("servers")),
         security_schemes=security_schemes(data, package, config.credential_env),

@@ -25,6 +25,7 @@ from generator.outcome import (
     EXIT_USAGE,
     Outcome,
 )
+from generator.sources import is_url, url_problem
 
 # The pipeline (YAML, openapi-spec-validator, Jinja, black) is imported inside each command:
 # ``generate --check`` on an up-to-date tree answers from the manifest without it, in a tenth
@@ -42,6 +43,26 @@ def main() -> None:
     """Generate typed Python client packages from OpenAPI documents."""
 
 
+class _Spec(click.ParamType):  # type: ignore[type-arg]
+    """SPEC: an ``http(s)://`` URL, kept as text, or a local path (not a folder)."""
+
+    name = "spec"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Path | str:
+        if isinstance(value, (Path, str)) and is_url(str(value)):
+            problem = url_problem(str(value))
+            if problem is not None:
+                self.fail(problem, param, ctx)
+            return str(value)
+        path: Path = click.Path(dir_okay=False, path_type=Path).convert(
+            value, param, ctx
+        )
+        return path
+
+
+_SPEC = _Spec()
+
+
 def _allowed_ref_root_option(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--allowed-ref-root",
@@ -54,7 +75,7 @@ def _allowed_ref_root_option(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @main.command("generate")
-@click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("spec", type=_SPEC)
 @click.option(
     "-o",
     "--output",
@@ -94,7 +115,7 @@ def _allowed_ref_root_option(command: Callable[..., Any]) -> Callable[..., Any]:
 )
 @_allowed_ref_root_option
 def generate_command(
-    spec: Path,
+    spec: Path | str,
     output: Path | None,
     package_name: str | None,
     config_file: Path | None,
@@ -138,7 +159,7 @@ def generate_command(
 
 
 @main.command("validate")
-@click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("spec", type=_SPEC)
 @click.option(
     "--config",
     "config_file",
@@ -151,7 +172,7 @@ def generate_command(
 @click.option("-q", "--quiet/--no-quiet", default=None, help="Print errors only.")
 @_allowed_ref_root_option
 def validate_command(
-    spec: Path,
+    spec: Path | str,
     config_file: Path | None,
     strict: bool | None,
     quiet: bool | None,
@@ -175,8 +196,8 @@ def validate_command(
 
 
 @main.command("diff")
-@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("old", type=_SPEC)
+@click.argument("new", type=_SPEC)
 @click.option(
     "--format",
     "output_format",
@@ -198,8 +219,8 @@ def validate_command(
 )
 @_allowed_ref_root_option
 def diff_command(
-    old: Path,
-    new: Path,
+    old: Path | str,
+    new: Path | str,
     output_format: str,
     fail_on_breaking: bool,
     config_file: Path | None,
@@ -280,7 +301,7 @@ def _ignore(item: str) -> None:
 
 
 def _config(
-    spec: Path,
+    spec: Path | str,
     flags: dict[str, Any],
     config_file: Path | None,
     *,

@@ -19,10 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import urlsplit
 
 from generator.ir import Scalar, Spec
-from generator.sources import is_url
+from generator.sources import is_url, url_problem
 
 CONFIG_YAML = "oapigen.yaml"
 PYPROJECT = "pyproject.toml"
@@ -49,7 +48,8 @@ class ConfigError(Exception):
 class Config:
     """One run's settings; every default lives here."""
 
-    spec: Path
+    #: the document: a local path, or an http(s) URL
+    spec: Path | str
     output: Path | None = None
     package_name: str | None = None
     project_name: str | None = None
@@ -222,9 +222,9 @@ def ref_roots(value: Any, key: str, base: Path) -> tuple[str, ...]:
     roots = []
     for entry in value:
         if is_url(entry):
-            parts = urlsplit(entry)
-            if not parts.hostname:
-                raise ValueError(f"{entry!r} is not a URL with a host")
+            problem = url_problem(entry)
+            if problem is not None:
+                raise ValueError(problem)
             roots.append(entry)
         elif "://" in entry:
             raise ValueError(f"{entry!r}: only http and https URLs can be allowed")
@@ -337,7 +337,7 @@ def _raw_settings(path: Path) -> dict[str, Any]:
 
 
 def make_config(
-    spec: Path,
+    spec: Path | str,
     flags: Mapping[str, Any],
     config_file: Path | None = None,
     *,
@@ -345,7 +345,9 @@ def make_config(
 ) -> Config:
     """The settings of a run: defaults, then the config file, then the flags that were given
     (``flags`` maps ``Config`` attributes to values; None means not given)."""
-    source = config_file or (find_config_file(spec) if discover else None)
+    # settings are never fetched: beside a URL, there is no folder of the user's to look in
+    found = find_config_file(spec) if discover and isinstance(spec, Path) else None
+    source = config_file or found
     settings = read_config_file(source) if source else {}
     settings.update({k: v for k, v in flags.items() if v is not None})
     return Config(spec=spec, config_file=source, **settings)

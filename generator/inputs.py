@@ -1,8 +1,9 @@
 """What generated files depend on, and ``--check`` answered from the manifest alone.
 
 The inputs digest covers the generator's version, every setting that shapes a file, the bytes
-of SPEC and of every file it reaches through ``$ref``, and the templates. All of these can be
-read without parsing anything, once the manifest says which files SPEC referred to. So the
+of SPEC and of every document it reaches through ``$ref`` (files, or URLs fetched again), and
+the templates. All of these can be read without parsing anything, once the manifest says which
+documents SPEC referred to. So the
 manifest records that list, and the report of the run that wrote it; ``--check`` on an
 unchanged tree then recomputes the digest from raw bytes, verifies every owned file and replays
 the report, without loading YAML, validating or rendering (about 0.2 s instead of 10 s for the
@@ -19,7 +20,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,16 @@ from generator import __version__
 from generator.config import Config
 from generator.diagnostics import Diagnostics
 from generator.outcome import EXIT_OK, Outcome
-from generator.sources import Scope, Unreadable, read_file
+from generator.sources import (
+    Refusal,
+    Scope,
+    Unreadable,
+    fetch,
+    file_uri,
+    is_url,
+    read_file,
+    source_name,
+)
 from generator.writer import manifest_matches, read_manifest
 
 
@@ -56,15 +66,15 @@ def root_path(spec: Path) -> Path:
         return Path(os.path.abspath(spec))
 
 
-def inputs_digest(config: Config, root: Path, referenced: Mapping[str, Path]) -> str:
-    """The digest of what the output depends on; ``referenced`` maps the name of each file SPEC
-    reaches through ``$ref`` (relative to SPEC's folder) to its path. The package name is not
-    in it: it comes from a setting, or from the title in SPEC's bytes."""
+def inputs_digest(config: Config, documents: Sequence[tuple[str, str]]) -> str:
+    """The digest of what the output depends on; ``documents`` holds the name and the sha256
+    of the bytes of SPEC, then of each document it reaches through ``$ref`` (named relative to
+    SPEC's folder, or by URL), sorted by name. The package name is not in it: it comes from a
+    setting, or from the title in SPEC's bytes."""
     digest = hashlib.sha256(f"{__version__}\0".encode())
     digest.update(json.dumps(config.output_settings(), sort_keys=True).encode() + b"\0")
-    for name, path in [(root.name, root), *sorted(referenced.items())]:
-        content = read_file(Path(os.path.realpath(path)))
-        digest.update(os.fsencode(f"{name}\0{len(content)}\0") + content)
+    for name, sha256 in documents:
+        digest.update(os.fsencode(f"{name}\0{sha256}\0"))
     for label, folder in (
         ("custom", config.templates),
         ("builtin", builtin_templates()),
@@ -79,12 +89,13 @@ def inputs_digest(config: Config, root: Path, referenced: Mapping[str, Path]) ->
 
 
 def manifest_inputs(
-    config: Config, root: Path, referenced: list[str], report: dict[str, Any]
+    config: Config, root: Path | str, referenced: list[str], report: dict[str, Any]
 ) -> dict[str, Any] | None:
-    """What the manifest keeps for ``answer_from_manifest``: the names of the referenced files
-    and the run's report without its times. A diagnostic about the settings is kept without the
-    config file's path (it is put back on replay); None, so that ``--check`` takes the long way,
-    when a message would write a path of this machine into the output.
+    """What the manifest keeps for ``answer_from_manifest``: the names of the referenced
+    documents, SPEC when it is a URL, and the run's report without its times. A diagnostic
+    about the settings is kept without the config file's path (it is put back on replay); None,
+    so that ``--check`` takes the long way, when a message would write a path of this machine
+    into the output. ``root``: where SPEC was read from.
     """
     settings = _settings_label(config)
     kept = {key: value for key, value in report.items() if key != "stages"}
@@ -92,10 +103,14 @@ def manifest_inputs(
         {**d, "pointer": None if d["pointer"] == settings else d["pointer"]}
         for d in report["diagnostics"]
     ]
-    folder = json.dumps(os.fspath(root.parent))[1:-1]
-    if folder in json.dumps(kept):
-        return None
-    return {"referenced": sorted(referenced), "report": kept}
+    if isinstance(root, Path):
+        folder = json.dumps(os.fspath(root.parent))[1:-1]
+        if folder in json.dumps(kept):
+            return None
+    inputs = {"referenced": sorted(referenced), "report": kept}
+    if isinstance(config.spec, str):
+        inputs["spec"] = config.spec
+    return inputs
 
 
 def answer_from_manifest(config: Config) -> Outcome | None:
@@ -122,17 +137,13 @@ def answer_from_manifest(config: Config) -> Outcome | None:
     diags = _replay(report, config)
     if diags is None or (config.strict and diags.items):
         return None
-    root = root_path(config.spec)
-    paths = {name: Path(os.path.normpath(root.parent / name)) for name in referenced}
-    # OUT may come from anyone (a pull request): its list is held to the rule for references
-    scope = Scope.of(root, config.allowed_ref_roots)
-    if not all(isinstance(scope.admit(path), Path) for path in paths.values()):
+    if isinstance(config.spec, str) and inputs.get("spec") != config.spec:
         return None
     try:
-        digest = inputs_digest(config, root, paths)
+        documents = _documents(config, referenced)
     except (OSError, ValueError, Unreadable):
         return None
-    if not manifest_matches(out, digest):
+    if documents is None or not manifest_matches(out, inputs_digest(config, documents)):
         return None
     assert isinstance(report, dict)
     seconds = round(time.perf_counter() - started, 3)
@@ -149,6 +160,33 @@ def answer_from_manifest(config: Config) -> Outcome | None:
             "stages": [{"name": "check", "seconds": seconds}],
         },
     )
+
+
+def _documents(config: Config, referenced: list[str]) -> list[tuple[str, str]] | None:
+    """Name and sha256 of SPEC and of each document the manifest names, read (or fetched)
+    again; None when a name is one the rule for references refuses: OUT may come from anyone
+    (a pull request), so its list is never read blindly."""
+    if isinstance(config.spec, str):
+        fetched = fetch(config.spec)
+        home, name, content = fetched.url, source_name(fetched.url), fetched.content
+    else:
+        path = root_path(config.spec)
+        home, name, content = file_uri(path), path.name, read_file(path)
+    documents = [(name, hashlib.sha256(content).hexdigest())]
+    scope = Scope.of(home, home, config.allowed_ref_roots)
+    for name in sorted(referenced):
+        found = scope.source_of(scope.locate(name))
+        if isinstance(found, Refusal):
+            return None
+        if is_url(found):
+            content = fetch(found, permit=scope.permits_url).content
+        else:
+            real = scope.real_file(found)
+            if isinstance(real, Refusal):
+                return None
+            content = read_file(real)
+        documents.append((name, hashlib.sha256(content).hexdigest()))
+    return documents
 
 
 def _settings_label(config: Config) -> str:

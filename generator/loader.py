@@ -25,16 +25,18 @@ from __future__ import annotations
 
 import base64
 import codecs
+import hashlib
 import json
 import os
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, replace
+from functools import cached_property
+from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import unquote, urlsplit
-from urllib.request import url2pathname
+from urllib.parse import unquote, urljoin, urlsplit
 
 import yaml
 from yaml.composer import Composer, ComposerError
@@ -43,7 +45,21 @@ from yaml.events import MappingStartEvent, ScalarEvent, SequenceStartEvent
 from yaml.nodes import MappingNode, ScalarNode
 
 from generator.diagnostics import Diagnostics
-from generator.sources import Scope, Unreadable, read_file
+from generator.sources import (
+    Fetched,
+    Refusal,
+    Scope,
+    Unreadable,
+    fetch,
+    file_uri,
+    is_url,
+    normal_uri,
+    read_file,
+    resolve_uri,
+    source_name,
+    url_problem,
+    url_to_path,
+)
 
 #: Deepest nesting accepted; real documents stay under 40 levels, and this keeps every
 #: recursive walk in later stages far from Python's recursion limit.
@@ -58,38 +74,59 @@ MAX_MERGED_KEYS = 100_000
 _STR_TAG = "tag:yaml.org,2002:str"
 _NULL_TAG = "tag:yaml.org,2002:null"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
-_REMOTE_SCHEMES = ("http", "https")
 
 
 @dataclass(frozen=True)
 class Document:
-    """One parsed file; ``name`` is its path relative to the root document's folder (posix)."""
+    """One parsed document.
 
-    path: Path
+    ``source`` is the file it was read from (a normalised absolute path) or its URL (after
+    redirects); ``name`` how diagnostics and the manifest call it (the root: its file name;
+    another document: its place relative to the root document's folder, posix, or its URL);
+    ``digest`` the sha256 of its bytes, ``size`` their number; ``base`` the URI its references
+    resolve against when that is not ``source`` (the root's ``$self``, and the documents found
+    under it).
+    """
+
+    source: Path | str
     name: str
     data: Any
+    digest: str = ""
+    base: str = ""
+    size: int = 0  # bytes read
+
+    @cached_property
+    def uri(self) -> str:
+        """The document's identity and the base of its relative references."""
+        if self.base:
+            return self.base
+        return self.source if isinstance(self.source, str) else file_uri(self.source)
+
+    @property
+    def path(self) -> Path:
+        """The file read, or the path part of the URL: what names may be derived from."""
+        if isinstance(self.source, Path):
+            return self.source
+        return Path(unquote(urlsplit(self.source).path))
 
 
 @dataclass(frozen=True)
 class DocumentSet:
-    """The root document and every file reachable from it through ``$ref``, each loaded once.
-
-    Keys are absolute, normalised paths: the root's with symlinks resolved, and each other
-    file's as its ``$ref`` names it from the folder of the file that refers to it.
-    """
+    """The root document and every document reachable from it through ``$ref``, each loaded
+    once, by URI (``Document.uri``, fragment-less and normalised)."""
 
     root: Document
-    documents: Mapping[Path, Document]
+    documents: Mapping[str, Document]
 
-    def get(self, path: Path) -> Document | None:
-        """The loaded document at ``path`` (a key, or any path naming the same place)."""
-        return self.documents.get(path) or self.documents.get(
-            Path(os.path.abspath(path))
-        )
+    def get(self, where: str | Path) -> Document | None:
+        """The loaded document at a URI, or at a local path."""
+        key = file_uri(where) if isinstance(where, Path) else where
+        found = self.documents.get(key)
+        return found if found is not None else self.documents.get(normal_uri(key))
 
     def location(self, doc: Document, ptr: str) -> str:
         """How diagnostics name a place: ``#/a/b`` in the root document, ``other.yaml#/a/b`` elsewhere."""
-        return ptr if doc.path == self.root.path else f"{doc.name}{ptr}"
+        return ptr if doc.uri == self.root.uri else f"{doc.name}{ptr}"
 
 
 def pointer(*parts: str | int) -> str:
@@ -149,94 +186,166 @@ def report_ref(diags: Diagnostics, where: str, ptr: str, message: str) -> None:
         diags.error(where, message)
 
 
-def ref_file(base: Path, ref: str) -> Path | str | None:
-    """The file a ``$ref`` written in ``base`` points into.
-
-    None for a reference inside the same document; a message when the reference names a file
-    oapigen will not read (remote URLs, other schemes).
+def ref_target(base: Document, ref: str) -> str | Refusal | None:
+    """The URI of the document a ``$ref`` written in ``base`` points into (normalised, no
+    fragment); None for a place in ``base`` itself; a Refusal for a scheme oapigen never reads.
     """
     file_part = ref.partition("#")[0]
     if not file_part:
         return None
-    parts = urlsplit(file_part)
-    if parts.scheme in _REMOTE_SCHEMES:
-        return "remote references are not supported"
-    if parts.scheme == "file" and parts.netloc in ("", "localhost"):
-        return Path(os.path.normpath(url2pathname(parts.path)))
-    if len(parts.scheme) > 1:  # one letter is a Windows drive
-        return f"unsupported reference scheme {parts.scheme!r}"
-    # normpath, not resolve(): the base is resolved already, and a realpath per $ref is slow.
-    return Path(os.path.normpath(base.parent / unquote(file_part)))
+    return resolve_uri(base.uri, file_part)
 
 
 def load_documents(
-    path: Path, diags: Diagnostics, allowed: Iterable[str] = ()
+    spec: Path | str, diags: Diagnostics, allowed: Iterable[str] = ()
 ) -> DocumentSet | None:
-    """Load ``path`` and every file its ``$ref``s reach; None when the root itself cannot be read.
-
-    ``allowed`` (folders, URL prefixes) widens where references may lead (see ``sources``).
-    """
-    root = load_root(path, diags)
+    """Load SPEC (a file or a URL) and every document its ``$ref``s reach; None when the root
+    itself cannot be read. ``allowed`` (folders, URL prefixes) widens where references may
+    lead (see ``sources``)."""
+    root = load_root(spec, diags)
     return None if root is None else collect_documents(root, diags, allowed)
 
 
-def load_root(path: Path, diags: Diagnostics) -> Document | None:
+def load_root(spec: Path | str, diags: Diagnostics) -> Document | None:
     """The root document alone, so that a caller can look at it (its version) before following
     its references; None when it cannot be read."""
+    if isinstance(spec, str):
+        problem = url_problem(spec)
+        if problem is not None:
+            diags.error(spec, problem)
+            return None
+        try:
+            fetched = fetch(spec)
+        except Unreadable as exc:
+            diags.error(spec, str(exc))
+            return None
+        name = source_name(fetched.url)
+        root = _parsed(fetched.url, name, fetched, diags, root=True, label=spec)
+    else:
+        try:
+            root_path = spec.resolve()
+        except (
+            OSError,
+            RuntimeError,
+        ):  # a symlink loop: reading it reports the problem
+            root_path = Path(os.path.abspath(spec))
+        root = _load_file(
+            root_path, root_path, root_path.name, diags, root=True, label=str(spec)
+        )
+    if root is None:
+        return None
+    base = _self_base(root, diags)
+    return replace(root, base=base) if base else root
+
+
+def _self_base(root: Document, diags: Diagnostics) -> str:
+    """The root's ``$self`` (OpenAPI 3.2) resolved against where it was read from, when it
+    names another place: the base of its relative references. A ``$self`` that cannot be one
+    is a warning, and ignored."""
+    value = root.data.get("$self") if isinstance(root.data, dict) else None
+    if value is None:
+        return ""
+    ignored = "references resolve against where the document was read from"
+    if not isinstance(value, str) or not value or "#" in value:
+        diags.warning("#/$self", f"not a URI without a fragment: {ignored}")
+        return ""
     try:
-        root_path = path.resolve()
-    except (OSError, RuntimeError):  # a symlink loop: reading it reports the problem
-        root_path = Path(os.path.abspath(path))
-    return _load_file(
-        root_path, root_path, root_path.name, diags, root=True, label=str(path)
-    )
+        base = urljoin(root.uri, value)
+        scheme = urlsplit(base).scheme.lower()
+    except ValueError:
+        scheme = ""
+    if scheme not in ("file", "http", "https"):
+        diags.warning("#/$self", f"not an http, https or file URI: {ignored}")
+        return ""
+    base = normal_uri(base)
+    return "" if base == root.uri else base
 
 
 def collect_documents(
     root: Document, diags: Diagnostics, allowed: Iterable[str] = ()
 ) -> DocumentSet:
-    """The document set of an already loaded root: every file its ``$ref``s reach, loaded once.
-
-    A file outside the scope (``sources.Scope``) is refused before any byte of it is read.
+    """The document set of an already loaded root: every document its ``$ref``s reach, loaded
+    once. One outside the scope (``sources.Scope``) is refused before any byte of it is read.
     """
-    scope = Scope.of(root.path, allowed)
-    documents: dict[Path, Document] = {root.path: root}
-    # refused files and why, or "" for missing ones: reported at every $ref that names them
-    refused: dict[Path, str] = {}
-    broken: set[Path] = set()  # reported once, where the file is broken
-    queue = [root]
+    home = root.source if isinstance(root.source, str) else file_uri(root.source)
+    scope = Scope.of(root.uri, home, allowed)
+    documents: dict[str, Document] = {root.uri: root}
+    # why each target is refused, or missing: reported at every $ref naming it
+    refused: dict[str, Refusal | str] = {}
+    broken: set[str] = set()  # reported once, where the document is broken
+    queue = deque([root])
     while queue:
-        doc = queue.pop(0)
+        doc = queue.popleft()
         for site, ref in iter_refs(doc.data):
-            target = ref_file(doc.path, ref)
+            target = ref_target(doc, ref)
             where = site if doc is root else f"{doc.name}{site}"
-            if isinstance(target, str):
+            if isinstance(target, Refusal):
                 report_ref(
-                    diags, where, site, f"unresolvable reference {ref!r}: {target}"
+                    diags,
+                    where,
+                    site,
+                    f"unresolvable reference {ref!r}: {target.reason}",
                 )
                 continue
             if target is None or target in documents or target in broken:
                 continue
-            real = refused[target] if target in refused else scope.admit(target)
-            if isinstance(real, Path) and not real.exists():
-                real = ""
-            if isinstance(real, str):
-                refused[target] = real
-                message = (
-                    f"reference {ref!r} refused: it {real}"
-                    if real
-                    else f"unresolvable reference {ref!r}: no such file"
-                )
-                report_ref(diags, where, site, message)
-                continue
-            name = Path(os.path.relpath(target, root.path.parent)).as_posix()
-            loaded = _load_file(target, real, name, diags, root=False)
-            if loaded is None:
-                broken.add(target)
-            else:
-                documents[target] = loaded
-                queue.append(loaded)
+            if target not in refused:
+                loaded = _load_target(target, scope, diags)
+                if isinstance(loaded, Document):
+                    documents[target] = loaded
+                    queue.append(loaded)
+                    continue
+                if loaded is None:
+                    broken.add(target)
+                    continue
+                refused[target] = loaded
+            reason = refused[target]
+            report_ref(
+                diags,
+                where,
+                site,
+                (
+                    f"reference {ref!r} refused: {reason.reason}"
+                    if isinstance(reason, Refusal)
+                    else f"unresolvable reference {ref!r}: {reason}"
+                ),
+            )
     return DocumentSet(root, MappingProxyType(documents))
+
+
+def _load_target(
+    target: str, scope: Scope, diags: Diagnostics
+) -> Document | Refusal | str | None:
+    """The document at ``target``; or what to report at each reference to it (a Refusal, or
+    why it is missing); None when it was read and found broken (reported at its name).
+    """
+    found = scope.source_of(target)
+    if isinstance(found, Refusal):
+        return found
+    name = scope.name_of(found)
+    base = "" if found == target else target
+    if not is_url(found):
+        real = scope.real_file(found)
+        if isinstance(real, Refusal):
+            return real
+        if not real.exists():
+            return "no such file"
+        return _load_file(url_to_path(found), real, name, diags, base=base)
+    try:
+        fetched = fetch(found, permit=scope.permits_url)
+    except Unreadable as exc:
+        if str(exc).startswith(("HTTP 404", "HTTP 410")):
+            return str(exc)
+        diags.error(name, str(exc))
+        return None
+    identity = scope.identity_of(fetched.url)
+    return _parsed(
+        fetched.url,
+        name,
+        fetched,
+        diags,
+        base="" if identity == fetched.url else identity,
+    )
 
 
 def _escape(key: Any) -> str:
@@ -252,10 +361,11 @@ def _load_file(
     name: str,
     diags: Diagnostics,
     *,
-    root: bool,
+    root: bool = False,
     label: str = "",
+    base: str = "",
 ) -> Document | None:
-    """Read and parse one file, keyed ``path``, from ``real`` (its symlinks resolved);
+    """Read and parse one file, known as ``path``, from ``real`` (its symlinks resolved);
     ``label`` names it in diagnostics (default: ``name``)."""
     label = label or name
     try:
@@ -266,13 +376,37 @@ def _load_file(
     except Unreadable as exc:
         diags.error(label, str(exc))
         return None
-    text = _decode(raw, label, diags)
+    return _parsed(
+        path, name, Fetched("", raw, ""), diags, root=root, label=label, base=base
+    )
+
+
+def _parsed(
+    source: Path | str,
+    name: str,
+    read: Fetched,
+    diags: Diagnostics,
+    *,
+    root: bool = False,
+    label: str = "",
+    base: str = "",
+) -> Document | None:
+    """The document in the bytes read from ``source``; None, with an error, when they hold
+    none."""
+    label = label or name
+    if _HTML_TYPE.match(read.content_type) or _HTML_START.match(read.content[:512]):
+        diags.error(label, "an HTML page, not an OpenAPI document")
+        return None
+    text = _decode(read.content, label, diags)
     if text is None:
         return None
     if not text.strip():
-        diags.error(label, "empty file")
+        diags.error(
+            label, "empty file" if isinstance(source, Path) else "empty response"
+        )
         return None
-    data = _parse(text, path, label, diags)
+    suffix = PurePosixPath(name).suffix.lower()
+    data = _parse(text, suffix, read.content_type, label, diags)
     if data is _FAILED:
         return None
     if data is None:
@@ -293,7 +427,12 @@ def _load_file(
                 f"not Unicode text: {value!r} holds half of a UTF-16 surrogate pair",
             )
             return None
-    return Document(path, name, data)
+    digest = hashlib.sha256(read.content).hexdigest()
+    return Document(source, name, data, digest, base, len(read.content))
+
+
+_HTML_TYPE = re.compile(r"\s*(text/html|application/xhtml)", re.IGNORECASE)
+_HTML_START = re.compile(rb"\s*<(!doctype\s+html|html[\s>])", re.IGNORECASE)
 
 
 #: A ``\ud800``-style escape: JSON and YAML can spell half a surrogate pair, which no file can
@@ -365,10 +504,15 @@ def _place(label: str, raw: bytes, offset: int) -> str:
 _FAILED = object()
 
 
-def _parse(text: str, path: Path, label: str, diags: Diagnostics) -> Any:
-    """JSON for ``.json`` files (and content that starts like JSON), YAML otherwise."""
-    as_json = path.suffix.lower() == ".json" or (
-        path.suffix.lower() not in (".yaml", ".yml") and text.lstrip()[:1] in ("{", "[")
+def _parse(
+    text: str, suffix: str, content_type: str, label: str, diags: Diagnostics
+) -> Any:
+    """JSON for ``.json`` files and JSON responses (and content that starts like JSON), YAML
+    otherwise."""
+    as_json = (
+        suffix == ".json"
+        or "json" in content_type.lower()
+        or (suffix not in (".yaml", ".yml") and text.lstrip()[:1] in ("{", "["))
     )
     try:
         data = json.loads(text) if as_json else _load_yaml(text)
@@ -594,7 +738,8 @@ def _text_key(node: Any) -> Any:
 
 def _load_yaml(text: str) -> Any:
     """The YAML document in ``text``: composed by libyaml, which is fastest, unless the
-    document redefines an anchor, which only PyYAML's own composer can be taught to accept."""
+    document redefines an anchor, which only PyYAML's own composer can be taught to accept.
+    """
     try:
         return yaml.load(text, Loader=_yaml_loader(libyaml_composer=True))
     except ComposerError as exc:

@@ -34,6 +34,7 @@ from generator.outcome import (
 )
 from generator.refs import check_refs
 from generator.render import TemplateError, plan, render
+from generator.sources import spec_name
 from generator.validate import check_version, validate_document
 from generator.writer import (
     check_output,
@@ -131,7 +132,7 @@ def validate(config: Config) -> Outcome:
     errors = sum(d.level == "error" for d in diags.items)
     warnings = len(diags.items) - errors
     return Outcome(
-        code, diags, [f"{config.spec.name}: {errors} errors, {warnings} warnings"]
+        code, diags, [f"{spec_name(config.spec)}: {errors} errors, {warnings} warnings"]
     )
 
 
@@ -181,7 +182,7 @@ def generate(config: Config, progress: Progress | None = None) -> Outcome:
                 inputs_digest=made.digest,
                 generator_version=__version__,
                 inputs=manifest_inputs(
-                    config, docs.root.path, list(made.referenced), _report(spec, diags)
+                    config, docs.root.source, made.referenced, _report(spec, diags)
                 ),
                 rendered=made.rendered,
             )
@@ -205,8 +206,8 @@ class _Made:
     spec: Spec | None = None  # None: the checks found errors, nothing was built
     out: Path = Path()
     digest: str = ""
-    # the documents beside the root, by name
-    referenced: dict[str, Path] = field(default_factory=dict)
+    # the names of the documents beside the root
+    referenced: list[str] = field(default_factory=list)
     # a digest of each rendered .py file, for the manifest (see rendered_digests)
     rendered: dict[str, str] = field(default_factory=dict)
     # None: not rendered (errors, or up to date)
@@ -225,9 +226,14 @@ def _make(
     with stages.stage("build"):
         spec = _build(docs, diags, config)
     out = config.output or Path(spec.package)
-    referenced = {d.name: d.path for d in docs.documents.values() if d is not docs.root}
+    documents = [
+        (docs.root.name, docs.root.digest),
+        *sorted(
+            (d.name, d.digest) for d in docs.documents.values() if d is not docs.root
+        ),
+    ]
     made = _Made(
-        spec, out, inputs_digest(config, docs.root.path, referenced), referenced
+        spec, out, inputs_digest(config, documents), [n for n, _ in documents[1:]]
     )
     if diags.has_errors or (config.strict and diags.items):
         return made
@@ -281,15 +287,19 @@ def diff(
     for config in (old, new):
         spec, diags = build_for_diff(config)
         for d in diags.items:
-            where = config.spec.name + d.pointer if d.pointer[:1] == "#" else d.pointer
+            where = (
+                spec_name(config.spec) + d.pointer
+                if d.pointer[:1] == "#"
+                else d.pointer
+            )
             all_diags.add(d.level, where, d.message)
         specs.append(spec)
     if specs[0] is None or specs[1] is None:
         return _failed(all_diags, new)
     changes = compare(specs[0], specs[1])
-    names = (old.spec.name, new.spec.name)
+    names = (spec_name(old.spec), spec_name(new.spec))
     if names[0] == names[1]:
-        names = (old.spec.as_posix(), new.spec.as_posix())
+        names = (spec_name(old.spec, whole=True), spec_name(new.spec, whole=True))
     text = (markdown if output_format == "md" else as_json)(changes, *names)
     code = EXIT_BREAKING if fail_on_breaking and has_breaking(changes) else EXIT_OK
     return Outcome(code, all_diags, [text.rstrip("\n")])
@@ -314,7 +324,7 @@ def _failed(
     return Outcome(
         EXIT_ERRORS,
         diags,
-        [f"error: {config.spec.name}: {errors} errors; nothing was written"],
+        [f"error: {spec_name(config.spec)}: {errors} errors; nothing was written"],
         report,
     )
 

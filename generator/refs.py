@@ -18,10 +18,11 @@ from generator.loader import (
     DocumentSet,
     iter_refs,
     pointer,
-    ref_file,
+    ref_target,
     report_ref,
     split_pointer,
 )
+from generator.sources import Refusal
 
 __all__ = ["Resolved", "resolve", "iter_refs", "check_refs", "is_reference"]
 
@@ -76,8 +77,8 @@ def check_refs(docs: DocumentSet, diags: Diagnostics) -> None:
     """
     for doc in docs.documents.values():
         for site, ref in iter_refs(doc.data):
-            target = ref_file(doc.path, ref)
-            if isinstance(target, str) or (
+            target = ref_target(doc, ref)
+            if isinstance(target, Refusal) or (
                 target is not None and docs.get(target) is None
             ):
                 continue
@@ -108,12 +109,12 @@ def _resolve(
 def _lookup(docs: DocumentSet, base: Document, ref: str, nested: int) -> Resolved | str:
     """One step: the node a single reference names, without following the reference found there."""
     unresolvable = f"unresolvable reference {ref!r}"
-    target = ref_file(base.path, ref)
-    if isinstance(target, str):
-        return f"{unresolvable}: {target}"
+    target = ref_target(base, ref)
+    if isinstance(target, Refusal):
+        return f"{unresolvable}: {target.reason}"
     doc = base if target is None else docs.get(target)
     if doc is None:
-        return f"{unresolvable}: the file was not loaded"
+        return f"{unresolvable}: the document was not loaded"
     fragment = unquote(ref.partition("#")[2])
     try:
         tokens = split_pointer(fragment)
@@ -138,7 +139,7 @@ def _lookup(docs: DocumentSet, base: Document, ref: str, nested: int) -> Resolve
             return unresolvable
         node = child
         walked.append(token)
-    return Resolved(doc, pointer(*walked), node, in_root=doc.path == docs.root.path)
+    return Resolved(doc, pointer(*walked), node, in_root=doc.uri == docs.root.uri)
 
 
 _MISSING = object()

@@ -22,10 +22,7 @@ import os
 import re
 import reprlib
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
 from generator.diagnostics import Diagnostics
 from generator.loader import (
@@ -110,11 +107,6 @@ def _validator_class(data: Any, diags: Diagnostics) -> str | None:
         f"unsupported OpenAPI version {version!r}: oapigen reads 3.0.x and 3.1.x",
     )
     return None
-
-
-def uri_path(uri: str) -> Path:
-    """The file a ``file:`` (or ``https:``, for the port) URI names."""
-    return Path(url2pathname(urlsplit(uri).path))
 
 
 def describe(error: Any, docs: DocumentSet, best_match: BestMatch) -> tuple[str, str]:

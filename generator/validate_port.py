@@ -37,11 +37,11 @@ import sys
 from collections.abc import Callable, Iterable
 from importlib import metadata
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from generator.loader import Document, DocumentSet
 from generator.refs import resolve
-from generator.validate import WHERE, describe, uri_path
+from generator.validate import WHERE, describe
 
 #: The versions that give the same answers (the port names the reference version it follows).
 KNOWN_PORT = "0.2."
@@ -72,7 +72,7 @@ def findings(name: str, docs: DocumentSet) -> list[tuple[str, str]] | None:
     if cls is None:
         return None
     version = cls.spec_version
-    base = _BASE + urlsplit(docs.root.path.absolute().as_uri()).path
+    base = _BASE + urlsplit(docs.root.uri).path
     try:
         found = port._core.validate(
             docs.root.data,
@@ -121,7 +121,11 @@ def _foreign_refs(docs: DocumentSet) -> bool:
 
 def _serve(docs: DocumentSet, url: str) -> bytes:
     """A loaded document as JSON, for the port; anything else is unresolvable."""
-    doc = docs.get(uri_path(url)) if url.startswith(_BASE + "/") else None
+    path = unquote(urlsplit(url).path) if url.startswith(_BASE + "/") else None
+    doc = next(
+        (d for d in docs.documents.values() if unquote(urlsplit(d.uri).path) == path),
+        None,
+    )
     if doc is None:
         raise LookupError(f"{url} is not loaded")
     import json

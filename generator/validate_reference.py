@@ -28,7 +28,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
-from urllib.parse import urlsplit
 
 import openapi_spec_validator
 from jsonschema import _keywords as jsonschema_keywords
@@ -48,7 +47,7 @@ from referencing.exceptions import Unresolvable
 from referencing.jsonschema import specification_with
 
 from generator.loader import DocumentSet
-from generator.validate import WHERE, describe, one_line, uri_path
+from generator.validate import WHERE, describe, one_line
 
 
 def findings(name: str, docs: DocumentSet) -> list[tuple[str, str]]:
@@ -64,7 +63,7 @@ def findings(name: str, docs: DocumentSet) -> list[tuple[str, str]]:
 def _run(base: type[Any], docs: DocumentSet, found: list[tuple[str, str]]) -> None:
     try:
         validator = _located_validator(base, docs)(
-            docs.root.data, base_uri=docs.root.path.absolute().as_uri()
+            docs.root.data, base_uri=docs.root.uri
         )
         for error in validator.iter_errors():
             found.append(describe(error, docs, best_match))
@@ -113,15 +112,16 @@ def _located_validator(base: type[Any], docs: DocumentSet) -> type[Any]:
     }
 
     def serve(uri: str) -> Any:
-        doc = docs.get(uri_path(uri))
+        """A document the loader read (nothing is read or fetched here)."""
+        doc = docs.get(uri)
         if doc is None:
             raise LookupError(f"{uri} is not loaded")
         return doc.data
 
     handlers = {
         "file": serve,
-        "http": _refuse,
-        "https": _refuse,
+        "http": serve,
+        "https": serve,
         "ftp": _refuse,
     }
     return type(
@@ -138,17 +138,13 @@ def _located_validator(base: type[Any], docs: DocumentSet) -> type[Any]:
 
 def _failure(exc: Exception) -> str:
     """What stopped the validator, in a line: an unresolvable reference, or its own failure."""
-    if isinstance(exc, Unresolvable):
-        remote = urlsplit(exc.ref).scheme in ("http", "https")
-        return one_line(
-            f"unresolvable reference {exc.ref!r}"
-            + (": remote references are not supported" if remote else "")
-        )
+    if isinstance(exc, Unresolvable):  # the loader said why it did not load the target
+        return one_line(f"unresolvable reference {exc.ref!r}")
     return one_line(f"the validator failed: {type(exc).__name__}: {exc}")
 
 
 def _refuse(uri: str) -> Any:
-    raise LookupError(f"remote references are not supported: {uri}")
+    raise LookupError(f"unsupported reference scheme: {uri}")
 
 
 def _iter_errors(self: Any) -> Iterator[ValidationError]:

@@ -797,7 +797,7 @@ _KEYWORDS = frozenset(__import__("keyword").kwlist)
 
 
 def _key(at: Located) -> tuple[str, str]:
-    return (str(at.document.path), at.pointer)
+    return (at.document.uri, at.pointer)
 
 
 def _text(value: object) -> str:

@@ -150,12 +150,12 @@ UNRESOLVABLE = [
     (
         "file not loaded",
         "nowhere.yaml#/A",
-        "unresolvable reference 'nowhere.yaml#/A': the file was not loaded",
+        "unresolvable reference 'nowhere.yaml#/A': the document was not loaded",
     ),
     (
         "remote",
         "https://example.com/a.yaml",
-        "unresolvable reference 'https://example.com/a.yaml': remote references are not supported",
+        "unresolvable reference 'https://example.com/a.yaml': the document was not loaded",
     ),
     (
         "other scheme",

@@ -13,7 +13,14 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.sources import Scope, Unreadable, read_file
+from generator.sources import (
+    Refusal,
+    Scope,
+    Unreadable,
+    file_uri,
+    read_file,
+    resolve_uri,
+)
 
 SECRET = "hunter2-do-not-leak"
 
@@ -212,18 +219,190 @@ def test_fifos_and_devices_are_refused_at_once(tree: Path) -> None:
     assert code == 1 and "not a regular file (a device)" in output
 
 
-def test_scope_admit(tmp_path: Path) -> None:
+WEB = "https://api.example.com/v1/openapi.yaml"
+SCOPES = [
+    # name, root read from, its $self (or ""), allowed roots, reference target, want
+    (
+        "a file below",
+        "file:///p/api/o.yaml",
+        "",
+        (),
+        "file:///p/api/s/a.yaml",
+        "file:///p/api/s/a.yaml",
+    ),
+    (
+        "a file beside",
+        "file:///p/api/o.yaml",
+        "",
+        (),
+        "file:///p/a.yaml",
+        "points outside",
+    ),
+    (
+        "an allowed folder",
+        "file:///p/api/o.yaml",
+        "",
+        ("/p/shared",),
+        "file:///p/shared/a.yaml",
+        "file:///p/shared/a.yaml",
+    ),
+    (
+        "a URL from a file",
+        "file:///p/api/o.yaml",
+        "",
+        (),
+        WEB,
+        "remote references are not fetched",
+    ),
+    (
+        "an allowed URL prefix",
+        "file:///p/api/o.yaml",
+        "",
+        ("https://api.example.com/v1",),
+        WEB,
+        WEB,
+    ),
+    (
+        "a prefix is a folder",
+        "file:///p/api/o.yaml",
+        "",
+        ("https://api.example.com/v",),
+        WEB,
+        "not fetched",
+    ),
+    (
+        "a URL below",
+        WEB,
+        "",
+        (),
+        "https://api.example.com/v1/s/a.yaml",
+        "https://api.example.com/v1/s/a.yaml",
+    ),
+    ("a URL beside", WEB, "", (), "https://api.example.com/a.yaml", "points outside"),
+    (
+        "another origin",
+        WEB,
+        "",
+        (),
+        "https://evil.example.com/v1/a.yaml",
+        "another origin",
+    ),
+    (
+        "another port",
+        WEB,
+        "",
+        (),
+        "https://api.example.com:8443/v1/a.yaml",
+        "another origin",
+    ),
+    (
+        "another scheme",
+        WEB,
+        "",
+        (),
+        "http://api.example.com/v1/a.yaml",
+        "another origin",
+    ),
+    (
+        "a file from a URL",
+        WEB,
+        "",
+        (),
+        "file:///etc/passwd",
+        "may not refer to local files",
+    ),
+    (
+        "$self maps onto the file's folder",
+        "file:///p/api/o.yaml",
+        WEB,
+        (),
+        "https://api.example.com/v1/s/a.yaml",
+        "file:///p/api/s/a.yaml",
+    ),
+    (
+        "$self's folder only",
+        "file:///p/api/o.yaml",
+        WEB,
+        (),
+        "https://api.example.com/a.yaml",
+        "points outside",
+    ),
+    (
+        "$self, and the file's own folder",
+        "file:///p/api/o.yaml",
+        WEB,
+        (),
+        "file:///p/api/a.yaml",
+        "$self puts its folder at https://api.example.com/v1/",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "source", "identity", "allowed", "target", "want"),
+    SCOPES,
+    ids=[case[0] for case in SCOPES],
+)
+def test_scope_source_of(
+    name: str,
+    source: str,
+    identity: str,
+    allowed: tuple[str, ...],
+    target: str,
+    want: str,
+) -> None:
+    found = Scope.of(identity or source, source, allowed).source_of(target)
+    if isinstance(found, Refusal):
+        assert want in found.reason and "allowed-ref-root" in found.reason
+    else:
+        assert found == want
+
+
+def test_scope_real_file_resolves_symlinks(tmp_path: Path) -> None:
     (tmp_path / "api" / "sub").mkdir(parents=True)
-    (tmp_path / "shared").mkdir()
-    root = (tmp_path / "api" / "openapi.yaml").resolve()
-    scope = Scope.of(root, [str(tmp_path / "shared"), "https://example.com/x/"])
-    assert scope.prefixes == ("https://example.com/x/",)
-    assert scope.admit(root.parent / "sub" / "a.yaml") == root.parent / "sub" / "a.yaml"
-    assert isinstance(scope.admit(root.parent.parent / "shared" / "a.yaml"), Path)
-    for outside in (root.parent.parent / "a.yaml", Path("/etc/passwd")):
-        assert "points outside" in str(scope.admit(outside))
-    (root.parent / "sub" / "up").symlink_to(tmp_path)
-    assert "symbolic link" in str(scope.admit(root.parent / "sub" / "up" / "a.yaml"))
+    root = file_uri((tmp_path / "api" / "openapi.yaml").resolve())
+    scope = Scope.of(root, root)
+    inside = file_uri(tmp_path.resolve() / "api" / "sub" / "a.yaml")
+    assert scope.real_file(inside) == tmp_path.resolve() / "api" / "sub" / "a.yaml"
+    (tmp_path / "api" / "sub" / "up").symlink_to(tmp_path)
+    through = file_uri(tmp_path.resolve() / "api" / "sub" / "up" / "a.yaml")
+    refusal = scope.real_file(through)
+    assert isinstance(refusal, Refusal) and "symbolic link" in refusal.reason
+    assert scope.real_file(through) == scope.real_file(through)  # reads nothing
+
+
+@pytest.mark.parametrize(
+    ("base", "ref", "want"),
+    [
+        ("file:///p/api/o.yaml", "s/a b.yaml", "file:///p/api/s/a%20b.yaml"),
+        ("file:///p/api/o.yaml", "s/a%20b.yaml", "file:///p/api/s/a%20b.yaml"),
+        ("file:///p/api/o.yaml", "../../../../x.yaml", "file:///x.yaml"),
+        ("file:///p/api/o.yaml", "/etc/passwd", "file:///etc/passwd"),
+        ("file:///p/api/o.yaml", "file:///etc/passwd", "file:///etc/passwd"),
+        (
+            "https://H.example.com:443/a/o.yaml",
+            "./b/../c.yaml",
+            "https://h.example.com/a/c.yaml",
+        ),
+        (
+            "https://h.example.com/a/o.yaml",
+            "//evil.example.com/x",
+            "https://evil.example.com/x",
+        ),
+        (
+            "https://h.example.com/a/o.yaml",
+            "/x.yaml?v=2",
+            "https://h.example.com/x.yaml?v=2",
+        ),
+    ],
+)
+def test_resolve_uri(base: str, ref: str, want: str) -> None:
+    assert resolve_uri(base, ref) == want
+
+
+def test_resolve_uri_refuses_other_schemes() -> None:
+    for ref in ("ftp://example.com/a.yaml", "urn:uuid:1", "//host/share/a.yaml"):
+        assert isinstance(resolve_uri("file:///p/o.yaml", ref), Refusal), ref
 
 
 def test_read_file_is_bounded(tmp_path: Path) -> None:
