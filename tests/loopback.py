@@ -14,6 +14,7 @@ import socket
 import ssl
 import struct
 import threading
+import zlib
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -42,6 +43,9 @@ class Reply:
     framing: Framing | None = None
     #: like ``truncate``, but the connection is reset (TCP RST) instead of closed
     reset: bool = False
+    #: bytes written as they are instead of a response (status line and headers
+    #: included), one by one with ``chunk_delay`` between them; then the connection closes
+    raw: Sequence[bytes] | None = None
 
     @classmethod
     def json(
@@ -145,6 +149,14 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.delay and self.server.owner.stopping.wait(reply.delay):
             self.close_connection = True
             return
+        if reply.raw is not None:
+            self.close_connection = True
+            for index, piece in enumerate(reply.raw):
+                if index and self.server.owner.stopping.wait(reply.chunk_delay):
+                    return
+                self.wfile.write(piece)
+                self.wfile.flush()
+            return
         framing = reply.framing or ("chunked" if reply.chunks is not None else "length")
         self.send_response(reply.status)
         for key, value in reply.header_items():
@@ -179,7 +191,8 @@ class _Handler(BaseHTTPRequestHandler):
         chunks = reply.chunks if reply.chunks is not None else [reply.body]
         for index, chunk in enumerate(chunks):
             if index and reply.chunk_delay:
-                self.server.owner.stopping.wait(reply.chunk_delay)
+                if self.server.owner.stopping.wait(reply.chunk_delay):
+                    return  # the server stops: a long drip ends with it
             if framing == "chunked":
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
             else:
@@ -285,6 +298,22 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
     return port
+
+
+def gzip_of_zeros(mebibytes: int) -> bytes:
+    """A valid gzip body that inflates to ``mebibytes`` MiB of ``0`` characters (a
+    decompression bomb: about 1 KiB per MiB), built fast and without holding what it
+    inflates to. Every MiB compresses to the same bytes after a full flush, so one is
+    compressed and repeated."""
+    block = b"0" * (1 << 20)
+    packer = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    packed = packer.compress(block) + packer.flush(zlib.Z_FULL_FLUSH)
+    crc = 0
+    for _ in range(mebibytes):
+        crc = zlib.crc32(block, crc)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
+    trailer = struct.pack("<II", crc, (mebibytes << 20) & 0xFFFFFFFF)
+    return header + packed * mebibytes + packer.flush() + trailer
 
 
 def echo(request: Recorded) -> Reply:

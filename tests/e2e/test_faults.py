@@ -242,6 +242,54 @@ def test_a_retry_after_of_an_hour_is_not_honoured(
     assert time.monotonic() - started < 3
 
 
+def test_a_dripping_answer_ends_at_the_deadline(
+    chat: ModuleType, loopback: Loopback
+) -> None:
+    """timeout= bounds the whole answer: a byte every 0.05 s ends at 0.5 s, sync and async."""
+    body = json.dumps(completion()).encode()
+    drip = Reply(
+        200,
+        {"content-type": "application/json"},
+        chunks=[body[i : i + 1] for i in range(len(body))],
+        chunk_delay=0.05,
+    )
+    loopback.reply("GET", "/chat/completions/x", drip, drip)
+    started = time.monotonic()
+    with client(chat, loopback.url, timeout=0.5) as c:
+        with pytest.raises(chat.ApiTimeoutError):
+            get(c)
+
+    async def run() -> None:
+        async with chat.AsyncClient(
+            api_key=SECRET, base_url=loopback.url, max_retries=0, timeout=0.5
+        ) as c:
+            await c.chat.get_chat_completion("x")
+
+    with pytest.raises(chat.ApiTimeoutError):
+        asyncio.run(run())
+    assert time.monotonic() - started < 3  # each drip would last 20 s
+
+
+def test_the_size_limits_are_client_options(
+    chat: ModuleType, loopback: Loopback
+) -> None:
+    loopback.reply("GET", "/chat/completions/x", Reply.json(completion(id="x" * 2000)))
+    loopback.reply(
+        "POST", "/chat/completions", Reply.sse("data: " + "x" * 5000 + "\n\n")
+    )
+    with client(chat, loopback.url, max_response_bytes=1000, max_event_bytes=1000) as c:
+        with pytest.raises(chat.ResponseTooLargeError) as raised:
+            get(c)
+        assert raised.value.option == "max_response_bytes"
+        stream = c.chat.create_chat_completion_stream(
+            model="m", messages=[{"role": "user", "content": "hi"}]
+        )
+        with pytest.raises(chat.ResponseTooLargeError) as raised:
+            list(stream)
+        assert raised.value.option == "max_event_bytes"
+    only_client_errors(chat, raised.value)
+
+
 # -- streams ------------------------------------------------------------------------------
 
 
