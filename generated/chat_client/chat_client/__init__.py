@@ -17,6 +17,7 @@ from ._runtime.errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseTooLargeError,
     StreamError,
     UnprocessableEntityError,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RawResponse",
+    "ResponseTooLargeError",
     "StreamError",
     "UnprocessableEntityError",
     "server_url",

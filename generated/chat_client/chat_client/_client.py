@@ -12,6 +12,7 @@ import httpx
 
 from ._runtime import auth
 from ._runtime._types import NOT_GIVEN, NotGiven, Timeout
+from ._runtime.limits import DEFAULT_MAX_EVENT_BYTES, DEFAULT_MAX_RESPONSE_BYTES
 from ._runtime.servers import Server, ServerVariable, pick_server
 from ._runtime.transport import AsyncTransport, SyncTransport
 
@@ -66,6 +67,8 @@ class Client:
         max_retries: int = 2,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
     ) -> None:
         # A base URL the caller chose serves every operation, even those the document
         # sends to a server of their own.
@@ -79,6 +82,8 @@ class Client:
             max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
+            max_response_bytes=max_response_bytes,
+            max_event_bytes=max_event_bytes,
             user_agent="chat_client/1.0.0",
         )
 
@@ -124,6 +129,8 @@ class AsyncClient:
         max_retries: int = 2,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
     ) -> None:
         # A base URL the caller chose serves every operation, even those the document
         # sends to a server of their own.
@@ -137,6 +144,8 @@ class AsyncClient:
             max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
+            max_response_bytes=max_response_bytes,
+            max_event_bytes=max_event_bytes,
             user_agent="chat_client/1.0.0",
         )
 

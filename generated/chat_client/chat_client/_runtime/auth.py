@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import json
 import os
 import threading
 import time
@@ -25,6 +24,7 @@ from typing import Literal
 import httpx
 
 from .errors import ApiResponseValidationError, connection_error, status_error_class
+from .models import json_value
 
 
 class Secret:
@@ -189,7 +189,7 @@ class OAuth2ClientCredentials(Credential):
                 body=response.content,
             )
         try:
-            data = json.loads(response.content)
+            data = json_value(response.content)
             token = data["access_token"]
             lifetime = data.get("expires_in")
             if not isinstance(token, str) or not token:

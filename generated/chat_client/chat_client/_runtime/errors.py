@@ -161,7 +161,34 @@ def _describe(data: object) -> str:
         error = data.get("error", data)
         if isinstance(error, Mapping) and isinstance(error.get("message"), str):
             return str(error["message"])
-    return _excerpt(str(data).encode())
+    try:
+        return _excerpt(str(data).encode())
+    except RecursionError:  # nested close to Python's limit: too deep to print
+        return "(a value nested too deeply to show)"
+
+
+class ResponseTooLargeError(ApiError):
+    """A response body read whole, or one event of a stream, is larger than the client
+    allows (``max_response_bytes``, ``max_event_bytes``); reading stopped there.
+
+    ``limit`` is the limit in bytes, ``option`` the client option that sets it and
+    ``response`` the HTTP response it came in, when known.
+    """
+
+    def __init__(
+        self,
+        what: str,
+        *,
+        limit: int,
+        option: str,
+        response: httpx.Response | None = None,
+    ) -> None:
+        super().__init__(
+            f"{what} is larger than the limit of {limit} bytes (the client's {option})."
+        )
+        self.limit = limit
+        self.option = option
+        self.response = response
 
 
 class MissingCredentialError(ApiError):

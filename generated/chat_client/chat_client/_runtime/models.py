@@ -55,6 +55,15 @@ def _is_model_class(type_: object) -> TypeGuard[type[pydantic.BaseModel]]:
     )
 
 
+def json_value(content: bytes | str) -> Any:
+    """The JSON value of ``content``; JSON nested too deeply for Python's stack raises
+    ``ValueError`` like any other malformed JSON, never ``RecursionError``."""
+    try:
+        return json.loads(content)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply to decode") from None
+
+
 class JsonDecoder:
     """Turns JSON text into a declared Python type, caching one ``TypeAdapter`` per type.
 
@@ -67,11 +76,11 @@ class JsonDecoder:
     def decode(self, type_: object, content: bytes | str) -> Any:
         """Validate ``content`` into ``type_``; ``None`` means the JSON value as is.
 
-        Raises ``pydantic.ValidationError`` (also for malformed JSON with a type) or
-        ``ValueError`` (malformed JSON without one).
+        Raises ``pydantic.ValidationError`` (also for malformed or too deeply nested JSON
+        with a type) or ``ValueError`` (malformed JSON without one).
         """
         if type_ is None:
-            return json.loads(content)
+            return json_value(content)
         if _is_model_class(type_):
             return type_.model_validate_json(content)
         return self.adapter(type_).validate_json(content)

@@ -11,6 +11,7 @@ import httpx
 from typing_extensions import Self
 
 from .errors import connection_error
+from .limits import DEFAULT_MAX_RESPONSE_BYTES, aread_body, read_body
 
 T = TypeVar("T")
 
@@ -56,11 +57,21 @@ class RawResponse(Generic[T]):
 
 
 class StreamedResponse(Generic[T]):
-    """An unread success response for large downloads; closes on ``with`` exit."""
+    """An unread success response for large downloads; closes on ``with`` exit.
 
-    def __init__(self, http_response: httpx.Response, parse: Parser[T]) -> None:
+    ``iter_bytes()`` has no size limit; ``read()`` and ``parse()``, which hold the whole
+    body, stop past ``max_response_bytes``.
+    """
+
+    def __init__(
+        self,
+        http_response: httpx.Response,
+        parse: Parser[T],
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+    ) -> None:
         self.http_response = http_response
         self._parse = parse
+        self._max_bytes = max_response_bytes
 
     @property
     def status_code(self) -> int:
@@ -79,8 +90,10 @@ class StreamedResponse(Generic[T]):
 
     def read(self) -> bytes:
         """The whole body."""
+        if self.http_response.is_stream_consumed:
+            return self.http_response.content  # a second read() gets the same bytes
         try:
-            return self.http_response.read()
+            return read_body(self.http_response, self._max_bytes)
         except httpx.TransportError as exc:
             raise connection_error(exc) from exc
 
@@ -113,11 +126,13 @@ class AsyncStreamedResponse(Generic[T]):
         self,
         http_response: httpx.Response | None,
         parse: Parser[T],
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         *,
         opener: Callable[[], Awaitable[httpx.Response]] | None = None,
     ) -> None:
         self._response = http_response
         self._parse = parse
+        self._max_bytes = max_response_bytes
         self._opener = opener
 
     async def open(self) -> Self:
@@ -154,8 +169,10 @@ class AsyncStreamedResponse(Generic[T]):
 
     async def read(self) -> bytes:
         """The whole body."""
+        if self.http_response.is_stream_consumed:
+            return self.http_response.content  # a second read() gets the same bytes
         try:
-            return await self.http_response.aread()
+            return await aread_body(self.http_response, self._max_bytes)
         except httpx.TransportError as exc:
             raise connection_error(exc) from exc
 

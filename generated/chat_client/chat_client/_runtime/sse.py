@@ -2,13 +2,18 @@
 """An incremental Server-Sent Events decoder, following the WHATWG event stream rules.
 
 Bytes may arrive split anywhere: inside a CRLF, inside a multi-byte UTF-8 character,
-or between events. Lines end at CRLF, LF or CR; text is decoded per complete line,
-so a character split across chunks is decoded whole.
+or between events. Lines end at CRLF, LF or CR (split by ``LineReader``, in linear
+time and within a size limit); text is decoded per complete line, so a character
+split across chunks is decoded whole.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from .errors import ResponseTooLargeError
+from .limits import DEFAULT_MAX_EVENT_BYTES
+from .lines import LineReader
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -24,55 +29,40 @@ class ServerSentEvent:
 
 
 class SSEDecoder:
-    """Feed bytes in, get complete events out."""
+    """Feed bytes in, get complete events out.
 
-    def __init__(self) -> None:
-        self._buffer = b""
+    ``max_event_bytes`` bounds one line and the data of one event: a server that never
+    ends a line or an event raises ``ResponseTooLargeError`` there.
+    """
+
+    def __init__(self, max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES) -> None:
+        self._lines = LineReader(max_event_bytes)
         self._started = False  # whether a leading BOM has been dealt with
-        self._after_cr = False  # the last chunk ended in CR: skip a leading LF
         self._event: str | None = None
         self._data: list[str] = []
+        self._data_size = 0
         self._last_id: str | None = None
         self._retry: int | None = None
 
     def feed(self, chunk: bytes) -> list[ServerSentEvent]:
         """Decode a chunk; return the events it completed."""
-        buffer = self._buffer + chunk
-        if not self._started:
-            if len(buffer) < len(_BOM) and _BOM.startswith(buffer):
-                self._buffer = buffer
-                return []
-            self._started = True
-            if buffer.startswith(_BOM):
-                buffer = buffer[len(_BOM) :]
-        if self._after_cr and buffer:
-            self._after_cr = False
-            if buffer.startswith(b"\n"):
-                buffer = buffer[1:]
-        lines = buffer.splitlines(keepends=True)
-        self._buffer = b""
-        if lines and not lines[-1].endswith((b"\n", b"\r")):
-            self._buffer = lines.pop()
         events: list[ServerSentEvent] = []
-        for raw in lines:
-            if raw.endswith(b"\r\n"):
-                line = raw[:-2]
-            else:
-                line = raw[:-1]
-            event = self._line(line.decode("utf-8", errors="replace"))
+        for line in self._lines.feed(chunk):
+            if not self._started:
+                self._started = True
+                if line.startswith(_BOM):
+                    line = line[len(_BOM) :]
+            event = self._line(line.decode("utf-8", errors="replace"), len(line))
             if event is not None:
                 events.append(event)
-        # A CR ending the chunk may be the first half of a CRLF.
-        if lines and not self._buffer and lines[-1].endswith(b"\r"):
-            self._after_cr = True
         return events
 
     @property
     def pending(self) -> bool:
         """Whether an event has started but not been completed by a blank line."""
-        return bool(self._buffer) or bool(self._data) or self._event is not None
+        return self._lines.pending or bool(self._data) or self._event is not None
 
-    def _line(self, line: str) -> ServerSentEvent | None:
+    def _line(self, line: str, size: int) -> ServerSentEvent | None:
         if not line:
             return self._dispatch()
         if line.startswith(":"):
@@ -83,6 +73,12 @@ class SSEDecoder:
         if field == "event":
             self._event = value
         elif field == "data":
+            self._data_size += size
+            limit = self._lines.max_bytes
+            if limit is not None and self._data_size > limit:
+                raise ResponseTooLargeError(
+                    "A stream event", limit=limit, option="max_event_bytes"
+                )
             self._data.append(value)
         elif field == "id":
             if "\0" not in value:
@@ -95,7 +91,7 @@ class SSEDecoder:
     def _dispatch(self) -> ServerSentEvent | None:
         """A blank line ends an event; one without data lines is dropped, as the spec says."""
         event, data, retry = self._event, self._data, self._retry
-        self._event, self._data, self._retry = None, [], None
+        self._event, self._data, self._retry, self._data_size = None, [], None, 0
         if not data:
             return None
         return ServerSentEvent(

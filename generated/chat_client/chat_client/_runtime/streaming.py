@@ -10,7 +10,6 @@ so a plain ``def`` can return it for ``async for`` without ``await``.
 
 from __future__ import annotations
 
-import json
 from typing import (
     AsyncGenerator,
     AsyncIterator,
@@ -31,6 +30,8 @@ from .errors import (
     StreamError,
     connection_error,
 )
+from .limits import DEFAULT_MAX_EVENT_BYTES
+from .models import json_value
 from .sse import ServerSentEvent, SSEDecoder
 
 T = TypeVar("T")
@@ -40,7 +41,7 @@ def _error_in(event: ServerSentEvent) -> StreamError | None:
     """The StreamError an event reports, if it reports one."""
     if event.event == "error":
         try:
-            data: object = json.loads(event.data)
+            data: object = json_value(event.data)
         except ValueError:
             data = event.data
         return StreamError(data=data, event=event.event)
@@ -48,7 +49,7 @@ def _error_in(event: ServerSentEvent) -> StreamError | None:
     if '"error"' not in event.data:
         return None
     try:
-        parsed = json.loads(event.data)
+        parsed = json_value(event.data)
     except ValueError:
         return None
     if isinstance(parsed, dict) and parsed.get("error") is not None:
@@ -59,10 +60,15 @@ def _error_in(event: ServerSentEvent) -> StreamError | None:
 class _EventReader(Generic[T]):
     """Bytes to items; shared by the sync and async streams."""
 
-    def __init__(self, response: httpx.Response, decode: Callable[[str], T]) -> None:
+    def __init__(
+        self,
+        response: httpx.Response,
+        decode: Callable[[str], T],
+        max_event_bytes: int | None,
+    ) -> None:
         self._response = response
         self._decode = decode
-        self._decoder = SSEDecoder()
+        self._decoder = SSEDecoder(max_event_bytes)
         self.done = False
 
     def feed(self, chunk: bytes) -> Iterator[T]:
@@ -95,9 +101,14 @@ class _EventReader(Generic[T]):
 class Stream(Generic[T]):
     """Items of a streamed response; iterate it, ideally inside ``with``."""
 
-    def __init__(self, response: httpx.Response, decode: Callable[[str], T]) -> None:
+    def __init__(
+        self,
+        response: httpx.Response,
+        decode: Callable[[str], T],
+        max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
+    ) -> None:
         self.response = response
-        self._items = self._iterate(_EventReader(response, decode))
+        self._items = self._iterate(_EventReader(response, decode, max_event_bytes))
 
     def _iterate(self, reader: _EventReader[T]) -> Generator[T, None, None]:
         try:
@@ -140,9 +151,11 @@ class AsyncStream(Generic[T]):
         self,
         opener: Callable[[], Awaitable[httpx.Response]],
         decode: Callable[[str], T],
+        max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
     ) -> None:
         self._opener: Callable[[], Awaitable[httpx.Response]] | None = opener
         self._decode = decode
+        self._max_event_bytes = max_event_bytes
         self._response: httpx.Response | None = None
         self._items: AsyncGenerator[T, None] | None = None
         self._closed = False
@@ -168,7 +181,7 @@ class AsyncStream(Generic[T]):
     async def _iterate(self) -> AsyncGenerator[T, None]:
         await self.open()
         response = self.response
-        reader = _EventReader(response, self._decode)
+        reader = _EventReader(response, self._decode, self._max_event_bytes)
         try:
             async for chunk in response.aiter_bytes():
                 for item in reader.feed(chunk):

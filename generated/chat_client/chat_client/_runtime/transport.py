@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import datetime
 import email.utils
-import json
 import logging
 import random
 import time
@@ -34,7 +33,20 @@ from .errors import (
     connection_error,
     status_error_class,
 )
-from .models import JsonDecoder
+from .limits import (
+    DEFAULT_MAX_EVENT_BYTES,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUT,
+    Deadline,
+    aread_body,
+    deadline_after,
+    guard,
+    plan_timeout,
+    read_body,
+    start_attempt,
+    within,
+)
+from .models import JsonDecoder, json_value
 from .pagination import NextPage, Pages, items_of, next_page
 from .params import (
     check_header,
@@ -111,11 +123,6 @@ class Call:
 Mode = Literal["parsed", "raw", "streaming"]
 
 
-def default_timeout() -> httpx.Timeout:
-    """60 s for reading (model responses are slow), 5 s to connect."""
-    return httpx.Timeout(60.0, connect=5.0)
-
-
 def _resolve_timeout(
     timeout: Timeout | NotGiven, http_client: httpx.Client | httpx.AsyncClient | None
 ) -> Timeout:
@@ -124,7 +131,7 @@ def _resolve_timeout(
         return timeout
     if http_client is not None and http_client.timeout != httpx.Timeout(5.0):
         return http_client.timeout
-    return default_timeout()
+    return DEFAULT_TIMEOUT
 
 
 def select_credentials(
@@ -268,7 +275,7 @@ def _not_a_stream(response: httpx.Response) -> ApiResponseValidationError:
 
 def _json_or_none(content: bytes) -> object:
     try:
-        return json.loads(content)
+        return json_value(content)
     except ValueError:
         return None
 
@@ -326,12 +333,16 @@ class _BaseTransport:
         default_headers: Mapping[str, str] | None,
         user_agent: str,
         operation_servers: bool,
+        max_response_bytes: int | None,
+        max_event_bytes: int | None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         # False when the caller chose the base URL: it then serves every operation.
         self.operation_servers = operation_servers
         self.timeout = timeout
         self.max_retries = max_retries
+        self.max_response_bytes = max_response_bytes
+        self.max_event_bytes = max_event_bytes
         self._credentials = dict(credentials)
         self._hints = dict(credential_hints)
         self._default_headers = {
@@ -429,15 +440,41 @@ class _BaseTransport:
         for name, value in headers.items():
             check_header(name, value)
 
-        timeout = self.timeout if isinstance(call.timeout, NotGiven) else call.timeout
         return client.build_request(
             call.method.upper(),
             url,
             headers=headers,
             content=body.content if body is not None else None,
             files=body.files if body is not None else None,
-            timeout=timeout,
         )
+
+    def _timeouts(self, call: Call) -> tuple[httpx.Timeout, float | None]:
+        timeout = self.timeout if isinstance(call.timeout, NotGiven) else call.timeout
+        return plan_timeout(timeout)
+
+    @staticmethod
+    def _wait_after_failure(
+        exc: httpx.HTTPError, can_retry: bool, retry: int, where: str
+    ) -> float:
+        """The wait before retrying an attempt that failed; the client's error when it
+        is not retried."""
+        if not (can_retry and _retryable_error(exc)):
+            raise connection_error(exc) from exc
+        wait = retry_delay(retry)
+        _log.debug("%s failed (%s); retry in %.3f s", where, type(exc).__name__, wait)
+        return wait
+
+    @staticmethod
+    def _wait_after_status(response: httpx.Response, retry: int, where: str) -> float:
+        wait = retry_delay(retry, response.headers)
+        _log.debug("%s -> %d; retry in %.3f s", where, response.status_code, wait)
+        return wait
+
+    @staticmethod
+    def _read_now(response: httpx.Response, stream: bool) -> bool:
+        """Whether a response's body is read whole in its attempt: all but a stream's
+        success, which is read as the caller iterates (each read with its timeout)."""
+        return not stream or not response.is_success
 
     @staticmethod
     def _loggable_url(
@@ -549,6 +586,8 @@ class SyncTransport(_BaseTransport):
         http_client: httpx.Client | None = None,
         user_agent: str = DEFAULT_USER_AGENT,
         operation_servers: bool = True,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
     ) -> None:
         resolved = _resolve_timeout(timeout, http_client)
         super().__init__(
@@ -560,72 +599,82 @@ class SyncTransport(_BaseTransport):
             default_headers=default_headers,
             user_agent=user_agent,
             operation_servers=operation_servers,
+            max_response_bytes=max_response_bytes,
+            max_event_bytes=max_event_bytes,
         )
         self._owns_client = http_client is None
         self._client = (
-            http_client if http_client is not None else httpx.Client(timeout=resolved)
+            http_client
+            if http_client is not None
+            else httpx.Client(timeout=plan_timeout(resolved)[0])
         )
 
     def _send(self, call: Call, *, stream: bool) -> httpx.Response:
-        """Send with retries; the response is read unless ``stream``."""
+        """Send with retries. The response is read whole (within the attempt's deadline
+        and ``max_response_bytes``) unless it is retried or a stream's success."""
         credentials = self._credentials_for(call)
         for credential in credentials:
             credential.prepare(self._client)
         request = self._build_request(self._client, call, credentials)
         where = f"{request.method} {self._loggable_url(request, credentials)}"
         follow = self._follows_redirects(self._client, credentials)
+        phases, seconds = self._timeouts(call)
         retry = 0
         while True:
+            # A stream's reads are timed one by one; a body read whole, as one.
+            deadline = start_attempt(request, phases, None if stream else seconds)
+            can_retry = retry < self.max_retries
             _log.debug("Sending %s", where)
             try:
                 response = self._client.send(
-                    request, stream=stream, follow_redirects=follow
+                    request, stream=True, follow_redirects=follow
                 )
+                _log.debug("%s -> %d", where, response.status_code)
+                retried = can_retry and should_retry(response)
+                if not retried:
+                    self._take(response, stream, deadline or deadline_after(seconds))
             except httpx.HTTPError as exc:
-                if retry < self.max_retries and _retryable_error(exc):
-                    wait = retry_delay(retry)
-                    _log.debug(
-                        "%s failed (%s); retry in %.3f s",
-                        where,
-                        type(exc).__name__,
-                        wait,
-                    )
-                    time.sleep(wait)
-                    retry += 1
-                    continue
-                raise connection_error(exc) from exc
-            _log.debug("%s -> %d", where, response.status_code)
-            if retry < self.max_retries and should_retry(response):
-                wait = retry_delay(retry, response.headers)
-                _log.debug(
-                    "%s -> %d; retry in %.3f s", where, response.status_code, wait
-                )
+                wait = self._wait_after_failure(exc, can_retry, retry, where)
+            else:
+                if not retried:
+                    return response
+                wait = self._wait_after_status(response, retry, where)
                 response.close()
-                time.sleep(wait)
-                retry += 1
-                continue
-            return response
+            time.sleep(wait)
+            retry += 1
+
+    def _take(
+        self, response: httpx.Response, stream: bool, deadline: Deadline | None
+    ) -> None:
+        """Guard a response kept for the caller; read its body whole, unless it is a
+        stream's success (an error answering a stream request is read with a deadline
+        of its own)."""
+        if self._read_now(response, stream):
+            guard(response, deadline)
+            read_body(response, self.max_response_bytes)
+        else:
+            guard(response, None)
 
     def _read(self, response: httpx.Response) -> None:
+        """Read a guarded response's body whole, for an error that quotes it."""
         try:
-            response.read()
+            read_body(response, self.max_response_bytes)
         except httpx.HTTPError as exc:
             raise connection_error(exc) from exc
-        finally:
-            response.close()
 
     def _open(self, call: Call) -> httpx.Response:
         """An unread success response; a failure is read and raised."""
         response = self._send(call, stream=True)
         if not response.is_success:
-            self._read(response)
             raise self._status_error(response, call)
         return response
 
     def request(self, call: Call, mode: Mode = "parsed") -> Any:
         """Parsed value, ``RawResponse`` or unread ``StreamedResponse``, per ``mode``."""
         if mode == "streaming":
-            return StreamedResponse(self._open(call), self._parser(call))
+            return StreamedResponse(
+                self._open(call), self._parser(call), self.max_response_bytes
+            )
         response = self._send(call, stream=False)
         if not response.is_success:
             raise self._status_error(response, call)
@@ -639,7 +688,7 @@ class SyncTransport(_BaseTransport):
         if _plain_json(response):
             self._read(response)
             raise _not_a_stream(response)
-        return Stream(response, self._item_decoder(item_type))
+        return Stream(response, self._item_decoder(item_type), self.max_event_bytes)
 
     def paginate(self, call: Call, pages: Pages) -> Iterator[Any]:
         """Every item of every page, fetching each page when the previous one is used up."""
@@ -675,6 +724,8 @@ class AsyncTransport(_BaseTransport):
         http_client: httpx.AsyncClient | None = None,
         user_agent: str = DEFAULT_USER_AGENT,
         operation_servers: bool = True,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
     ) -> None:
         resolved = _resolve_timeout(timeout, http_client)
         super().__init__(
@@ -686,67 +737,75 @@ class AsyncTransport(_BaseTransport):
             default_headers=default_headers,
             user_agent=user_agent,
             operation_servers=operation_servers,
+            max_response_bytes=max_response_bytes,
+            max_event_bytes=max_event_bytes,
         )
         self._owns_client = http_client is None
         self._client = (
             http_client
             if http_client is not None
-            else httpx.AsyncClient(timeout=resolved)
+            else httpx.AsyncClient(timeout=plan_timeout(resolved)[0])
         )
 
     async def _send(self, call: Call, *, stream: bool) -> httpx.Response:
-        """Send with retries; the response is read unless ``stream``."""
+        """Send with retries. The response is read whole (within the attempt's deadline
+        and ``max_response_bytes``) unless it is retried or a stream's success."""
         credentials = self._credentials_for(call)
         for credential in credentials:
             await credential.aprepare(self._client)
         request = self._build_request(self._client, call, credentials)
         where = f"{request.method} {self._loggable_url(request, credentials)}"
         follow = self._follows_redirects(self._client, credentials)
+        phases, seconds = self._timeouts(call)
         retry = 0
         while True:
+            # A stream's reads are timed one by one; a body read whole, as one.
+            deadline = start_attempt(request, phases, None if stream else seconds)
+            can_retry = retry < self.max_retries
             _log.debug("Sending %s", where)
             try:
-                response = await self._client.send(
-                    request, stream=stream, follow_redirects=follow
+                response = await within(
+                    deadline,
+                    self._client.send(request, stream=True, follow_redirects=follow),
                 )
-            except httpx.HTTPError as exc:
-                if retry < self.max_retries and _retryable_error(exc):
-                    wait = retry_delay(retry)
-                    _log.debug(
-                        "%s failed (%s); retry in %.3f s",
-                        where,
-                        type(exc).__name__,
-                        wait,
+                _log.debug("%s -> %d", where, response.status_code)
+                retried = can_retry and should_retry(response)
+                if not retried:
+                    await self._take(
+                        response, stream, deadline or deadline_after(seconds)
                     )
-                    await asyncio.sleep(wait)
-                    retry += 1
-                    continue
-                raise connection_error(exc) from exc
-            _log.debug("%s -> %d", where, response.status_code)
-            if retry < self.max_retries and should_retry(response):
-                wait = retry_delay(retry, response.headers)
-                _log.debug(
-                    "%s -> %d; retry in %.3f s", where, response.status_code, wait
-                )
+            except httpx.HTTPError as exc:
+                wait = self._wait_after_failure(exc, can_retry, retry, where)
+            else:
+                if not retried:
+                    return response
+                wait = self._wait_after_status(response, retry, where)
                 await response.aclose()
-                await asyncio.sleep(wait)
-                retry += 1
-                continue
-            return response
+            await asyncio.sleep(wait)
+            retry += 1
+
+    async def _take(
+        self, response: httpx.Response, stream: bool, deadline: Deadline | None
+    ) -> None:
+        """The async twin of ``SyncTransport._take``; the deadline also cuts a read
+        short."""
+        if self._read_now(response, stream):
+            guard(response, deadline)
+            await within(deadline, aread_body(response, self.max_response_bytes))
+        else:
+            guard(response, None)
 
     async def _read(self, response: httpx.Response) -> None:
+        """Read a guarded response's body whole, for an error that quotes it."""
         try:
-            await response.aread()
+            await aread_body(response, self.max_response_bytes)
         except httpx.HTTPError as exc:
             raise connection_error(exc) from exc
-        finally:
-            await response.aclose()
 
     async def _open(self, call: Call) -> httpx.Response:
         """An unread success response; a failure is read and raised."""
         response = await self._send(call, stream=True)
         if not response.is_success:
-            await self._read(response)
             raise self._status_error(response, call)
         return response
 
@@ -760,7 +819,9 @@ class AsyncTransport(_BaseTransport):
     async def request(self, call: Call, mode: Mode = "parsed") -> Any:
         """Parsed value, ``RawResponse`` or open ``AsyncStreamedResponse``, per ``mode``."""
         if mode == "streaming":
-            return AsyncStreamedResponse(await self._open(call), self._parser(call))
+            return AsyncStreamedResponse(
+                await self._open(call), self._parser(call), self.max_response_bytes
+            )
         response = await self._send(call, stream=False)
         if not response.is_success:
             raise self._status_error(response, call)
@@ -771,13 +832,18 @@ class AsyncTransport(_BaseTransport):
     def streamed_response(self, call: Call) -> AsyncStreamedResponse[Any]:
         """An ``AsyncStreamedResponse`` that sends on ``async with`` entry (no await)."""
         return AsyncStreamedResponse(
-            None, self._parser(call), opener=partial(self._open, call)
+            None,
+            self._parser(call),
+            self.max_response_bytes,
+            opener=partial(self._open, call),
         )
 
     def stream(self, call: Call, item_type: object) -> AsyncStream[Any]:
         """A lazy stream: the request is sent on first iteration or ``async with``."""
         return AsyncStream(
-            partial(self._open_stream, call), self._item_decoder(item_type)
+            partial(self._open_stream, call),
+            self._item_decoder(item_type),
+            self.max_event_bytes,
         )
 
     async def paginate(self, call: Call, pages: Pages) -> AsyncIterator[Any]:
