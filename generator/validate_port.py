@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import ast
 import heapq
+import json
 import re
 import string
 import sys
@@ -128,8 +129,6 @@ def _serve(docs: DocumentSet, url: str) -> bytes:
     )
     if doc is None:
         raise LookupError(f"{url} is not loaded")
-    import json
-
     return json.dumps(doc.data).encode("utf-8")
 
 
