@@ -37,6 +37,7 @@ import string
 import sys
 from collections.abc import Callable, Iterable
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -161,6 +162,8 @@ class _Replay:
         self.visited: set[int] = set()
         self.meta_checked: set[int] = set()
         self.operation_ids: list[Any] = []
+        # where each reference leads, by the file it is written in and its text
+        self.targets: dict[tuple[Path, str], tuple[Document, Any]] = {}
 
     def run(self) -> None:
         first = self.peek()
@@ -474,10 +477,13 @@ class _Replay:
         for _ in range(32):
             if not _is_ref(value):
                 return doc, value
-            found = resolve(self.docs, doc, value["$ref"])
-            if isinstance(found, str):
-                raise _Unsure(found)
-            doc, value = found.document, found.node
+            key = (doc.path, value["$ref"])
+            if key not in self.targets:
+                found = resolve(self.docs, doc, value["$ref"])
+                if isinstance(found, str):
+                    raise _Unsure(found)
+                self.targets[key] = (found.document, found.node)
+            doc, value = self.targets[key]
         raise _Unsure("a chain of references too long")
 
     def read(self, value: Any) -> Any:
