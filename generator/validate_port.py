@@ -37,7 +37,6 @@ import string
 import sys
 from collections.abc import Callable, Iterable
 from importlib import metadata
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -81,7 +80,7 @@ def findings(name: str, docs: DocumentSet) -> list[tuple[str, str]] | None:
             f"{version.major}.{version.minor}",
             base,
             True,
-            lambda url: _serve(docs, url),
+            _server(docs),
             # Half the stack the reference has: where it might run out, the port stops first.
             _depth(),
             sys.getrecursionlimit() // 2,
@@ -121,16 +120,18 @@ def _foreign_refs(docs: DocumentSet) -> bool:
     return False
 
 
-def _serve(docs: DocumentSet, url: str) -> bytes:
-    """A loaded document as JSON, for the port; anything else is unresolvable."""
-    path = unquote(urlsplit(url).path) if url.startswith(_BASE + "/") else None
-    doc = next(
-        (d for d in docs.documents.values() if unquote(urlsplit(d.uri).path) == path),
-        None,
-    )
-    if doc is None:
-        raise LookupError(f"{url} is not loaded")
-    return json.dumps(doc.data).encode("utf-8")
+def _server(docs: DocumentSet) -> Callable[[str], bytes]:
+    """What serves the port the loaded documents, as JSON, by the path of their URI (the
+    loader keeps them all under one origin); anything else is unresolvable."""
+    by_path = {unquote(urlsplit(d.uri).path): d for d in docs.documents.values()}
+
+    def serve(url: str) -> bytes:
+        doc = by_path.get(unquote(urlsplit(url).path)) if url.startswith(_BASE + "/") else None
+        if doc is None:
+            raise LookupError(f"{url} is not loaded")
+        return json.dumps(doc.data).encode("utf-8")
+
+    return serve
 
 
 def _depth() -> int:
@@ -163,7 +164,7 @@ class _Replay:
         self.meta_checked: set[int] = set()
         self.operation_ids: list[Any] = []
         # where each reference leads, by the file it is written in and its text
-        self.targets: dict[tuple[Path, str], tuple[Document, Any]] = {}
+        self.targets: dict[tuple[str, str], tuple[Document, Any]] = {}
 
     def run(self) -> None:
         first = self.peek()
@@ -477,7 +478,7 @@ class _Replay:
         for _ in range(32):
             if not _is_ref(value):
                 return doc, value
-            key = (doc.path, value["$ref"])
+            key = (doc.uri, value["$ref"])
             if key not in self.targets:
                 found = resolve(self.docs, doc, value["$ref"])
                 if isinstance(found, str):
