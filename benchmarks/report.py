@@ -147,6 +147,11 @@ def render(
             )
     for section in sections:
         lines += ["", f"## {section.title}", "", section.how, ""]
+        if not section.series:  # a section of notes only (the parity table)
+            for note in section.notes:
+                lines += [note, ""]
+            lines.pop()
+            continue
         unit = section.unit
         head = f"| contender | median ({unit}) | range ({unit}) | samples |"
         rule = "|---|---|---|---|"
