@@ -162,7 +162,7 @@ class _Replay:
         self.v32 = name == "OpenAPIV32SpecValidator"
         self.visited: set[int] = set()
         self.meta_checked: set[int] = set()
-        self.operation_ids: list[Any] = []
+        self.operation_ids: set[str | None] = set()
         # where each reference leads, by the file it is written in and its text
         self.targets: dict[tuple[str, str], tuple[Document, Any]] = {}
 
@@ -314,7 +314,7 @@ class _Replay:
                     "DuplicateOperationIDError",
                     f"Operation ID '{operation_id}' for '{method}' in '{url}' is not unique",
                 )
-            self.operation_ids.append(operation_id)
+            self.operation_ids.add(operation_id)
         if "responses" in operation:
             doc_, responses = self.deref(doc, operation["responses"])
             for code, response in self.mapping(responses).items():
