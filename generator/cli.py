@@ -103,6 +103,11 @@ def _allowed_ref_root_option(command: Callable[..., Any]) -> Callable[..., Any]:
     help="Write nothing; exit 3 if the output on disk is stale.",
 )
 @click.option(
+    "--force/--no-force",
+    default=None,
+    help="Overwrite files in OUT that oapigen did not write (otherwise: exit 2, naming them).",
+)
+@click.option(
     "--strict/--no-strict", default=None, help="Treat every warning as an error."
 )
 @click.option(
@@ -121,6 +126,7 @@ def generate_command(
     config_file: Path | None,
     templates: Path | None,
     check: bool | None,
+    force: bool | None,
     strict: bool | None,
     report: Path | None,
     quiet: bool | None,
@@ -136,6 +142,7 @@ def generate_command(
         "package_name": package_name,
         "templates": templates,
         "check": check,
+        "force": force,
         "strict": strict,
         "report": report,
         "quiet": quiet,

@@ -64,6 +64,7 @@ class Config:
     #: folders (absolute) and URL prefixes that references may lead to, besides SPEC's folder
     allowed_ref_roots: tuple[str, ...] = ()
     check: bool = False
+    force: bool = False
     strict: bool = False
     report: Path | None = None
     quiet: bool = False
@@ -253,6 +254,7 @@ KEYS = (
         "more folders and URL prefixes references may lead to",
     ),
     Key("check", "check", _flag, False, "like --check"),
+    Key("force", "force", _flag, False, "like --force"),
     Key("strict", "strict", _flag, False, "like --strict"),
     Key("report", "report", _path, False, "like --report"),
     Key("quiet", "quiet", _flag, False, "like -q"),

@@ -37,6 +37,8 @@ from generator.render import TemplateError, plan, render
 from generator.sources import spec_name
 from generator.validate import check_version, validate_document
 from generator.writer import (
+    IGNORE,
+    NotOursError,
     check_output,
     formatted_before,
     manifest_matches,
@@ -185,7 +187,15 @@ def generate(config: Config, progress: Progress | None = None) -> Outcome:
                     config, docs.root.source, made.referenced, _report(spec, diags)
                 ),
                 rendered=made.rendered,
+                force=config.force,
             )
+    except NotOursError as exc:
+        shown = f"{out}: {exc}"
+        lines = [
+            f"error: {shown}; pass --force to overwrite them, or list them in "
+            f"{out / IGNORE} to keep them; nothing was written"
+        ]
+        return Outcome(EXIT_USAGE, diags, lines, _report(spec, diags, stages))
     except (ValueError, OSError) as exc:
         diags.error(str(out), f"could not write the output: {exc}")
         return _failed(diags, config, spec, stages)

@@ -16,11 +16,27 @@ atomic) and then swapped with the output folder:
   that OUT is up to date without rendering anything, and ``formatted_before`` gives the next
   run the files it need not format again.
 
+Only what oapigen wrote is replaced: a file at a generated path that the previous manifest does
+not list, and that differs from what would be written (a user's own ``README.md``), stops the
+run with ``NotOursError`` naming it, unless ``force`` is given.
+
 A run that fails, or is killed, leaves OUT as it was: a failure removes the temporary folder;
 a kill leaves it behind, and the next run removes it (or, if the kill fell between the two
 renames of the fallback swap, puts the old folder back first). Files are never modified in
 place, only created in the new tree, so a hard link never lets a write reach the old tree.
-Two runs writing the same OUT at the same time are not supported.
+
+A folder that is a mount point (a container's volume), or that holds one (``OUT/data``),
+cannot be swapped: renaming it fails, or would carry the mount away. There OUT is written in
+place, file by file: each changed file is written beside its target and renamed over it, stale
+files are removed, and the manifest is written last. Before the first file, an unfinished
+manifest owns every file the run may leave behind; a run killed then leaves a tree that
+``--check`` calls stale and that the next run repairs, not OUT as it was. Nothing is ever
+removed from inside a mount that is not oapigen's own file.
+
+Two runs writing the same OUT take turns: a lock on a file beside OUT (``.OUT.oapigen-lock``,
+removed after the run; inside OUT only when its parent cannot be written) is held from the
+first read of OUT to the last write, and a second run waits for it, up to ``LOCK_WAIT``
+seconds, then fails with ``LockedError``. Reading (``--check``) takes no lock.
 """
 
 from __future__ import annotations
@@ -35,7 +51,9 @@ import secrets
 import shutil
 import stat
 import sys
-from collections.abc import Callable, Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -47,9 +65,34 @@ IGNORE = ".oapigen-ignore"
 #: Longest unified diff shown for one file by ``check_output``, in lines.
 MAX_DIFF_LINES = 40
 
-_RESERVED = frozenset({MANIFEST, IGNORE})
+#: How long a run waits for another one writing the same OUT, in seconds.
+LOCK_WAIT = 60.0
+
+_LOCK = "oapigen-lock"
+_RESERVED = frozenset({MANIFEST, IGNORE, f".{_LOCK}"})
 _NEW = "oapigen-new"
 _OLD = "oapigen-old"
+#: Marks the manifest of a run that writes OUT in place and has not finished.
+_UNFINISHED = "unfinished"
+#: Files in the way named in full by ``NotOursError``; beyond them, only a count.
+_NAMED = 20
+
+
+class NotOursError(ValueError):
+    """Files at generated paths that oapigen did not write, which the run would overwrite."""
+
+    def __init__(self, paths: list[str]) -> None:
+        self.paths = paths
+        shown = ", ".join(paths[:_NAMED])
+        more = f" and {len(paths) - _NAMED} more" if len(paths) > _NAMED else ""
+        super().__init__(
+            f"{len(paths)} {'file' if len(paths) == 1 else 'files'} oapigen did not write "
+            f"would be overwritten: {shown}{more}"
+        )
+
+
+class LockedError(ValueError):
+    """Another run kept the output folder's lock for longer than the wait allowed."""
 
 
 @dataclass(frozen=True)
@@ -85,12 +128,16 @@ def write_output(
     generator_version: str,
     inputs: Mapping[str, Any] | None = None,
     rendered: Mapping[str, str] | None = None,
+    force: bool = False,
+    lock_wait: float = LOCK_WAIT,
 ) -> WriteSummary:
     """Make ``out`` hold ``files`` (relative posix path -> content), as the module docstring says.
-    ``inputs``, when given, is recorded in the manifest as it is (see ``generator.inputs``).
+    ``inputs``, when given, is recorded in the manifest as it is (see ``generator.inputs``);
+    ``force`` overwrites files at generated paths that oapigen did not write.
 
-    Raises ValueError for a path that could land outside ``out`` or clash with another, or when
-    a file oapigen does not own stands where generated files must go.
+    Raises NotOursError for such files (without ``force``), LockedError when another run keeps
+    OUT's lock, and ValueError for a path that could land outside ``out`` or clash with another,
+    or when something oapigen does not own stands where generated files must go.
     """
     produced = dict(files)
     check_paths(produced)
@@ -100,43 +147,73 @@ def write_output(
     if out.exists() and not out.is_dir():
         raise ValueError(f"{out} is not a folder")
     out.parent.mkdir(parents=True, exist_ok=True)
-    _recover(out)
+    with _locked(out, lock_wait):
+        in_place = out.is_dir() and bool(_mounts_at_or_under(out))
+        if not in_place:
+            _recover(out)
+        ignore = _ignore_spec(out)
+        old_manifest = read_manifest(out) or {"files": {}}
+        owned_before = {p for p in old_manifest["files"] if _safe_path(str(p))}
+        _remove_partial_files(out, owned_before | set(produced))
+        wanted = {p: c for p, c in produced.items() if not ignore.match_file(p)}
+        ignored = tuple(sorted(set(produced) - set(wanted)))
+        unchanged = {p for p, content in wanted.items() if _same_file(out / p, content)}
+        removed = sorted(
+            p
+            for p in owned_before - set(wanted)
+            if not ignore.match_file(p) and _is_file(out / p)
+        )
+        not_ours = sorted(
+            p
+            for p in set(wanted) - unchanged - owned_before
+            if os.path.lexists(out / p)
+        )
+        if not_ours and not force:
+            raise NotOursError(not_ours)
+        hashes = {p: _sha256(c) for p, c in wanted.items()}
+        manifest = _manifest_bytes(
+            hashes,
+            ignored,
+            inputs_digest,
+            generator_version,
+            inputs,
+            {p: d for p, d in (rendered or {}).items() if p in wanted},
+        )
+        summary = WriteSummary(
+            tuple(sorted(set(wanted) - unchanged)),
+            tuple(sorted(unchanged)),
+            tuple(removed),
+            ignored,
+        )
+        if (
+            not summary.written
+            and not summary.removed
+            and _same_file(out / MANIFEST, manifest)
+        ):
+            return summary  # nothing to do: leave every file, and the folder, alone
+        if in_place:
+            unfinished = _manifest_bytes(
+                {**old_manifest["files"], **hashes},
+                ignored,
+                "",
+                generator_version,
+                unfinished=True,
+            )
+            _write_in_place(out, wanted, summary, unfinished, manifest)
+        else:
+            _write_and_swap(out, wanted, unchanged, owned_before, ignore, manifest)
+    return summary
 
-    ignore = _ignore_spec(out)
-    old_manifest = read_manifest(out)
-    owned_before = {
-        p for p in (old_manifest or {}).get("files", {}) if _safe_path(str(p))
-    }
-    wanted = {p: c for p, c in produced.items() if not ignore.match_file(p)}
-    ignored = tuple(sorted(set(produced) - set(wanted)))
-    unchanged = {p for p, content in wanted.items() if _same_file(out / p, content)}
-    removed = sorted(
-        p
-        for p in owned_before - set(wanted)
-        if not ignore.match_file(p) and _is_file(out / p)
-    )
-    manifest = _manifest_bytes(
-        wanted,
-        ignored,
-        inputs_digest,
-        generator_version,
-        inputs,
-        {p: d for p, d in (rendered or {}).items() if p in wanted},
-    )
-    summary = WriteSummary(
-        tuple(sorted(set(wanted) - unchanged)),
-        tuple(sorted(unchanged)),
-        tuple(removed),
-        ignored,
-    )
 
-    if (
-        not summary.written
-        and not summary.removed
-        and _same_file(out / MANIFEST, manifest)
-    ):
-        return summary  # nothing to do: leave every file, and the folder, alone
-
+def _write_and_swap(
+    out: Path,
+    wanted: Mapping[str, bytes],
+    unchanged: set[str],
+    owned_before: set[str],
+    ignore: _Ignore,
+    manifest: bytes,
+) -> None:
+    """The new tree built beside ``out``, then swapped with it."""
     new = _make_temp(out)
     try:
         for path, content in sorted(wanted.items()):
@@ -155,9 +232,27 @@ def write_output(
             _copy_mode(out, new)
         _swap(new, out)
     except BaseException:
-        shutil.rmtree(new, ignore_errors=True)
+        _remove_tree(new)
         raise
-    return summary
+
+
+def _write_in_place(
+    out: Path,
+    wanted: Mapping[str, bytes],
+    summary: WriteSummary,
+    unfinished: bytes,
+    manifest: bytes,
+) -> None:
+    """``out`` brought up to date file by file: the unfinished manifest first, each changed
+    file renamed over its target, stale files removed (and the folders they leave empty), the
+    manifest last."""
+    _replace_file(out, MANIFEST, unfinished)
+    for path in summary.written:
+        _replace_file(out, path, wanted[path])
+    for path in summary.removed:
+        os.unlink(out / path)
+        _remove_empty_folders(out, path)
+    _replace_file(out, MANIFEST, manifest)
 
 
 def check_output(out: Path, files: Mapping[str, bytes]) -> list[FileDifference]:
@@ -182,6 +277,10 @@ def check_output(out: Path, files: Mapping[str, bytes]) -> list[FileDifference]:
     for path in sorted(set(owned) - set(files)):
         if _safe_path(path) and not ignore.match_file(path) and _is_file(out / path):
             differences.append(FileDifference(path, "stale"))
+    if manifest and manifest.get(_UNFINISHED):
+        differences.append(
+            FileDifference(MANIFEST, "stale", "written by a run that did not finish\n")
+        )
     return differences
 
 
@@ -216,7 +315,7 @@ def _as_recorded(path: Path, digest: object) -> bytes | None:
         content = path.read_bytes() if _is_file(path) else None
     except OSError:
         return None
-    if content is None or hashlib.sha256(content).hexdigest() != digest:
+    if content is None or _sha256(content) != digest:
         return None
     return content
 
@@ -229,7 +328,8 @@ def manifest_digest(out: Path) -> str | None:
 
 
 def check_paths(paths: Iterable[str]) -> None:
-    """Reject any path that could be written outside the output folder or clash with another."""
+    """Reject any path that could be written outside the output folder, clash with another or
+    with oapigen's own files."""
     by_case: dict[str, str] = {}
     for path in paths:
         if not isinstance(path, str) or not _safe_path(path):
@@ -329,17 +429,19 @@ def read_manifest(out: Path) -> dict[str, Any] | None:
 
 
 def _manifest_bytes(
-    files: Mapping[str, bytes],
+    files: Mapping[str, str],
     ignored: Iterable[str],
     inputs_digest: str,
     generator_version: str,
     inputs: Mapping[str, Any] | None = None,
     rendered: Mapping[str, str] | None = None,
+    *,
+    unfinished: bool = False,
 ) -> bytes:
+    """The manifest of ``files`` (path -> sha256); ``unfinished`` marks the one written before
+    the files of a run in place (its digest matches no inputs)."""
     manifest: dict[str, Any] = {
-        "files": {
-            path: hashlib.sha256(content).hexdigest() for path, content in files.items()
-        },
+        "files": dict(files),
         "generator_version": generator_version,
         "ignored": sorted(ignored),
         "inputs_digest": inputs_digest,
@@ -348,7 +450,13 @@ def _manifest_bytes(
         manifest["inputs"] = inputs
     if rendered:
         manifest["rendered"] = dict(rendered)
+    if unfinished:
+        manifest[_UNFINISHED] = True
     return (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
 
 
 def _is_file(path: Path) -> bool:
@@ -391,7 +499,185 @@ def _recover(out: Path) -> None:
         os.rename(set_aside[-1], out)
         leftovers.remove(set_aside[-1])
     for path in leftovers:
-        shutil.rmtree(path, ignore_errors=True)
+        _remove_tree(path)
+
+
+def _remove_tree(root: Path) -> None:
+    """``shutil.rmtree`` that never reaches into a mount (nor follows a link): a mounted
+    folder, and the folders holding it, stay with everything in them."""
+    mounts = _mounts_at_or_under(root)
+
+    def remove(folder: Path, device: int) -> None:
+        with os.scandir(folder) as scan:
+            entries = list(scan)
+        for entry in entries:
+            try:
+                info = entry.stat(follow_symlinks=False)
+                if not stat.S_ISDIR(info.st_mode):
+                    os.unlink(entry.path)
+                elif info.st_dev == device and Path(entry.path) not in mounts:
+                    remove(Path(entry.path), device)
+            except OSError:
+                continue
+        try:
+            os.rmdir(folder)
+        except OSError:
+            pass
+
+    try:
+        info = root.lstat()
+    except OSError:
+        return
+    if stat.S_ISDIR(info.st_mode) and root not in mounts:
+        remove(root, info.st_dev)
+
+
+def _mounts_at_or_under(folder: Path) -> set[Path]:
+    """The mount points at ``folder`` or inside it. Linux lists them in /proc/self/mountinfo,
+    bind mounts of a folder of the same file system included; elsewhere only a folder on
+    another device than its parent is seen as one (``os.path.ismount``)."""
+    try:
+        with open("/proc/self/mountinfo", "rb") as info:
+            lines = info.read().splitlines()
+    except OSError:
+        return {folder} if os.path.ismount(folder) else set()
+    real = Path(os.path.realpath(folder))
+    mounts = set()
+    for line in lines:
+        fields = line.split(b" ")
+        if len(fields) < 5:
+            continue
+        # the mount point, with space, tab, newline and backslash written as \ooo
+        point = Path(os.fsdecode(re.sub(rb"\\([0-7]{3})", _octal, fields[4])))
+        if point == real or point.is_relative_to(real):
+            mounts.add(folder / point.relative_to(real))
+    return mounts
+
+
+def _octal(match: re.Match[bytes]) -> bytes:
+    return bytes([int(match.group(1), 8)])
+
+
+@contextmanager
+def _locked(out: Path, wait: float) -> Iterator[None]:
+    """Hold the lock of ``out`` (see the module docstring) while the block runs."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: runs are not serialised
+        yield
+        return
+    path = out.parent / f".{out.name}.{_LOCK}"
+    try:
+        handle = _acquire(path, wait, fcntl)
+    except OSError as exc:
+        if exc.errno not in _READ_ONLY:
+            raise
+        path = out / f".{_LOCK}"  # a volume under a parent that cannot be written
+        handle = _acquire(path, wait, fcntl)
+    try:
+        yield
+    finally:
+        try:
+            os.unlink(path)  # while still holding it: see _acquire
+        except OSError:
+            pass
+        os.close(handle)
+
+
+_READ_ONLY = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+def _acquire(path: Path, wait: float, fcntl: Any) -> int:
+    """An open descriptor of ``path``, locked. A holder removes the file before it lets go, so
+    a lock taken on a file no longer at ``path`` is let go and taken again on the new one.
+    """
+    deadline = time.monotonic() + wait
+    while True:
+        handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _read_small(handle)
+            os.close(handle)
+            if time.monotonic() >= deadline:
+                raise LockedError(
+                    f"another oapigen run{f' (process {holder})' if holder else ''} has "
+                    f"been writing this folder for {wait:g} s; its lock is {path}"
+                ) from None
+            time.sleep(0.05)
+            continue
+        except BaseException:
+            os.close(handle)
+            raise
+        try:
+            held, there = os.fstat(handle), os.stat(path)
+            same = (held.st_dev, held.st_ino) == (there.st_dev, there.st_ino)
+        except FileNotFoundError:
+            same = False
+        if same:
+            os.ftruncate(handle, 0)
+            os.write(handle, f"{os.getpid()}\n".encode())
+            return handle
+        os.close(handle)
+
+
+def _read_small(handle: int) -> str:
+    try:
+        return os.pread(handle, 32, 0).decode("ascii", "replace").strip()
+    except OSError:
+        return ""
+
+
+def _remove_partial_files(out: Path, paths: Iterable[str]) -> None:
+    """Remove what a run killed while writing in place left beside its targets."""
+    folders = {(out / p).parent for p in paths} | {out}
+    pattern = re.compile(rf"\..+\.{_NEW}-[0-9a-f]+")
+    for folder in sorted(folders):
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            if pattern.fullmatch(name) and _is_file(folder / name):
+                os.unlink(folder / name)
+
+
+def _replace_file(out: Path, path: str, content: bytes) -> None:
+    """``out / path`` made to hold ``content`` by one rename, never through a link."""
+    target = out / path
+    folder = out
+    for part in path.split("/")[:-1]:
+        folder = folder / part
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            raise ValueError(
+                f"{folder.relative_to(out).as_posix()} in the output folder is in the way "
+                "of generated files"
+            )
+    if target.is_dir() and not target.is_symlink():
+        raise ValueError(
+            f"{path}/ in the output folder is in the way of generated files"
+        )
+    partial = target.parent / f".{target.name}.{_NEW}-{secrets.token_hex(4)}"
+    try:
+        _write_file(partial, content, like=target)
+        os.replace(partial, target)
+    except BaseException:
+        try:
+            os.unlink(partial)
+        except OSError:
+            pass
+        raise
+
+
+def _remove_empty_folders(out: Path, path: str) -> None:
+    """Remove the folders above ``path`` that its removal left empty, up to ``out``."""
+    folder = (out / path).parent
+    while folder != out:
+        try:
+            os.rmdir(folder)  # fails on a folder that holds anything, or is a mount
+        except OSError:
+            return
+        folder = folder.parent
 
 
 def _write_file(path: Path, content: bytes, *, like: Path) -> None:
@@ -473,7 +759,7 @@ def _swap(new: Path, out: Path) -> None:
         os.rename(new, out)
         return
     if _exchange(new, out):
-        shutil.rmtree(new, ignore_errors=True)  # it now holds the old tree
+        _remove_tree(new)  # it now holds the old tree
         return
     aside = out.parent / f".{out.name}.{_OLD}-{new.name.rsplit('-', 1)[1]}"
     os.rename(out, aside)
@@ -482,7 +768,7 @@ def _swap(new: Path, out: Path) -> None:
     except BaseException:
         os.rename(aside, out)
         raise
-    shutil.rmtree(aside, ignore_errors=True)
+    _remove_tree(aside)
 
 
 def _exchange(first: Path, second: Path) -> bool:

@@ -1,9 +1,10 @@
 """Nothing lost: a run killed at any point of writing leaves OUT as it was, user files included,
-and the next run finishes the job.
+and the next run finishes the job; on a volume, where OUT is written in place, it leaves a tree
+that ``--check`` calls stale and the next run repairs. Two runs into one OUT take turns.
 
 Each case runs ``oapigen generate`` in a child process that stops at one point of the writer
-(a hook wraps a writer function and waits there), kills it with SIGKILL, and compares OUT, byte
-for byte and with modification times, with what it held before.
+(``tests/stopped_run.py``), kills it with SIGKILL or lets it go on, and compares OUT, byte for
+byte and with modification times, with what it held before.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ import shutil
 import signal
 import subprocess
 import sys
-import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import stopped_run
 from click.testing import CliRunner
 
 from generator.cli import main
@@ -45,29 +47,6 @@ components:
         name: {type: string}
         %s
 """
-
-# Runs the CLI with ``generator.writer.<function>`` made to stop: after ``after`` calls it
-# creates the file named READY and sleeps until killed.
-STOPPED_RUN = textwrap.dedent("""
-    import sys, time
-    from pathlib import Path
-    import generator.writer as writer
-    from generator.cli import main
-
-    function, after, ready = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
-    original = getattr(writer, function)
-    calls = []
-
-    def stopping(*args, **kwargs):
-        calls.append(1)
-        if len(calls) > after:
-            ready.touch()
-            time.sleep(600)
-        return original(*args, **kwargs)
-
-    setattr(writer, function, stopping)
-    main(sys.argv[4:])
-    """)
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
@@ -113,29 +92,19 @@ def test_a_killed_run_leaves_out_as_it_was(
 
     spec.write_text(SPEC % "weight: {type: number}")  # the next run changes files
     ready = tmp_path / "READY"
-    child = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            STOPPED_RUN,
-            function,
-            str(after),
-            str(ready),
-            "generate",
-            str(spec),
-            "-o",
-            str(out),
-            "-q",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+    child = stopped_run.start(
+        function,
+        after,
+        ready,
+        tmp_path / "never",
+        "generate",
+        str(spec),
+        "-o",
+        str(out),
+        "-q",
     )
     try:
-        deadline = time.monotonic() + 120
-        while not ready.exists():
-            assert child.poll() is None, child.communicate()[0].decode()
-            assert time.monotonic() < deadline, f"the run never reached {point}"
-            time.sleep(0.05)
+        stopped_run.wait_for(child, ready, point)
     finally:
         os.kill(child.pid, signal.SIGKILL)
         child.wait(timeout=30)
@@ -152,3 +121,107 @@ def test_a_killed_run_leaves_out_as_it_was(
         assert after_run[mine] == before[mine], mine
     model = next(p for p in out.rglob("pet.py") if "models" in p.parts).read_text()
     assert "weight" in model and "age" not in model
+
+
+def test_a_run_killed_while_writing_a_mounted_out_is_stale_then_repaired(
+    tmp_path: Path, first_output: Path, mount: Callable[..., Path]
+) -> None:
+    """OUT is a volume (a mount point): it is written in place, file by file. A run killed
+    there leaves a tree that ``--check`` calls stale, for the old document and the new, and
+    the next run repairs it: the tree is then the one a run from nothing writes."""
+    spec = tmp_path / "pets.yaml"
+    out = mount(tmp_path / "out")
+    shutil.copytree(first_output, out, dirs_exist_ok=True)
+    (out / "NOTES.md").write_text("mine\n")
+    old_spec = tmp_path / "old.yaml"
+    old_spec.write_text(SPEC % "age: {type: integer}")
+    spec.write_text(SPEC % "weight: {type: number}")
+    ready = tmp_path / "READY"
+    # stopped after the unfinished manifest and the first changed file
+    child = stopped_run.start(
+        "_replace_file",
+        2,
+        ready,
+        tmp_path / "never",
+        "generate",
+        str(spec),
+        "-o",
+        str(out),
+        "-q",
+    )
+    try:
+        stopped_run.wait_for(child, ready, "the third file written in place")
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=30)
+
+    for document in (old_spec, spec):
+        check = CliRunner().invoke(
+            main, ["generate", str(document), "-o", str(out), "--check", "-q"]
+        )
+        assert check.exit_code == 3, check.output
+    assert ".oapigen-manifest.json" in check.output
+
+    again = CliRunner().invoke(main, ["generate", str(spec), "-o", str(out), "-q"])
+    assert again.exit_code == 0, again.output
+    clean = tmp_path / "clean"
+    CliRunner().invoke(main, ["generate", str(spec), "-o", str(clean), "-q"])
+    repaired = {p: content for p, (content, _) in snapshot(out).items()}
+    assert repaired.pop("NOTES.md") == b"mine\n"
+    assert repaired == {p: content for p, (content, _) in snapshot(clean).items()}
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")] == []
+
+
+def test_two_runs_into_one_out_take_turns(tmp_path: Path, first_output: Path) -> None:
+    """A second run into an OUT that a first is writing waits for it, then writes its own
+    tree whole: never a mix of the two."""
+    out = tmp_path / "out"
+    shutil.copytree(first_output, out)
+    before = snapshot(out)
+    first, second = tmp_path / "first.yaml", tmp_path / "second.yaml"
+    first.write_text(SPEC % "weight: {type: number}")
+    second.write_text(SPEC % "height: {type: number}")
+    ready, go = tmp_path / "READY", tmp_path / "GO"
+    holder = stopped_run.start(
+        "_swap", 0, ready, go, "generate", str(first), "-o", str(out), "-q"
+    )
+    waiter = None
+    try:
+        stopped_run.wait_for(holder, ready, "the swap")
+        progress = tmp_path / "progress.txt"
+        with open(progress, "wb") as stages:  # a line per stage as it ends
+            waiter = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "generator",
+                    "generate",
+                    str(second),
+                    "-o",
+                    str(out),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=stages,
+            )
+        deadline = time.monotonic() + 120
+        while "\nformat " not in "\n" + progress.read_text():
+            assert waiter.poll() is None, progress.read_text()
+            assert time.monotonic() < deadline, "the second run never reached writing"
+            time.sleep(0.05)
+        time.sleep(1)  # now in its write stage, waiting for the lock
+        assert waiter.poll() is None, progress.read_text()
+        assert snapshot(out) == before
+        go.touch()
+        assert holder.wait(timeout=60) == 0, holder.communicate()[0].decode()
+        assert waiter.wait(timeout=60) == 0, progress.read_text()
+    finally:
+        for child in (holder, waiter):
+            if child is not None and child.poll() is None:
+                child.kill()
+                child.wait(timeout=30)
+
+    clean = tmp_path / "clean"
+    CliRunner().invoke(main, ["generate", str(second), "-o", str(clean), "-q"])
+    written = {p: content for p, (content, _) in snapshot(out).items()}
+    assert written == {p: content for p, (content, _) in snapshot(clean).items()}
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")] == []

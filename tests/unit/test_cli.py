@@ -166,6 +166,40 @@ def test_check_exits_3_when_stale_and_writes_nothing(tmp_path: Path) -> None:
     assert target.read_text() == "# edited\n"
 
 
+def test_a_users_own_files_stop_generate_until_forced(tmp_path: Path) -> None:
+    """Generating into a folder that holds the user's README, pyproject.toml and docs exits 2
+    naming them and writes nothing; ``--force`` overwrites them; the user's other files stay."""
+    out = tmp_path / "out"
+    (out / "docs").mkdir(parents=True)
+    mine = {
+        "README.md": "# our client\n",
+        "pyproject.toml": "[project]\nname = 'ours'\n",
+        "docs/Pet.md": "our notes\n",
+        "docs/Guide.md": "how we use it\n",
+    }
+    for path, text in mine.items():
+        (out / path).write_text(text)
+    exit_code, output = run("generate", str(PETS), "-o", str(out), "-q")
+    assert exit_code == 2, output
+    assert (
+        f"error: {out}: 3 files oapigen did not write would be overwritten: README.md, "
+        "docs/Pet.md, pyproject.toml; pass --force to overwrite them, or list them in "
+        f"{out / '.oapigen-ignore'} to keep them; nothing was written"
+    ) in output
+    assert sorted(p.name for p in out.rglob("*")) == sorted(
+        ["docs", "Guide.md", "Pet.md", "README.md", "pyproject.toml"]
+    )
+
+    exit_code, output = run("generate", str(PETS), "-o", str(out), "-q", "--force")
+    assert exit_code == 0, output
+    assert (out / "README.md").read_text() != mine["README.md"]
+    assert (out / "docs" / "Guide.md").read_text() == mine["docs/Guide.md"]
+    # now they are oapigen's: the next run replaces them without --force
+    (out / "README.md").write_text("edited\n")
+    assert run("generate", str(PETS), "-o", str(out), "-q")[0] == 0
+    assert (out / "README.md").read_text() != "edited\n"
+
+
 def test_validate_command(tmp_path: Path) -> None:
     assert run("validate", str(CHAT))[0] == 0
     exit_code, output = run("validate", str(write(tmp_path, DANGLING)))

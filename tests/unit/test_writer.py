@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -179,13 +182,52 @@ def test_stale_owned_files_are_removed(tmp_path: Path) -> None:
     assert "pkg/models/pet.py" not in json.loads((out / MANIFEST).read_text())["files"]
 
 
-def test_a_user_file_where_a_file_is_generated_is_replaced(tmp_path: Path) -> None:
+def test_a_user_file_where_a_file_is_generated_stops_the_run(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    (out / "README.md").write_text("old readme\n")
-    summary = write(out)
-    assert "README.md" in summary.written
+    (out / "README.md").write_text("my own readme\n")
+    (out / "pkg" / "api").mkdir(parents=True)
+    (out / "pkg" / "api" / "chat.py").symlink_to("elsewhere.py")
+    (out / "pkg" / "__init__.py").write_bytes(FILES["pkg/__init__.py"])  # as generated
+    before = tree(out)
+    with pytest.raises(writer.NotOursError) as error:
+        write(out)
+    assert error.value.paths == ["README.md", "pkg/api/chat.py"]
+    assert str(error.value) == (
+        "2 files oapigen did not write would be overwritten: README.md, pkg/api/chat.py"
+    )
+    assert tree(out) == before
+    assert leftovers(out) == []
+
+    summary = write_output(
+        out, FILES, inputs_digest="d1", generator_version="0.1.0", force=True
+    )
+    assert summary.written == ("README.md", "pkg/api/chat.py", "pkg/models/pet.py")
+    assert summary.unchanged == ("pkg/__init__.py",)
+    assert {p: (out / p).read_bytes() for p in FILES} == FILES
+
+
+def test_files_oapigen_wrote_before_are_replaced(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write(out)
+    (out / "README.md").write_text("edited by hand\n")  # oapigen's file: regenerated
+    summary = write(out, {**FILES, "pkg/api/chat.py": b"class ChatApi:\n    pass\n"})
+    assert summary.written == ("README.md", "pkg/api/chat.py")
     assert (out / "README.md").read_bytes() == FILES["README.md"]
+
+
+def test_many_files_in_the_way_are_counted(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    files = {f"docs/M{i:02}.md": b"m\n" for i in range(25)}
+    for path in files:
+        (out / path).parent.mkdir(exist_ok=True)
+        (out / path).write_text("mine\n")
+    with pytest.raises(
+        writer.NotOursError,
+        match=r"^25 files .*: docs/M00.md, .*, docs/M19.md and 5 more$",
+    ):
+        write(out, files)
 
 
 @pytest.mark.parametrize("fail_at", [1, 3, 5])
@@ -430,3 +472,139 @@ def test_manifest_matches(
 
 def test_no_manifest_matches_nothing(tmp_path: Path) -> None:
     assert manifest_matches(tmp_path, "d1") is False
+
+
+# Mount points: OUT as a volume, a volume inside OUT. Real tmpfs and bind mounts (the ``mount``
+# fixture); they fail in CI where mounting is impossible and are skipped elsewhere.
+
+
+def test_an_out_that_is_a_mount_point_is_written_in_place(
+    tmp_path: Path, mount: Callable[..., Path]
+) -> None:
+    out = mount(tmp_path / "out")
+    (out / "notes.txt").write_text("mine")
+    summary = write(out)
+    assert summary.written == tuple(sorted(FILES))
+    assert {p: (out / p).read_bytes() for p in FILES} == FILES
+    age(out)
+    before = tree(out)
+    files = {p: c for p, c in FILES.items() if p != "pkg/models/pet.py"}
+    summary = write(
+        out, {**files, "pkg/api/chat.py": b"class ChatApi:\n    pass\n"}, "d2"
+    )
+    assert summary.written == ("pkg/api/chat.py",)
+    assert summary.removed == ("pkg/models/pet.py",)
+    after = tree(out)
+    for path in ("README.md", "pkg/__init__.py", "notes.txt"):
+        assert after[path] == before[path], path  # content, mtime and inode
+    assert not (out / "pkg" / "models").exists()
+    assert (
+        manifest_matches(out, "d2")
+        and check_output(
+            out, {**files, "pkg/api/chat.py": b"class ChatApi:\n    pass\n"}
+        )
+        == []
+    )
+    assert os.path.ismount(out)
+    assert leftovers(out) == []
+    assert [p for p in out.rglob("*") if "oapigen-new" in p.name] == []
+
+
+def test_a_mount_inside_out_stays_with_its_files(
+    tmp_path: Path, mount: Callable[..., Path]
+) -> None:
+    out = tmp_path / "out"
+    write(out)
+    volume = tmp_path / "volume"
+    (volume / "deep").mkdir(parents=True)
+    (volume / "deep" / "blob.bin").write_bytes(b"\x00data")
+    mount(out / "data", volume)  # a bind mount: same file system, same device number
+    (out / "pkg" / "models" / "cache").mkdir()
+    mount(out / "pkg" / "models" / "cache")  # a tmpfs where a stale folder would go
+    (out / "pkg" / "models" / "cache" / "x").write_text("cached")
+    age(out)
+    before = tree(out)
+    folder = out.stat().st_ino
+    files = {p: c for p, c in FILES.items() if p != "pkg/models/pet.py"}
+    summary = write(out, {**files, "README.md": b"# new\n"}, "d2")
+    assert summary.written == ("README.md",) and summary.removed == (
+        "pkg/models/pet.py",
+    )
+    assert out.stat().st_ino == folder  # not swapped: written in place
+    after = tree(out)
+    for path in ("data/deep/blob.bin", "pkg/models/cache/x", "pkg/__init__.py"):
+        assert after[path] == before[path], path
+    assert writer._mounts_at_or_under(out) == {out / "data", out / "pkg/models/cache"}
+    assert leftovers(out) == ["volume"]
+
+
+def test_removing_a_tree_never_enters_a_mount(
+    tmp_path: Path, mount: Callable[..., Path]
+) -> None:
+    volume = tmp_path / "volume"
+    volume.mkdir()
+    (volume / "keep.txt").write_text("kept")
+    doomed = tmp_path / ".out.oapigen-new-0badc0de"  # what a killed run leaves
+    (doomed / "a" / "b").mkdir(parents=True)
+    (doomed / "a" / "b" / "gone.txt").write_text("x")
+    mount(doomed / "a" / "vol", volume)
+    writer._remove_tree(doomed)
+    assert (volume / "keep.txt").read_text() == "kept"
+    assert (doomed / "a" / "vol" / "keep.txt").exists()
+    assert not (doomed / "a" / "b").exists()
+
+
+def test_a_volume_under_a_read_only_parent_holds_its_own_lock(
+    tmp_path: Path, mount: Callable[..., Path]
+) -> None:
+    parent = mount(tmp_path / "parent")
+    out = mount(parent / "out")
+    mount(parent, read_only=True)
+    summary = write(out)
+    assert summary.written == tuple(sorted(FILES))
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "README.md", "pkg"]
+
+
+# Two runs, one OUT: the lock beside OUT.
+
+
+def test_a_run_waits_for_the_lock_then_gives_up(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write(out)
+    before = tree(out)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, os, sys, time\n"
+            "fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)\n"
+            "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+            "os.write(fd, b'4242\\n')\n"
+            "print('locked', flush=True)\n"
+            "time.sleep(60)\n",
+            str(tmp_path / ".out.oapigen-lock"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+        started = time.monotonic()
+        with pytest.raises(
+            writer.LockedError, match=r"\(process 4242\) has been writing"
+        ):
+            write_output(
+                out,
+                {**FILES, "new.txt": b"x"},
+                inputs_digest="d2",
+                generator_version="0.1.0",
+                lock_wait=0.5,
+            )
+        assert 0.5 <= time.monotonic() - started < 10
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+    assert tree(out) == before
+    # the holder is gone; its lock file is left, unlocked, and is no obstacle
+    assert write(out, {**FILES, "new.txt": b"x"}, "d2").written == ("new.txt",)
+    assert leftovers(out) == []
