@@ -189,13 +189,12 @@ def generate(config: Config, progress: Progress | None = None) -> Outcome:
                 rendered=made.rendered,
                 force=config.force,
             )
-    except NotOursError as exc:
-        shown = f"{out}: {exc}"
-        lines = [
-            f"error: {shown}; pass --force to overwrite them, or list them in "
+    except NotOursError as exc:  # bad usage: the user's files are where OUT goes
+        line = (
+            f"error: {out}: {exc}; pass --force to overwrite them, or list them in "
             f"{out / IGNORE} to keep them; nothing was written"
-        ]
-        return Outcome(EXIT_USAGE, diags, lines, _report(spec, diags, stages))
+        )
+        return Outcome(EXIT_USAGE, diags, [line], _report(spec, diags, stages))
     except (ValueError, OSError) as exc:
         diags.error(str(out), f"could not write the output: {exc}")
         return _failed(diags, config, spec, stages)

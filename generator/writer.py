@@ -33,10 +33,11 @@ manifest owns every file the run may leave behind; a run killed then leaves a tr
 ``--check`` calls stale and that the next run repairs, not OUT as it was. Nothing is ever
 removed from inside a mount that is not oapigen's own file.
 
-Two runs writing the same OUT take turns: a lock on a file beside OUT (``.OUT.oapigen-lock``,
-removed after the run; inside OUT only when its parent cannot be written) is held from the
-first read of OUT to the last write, and a second run waits for it, up to ``LOCK_WAIT``
-seconds, then fails with ``LockedError``. Reading (``--check``) takes no lock.
+Two runs writing the same OUT take turns: a lock on a file beside OUT (``.NAME.oapigen-lock``
+for a folder named NAME, removed after the run; inside OUT only when its parent cannot be
+written) is held from the first read of OUT to the last write, and a second run waits for it,
+up to ``LOCK_WAIT`` seconds, then fails with ``LockedError``. Reading (``--check``) takes no
+lock.
 """
 
 from __future__ import annotations

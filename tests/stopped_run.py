@@ -7,6 +7,8 @@ it creates ``ready`` and waits until ``go`` exists (never, for a run that is to 
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -55,3 +57,13 @@ def wait_for(child: subprocess.Popen[bytes], ready: Path, point: str) -> None:
         assert child.poll() is None, child.communicate()[0].decode()
         assert time.monotonic() < deadline, f"the run never reached {point}"
         time.sleep(0.05)
+
+
+def killed(function: str, after: int, ready: Path, point: str, *cli: str) -> None:
+    """A run stopped there, then killed with SIGKILL."""
+    child = start(function, after, ready, ready.with_name("never"), *cli)
+    try:
+        wait_for(child, ready, point)
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=30)

@@ -9,9 +9,7 @@ byte and with modification times, with what it held before.
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -91,23 +89,8 @@ def test_a_killed_run_leaves_out_as_it_was(
     before = snapshot(out)
 
     spec.write_text(SPEC % "weight: {type: number}")  # the next run changes files
-    ready = tmp_path / "READY"
-    child = stopped_run.start(
-        function,
-        after,
-        ready,
-        tmp_path / "never",
-        "generate",
-        str(spec),
-        "-o",
-        str(out),
-        "-q",
-    )
-    try:
-        stopped_run.wait_for(child, ready, point)
-    finally:
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait(timeout=30)
+    args = ("generate", str(spec), "-o", str(out), "-q")
+    stopped_run.killed(function, after, tmp_path / "READY", point, *args)
 
     assert snapshot(out) == before, point
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")]
@@ -136,24 +119,9 @@ def test_a_run_killed_while_writing_a_mounted_out_is_stale_then_repaired(
     old_spec = tmp_path / "old.yaml"
     old_spec.write_text(SPEC % "age: {type: integer}")
     spec.write_text(SPEC % "weight: {type: number}")
-    ready = tmp_path / "READY"
     # stopped after the unfinished manifest and the first changed file
-    child = stopped_run.start(
-        "_replace_file",
-        2,
-        ready,
-        tmp_path / "never",
-        "generate",
-        str(spec),
-        "-o",
-        str(out),
-        "-q",
-    )
-    try:
-        stopped_run.wait_for(child, ready, "the third file written in place")
-    finally:
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait(timeout=30)
+    args = ("generate", str(spec), "-o", str(out), "-q")
+    stopped_run.killed("_replace_file", 2, tmp_path / "READY", "the third file", *args)
 
     for document in (old_spec, spec):
         check = CliRunner().invoke(
