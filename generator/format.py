@@ -14,10 +14,11 @@ from contextlib import nullcontext
 from typing import Any, TypeVar
 
 import black
+from black.mode import TargetVersion
 
 from generator.blackline import Piece, Snippet, assemble, format_snippets, plan_file
 
-MODE = black.Mode(target_versions={black.TargetVersion.PY310})
+MODE = black.Mode(target_versions={TargetVersion.PY310})
 # Below this many files, starting worker processes costs more than it saves.
 _PARALLEL_THRESHOLD = 64
 
@@ -114,7 +115,7 @@ def _runner(
     return run
 
 
-def _batches(snippets: list[Snippet], count: int) -> Iterable[list[Snippet]]:
+def _batches(snippets: list[Snippet], count: int) -> list[list[Snippet]]:
     """``snippets`` dealt into ``count`` batches of about equal size (black's cost grows with
     the text, so by characters), each formatted in one run of black."""
     batches: list[list[Snippet]] = [[] for _ in range(count)]

@@ -753,13 +753,13 @@ def _yaml_loader(libyaml_composer: bool) -> Any:
     30 % faster than PyYAML's), else PyYAML's, which accepts a redefined anchor."""
     if hasattr(yaml, "CSafeLoader") and libyaml_composer:
 
-        class _CFastLoader(_YamlRules, yaml.CSafeLoader):  # type: ignore[misc]
+        class _CFastLoader(_YamlRules, yaml.CSafeLoader):
             pass
 
         loader: Any = _CFastLoader
     elif hasattr(yaml, "CSafeLoader"):
 
-        class _CLoader(_YamlRules, Composer, yaml.CSafeLoader):  # type: ignore[misc]
+        class _CLoader(_YamlRules, Composer, yaml.CSafeLoader):
             def __init__(self, stream: str) -> None:
                 yaml.CSafeLoader.__init__(self, stream)
                 Composer.__init__(self)
@@ -767,7 +767,7 @@ def _yaml_loader(libyaml_composer: bool) -> Any:
         loader = _CLoader
     else:
 
-        class _PyLoader(_YamlRules, yaml.SafeLoader):  # type: ignore[misc]
+        class _PyLoader(_YamlRules, yaml.SafeLoader):
             pass
 
         loader = _PyLoader

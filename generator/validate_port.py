@@ -264,11 +264,11 @@ class _Replay:
                 )
         reported: set[str] = set()
         for start in parents:
-            name: str | None = start
+            current: str | None = start
             trail: list[str] = []
-            while name is not None and name in parents:
-                if name in trail:
-                    cycle = " -> ".join(trail[trail.index(name) :] + [name])
+            while current is not None and current in parents:
+                if current in trail:
+                    cycle = " -> ".join(trail[trail.index(current) :] + [current])
                     if cycle not in reported:
                         reported.add(cycle)
                         self.expect(
@@ -277,8 +277,8 @@ class _Replay:
                             f"Circular tag hierarchy detected: {cycle}",
                         )
                     break
-                trail.append(name)
-                name = parents[name]
+                trail.append(current)
+                current = parents[current]
 
     def path_item(self, parts: Parts, url: str, doc: Document, value: Any) -> None:
         doc, item = self.deref(doc, value)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 import openapi_spec_validator
 from jsonschema import _keywords as jsonschema_keywords
@@ -82,7 +82,7 @@ def _run(base: type[Any], docs: DocumentSet, found: list[tuple[str, str]]) -> No
 def _in_document_order() -> Iterator[None]:
     """Every jsonschema validator class checks the additional properties of an object in the
     object's order while this lasts, instead of a set's."""
-    original = jsonschema_keywords.additionalProperties
+    original: Any = jsonschema_keywords.additionalProperties
 
     def additional_properties(
         validator: Any, extra: Any, instance: Any, schema: Any
@@ -93,7 +93,7 @@ def _in_document_order() -> Iterator[None]:
         else:
             yield from original(validator, extra, instance, schema)
 
-    classes = {*jsonschema_validators._VALIDATORS.values(), OAS30Validator, OAS31Validator}
+    classes = {*cast(Any, jsonschema_validators)._VALIDATORS.values(), OAS30Validator, OAS31Validator}
     classes.add(OAS32Validator)
     patched = [c for c in classes if c.VALIDATORS.get("additionalProperties") is original]
     for cls in patched:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from generator.diagnostics import Diagnostics
 from generator.ir import (
@@ -397,7 +397,7 @@ class OperationsBuilder:
                         identifier(wire, reserved=ARGUMENT_RESERVED), separator="_"
                     ),
                     wire_name=wire,
-                    location=location,
+                    location=cast(Any, location),  # one of _LOCATIONS
                     type=kind,
                     required=required,
                     annotation=self.schemas.request_annotation(kind, top_level=True),
@@ -558,7 +558,8 @@ class OperationsBuilder:
         sse = next((r for r in responses if r.is_success and r.kind == "sse"), None)
         if sse is None:
             return None
-        switch, value = "", None
+        switch = ""
+        value: Scalar = None
         for f in body.fields if body else ():
             if f.wire_name == "stream" and _offers(f.type, True):
                 switch, value = f.wire_name, True
