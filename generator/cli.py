@@ -14,7 +14,13 @@ from typing import Any, TextIO
 import click
 
 from generator import __version__
-from generator.config import Config, ConfigError, make_config, ref_roots
+from generator.config import (
+    Config,
+    ConfigError,
+    diff_config_files,
+    make_config,
+    ref_roots,
+)
 from generator.diagnostics import Diagnostics
 from generator.inputs import answer_from_manifest, builtin_templates, template_names
 from generator.outcome import (
@@ -222,7 +228,8 @@ def validate_command(
     "--config",
     "config_file",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="Settings applied to both documents (names, tags, streaming), as for generate.",
+    help="Settings applied to both documents (names, tags, streaming) [default: the "
+    "file beside each document, as for generate; the other's for one without].",
 )
 @_allowed_ref_root_option
 def diff_command(
@@ -235,9 +242,10 @@ def diff_command(
 ) -> None:
     """What changed in the generated Python API from the document OLD to NEW."""
     flags = {"allowed_ref_roots": _ref_roots(allowed_ref_roots)}
+    files = (config_file, config_file) if config_file else diff_config_files(old, new)
     configs = [
-        _config(path, flags, config_file, discover=config_file is None)
-        for path in (old, new)
+        _config(path, flags, file, discover=False)
+        for path, file in zip((old, new), files)
     ]
     from generator.pipeline import diff
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from generator.ir import Scalar, Spec
+from generator.ir import Model, Operation, Scalar, Spec, TypeRef
 from generator.sources import is_url, url_problem
 
 CONFIG_YAML = "oapigen.yaml"
@@ -288,6 +288,17 @@ def find_config_file(spec: Path) -> Path | None:
     return None
 
 
+def diff_config_files(
+    old: Path | str, new: Path | str
+) -> tuple[Path | None, Path | None]:
+    """The settings of ``diff``'s two documents: each one's own, found beside it as for
+    ``generate``; a document with none beside it (an old version that ``git show`` wrote
+    elsewhere, a URL) takes the other's, so that the team's renames are not reported as
+    changes of the API."""
+    found = [find_config_file(s) if isinstance(s, Path) else None for s in (old, new)]
+    return found[0] or found[1], found[1] or found[0]
+
+
 def read_config_file(path: Path) -> dict[str, Any]:
     """The settings a file holds, as ``Config`` attributes; raises ConfigError."""
     raw = _raw_settings(path)
@@ -362,9 +373,10 @@ def unused_settings(config: Config, spec: Spec, document: Any) -> Iterator[str]:
         if new not in models:
             yield f"class-names: no class is named {old!r}"
     for model, renames in config.field_names.items():
-        wires = (
-            {f.wire_name for f in models[model].fields} if model in models else set()
-        )
+        if model not in models:
+            yield f"field-names: no class is named {model!r}"
+            continue
+        wires = {f.wire_name for f in models[model].fields}
         for wire in renames:
             if wire not in wires:
                 yield f"field-names: class {model!r} has no property {wire!r}"
@@ -372,17 +384,20 @@ def unused_settings(config: Config, spec: Spec, document: Any) -> Iterator[str]:
     for scheme in config.credential_env:
         if scheme not in schemes:
             yield f"credential-env: no security scheme is named {scheme!r}"
-    streams = {
-        key: any(r.kind == "sse" for r in op.responses)
+    operations = {
+        key: op
         for api in spec.apis
         for op in api.operations
         for key in (op.operation_id, f"{op.method} {op.path}")
     }
-    for key in config.streaming:
-        if key not in streams:
+    for key, switch in config.streaming.items():
+        op = operations.get(key)
+        if op is None:
             yield f"streaming: no generated operation is named {key!r}"
-        elif not streams[key]:
+        elif not any(r.kind == "sse" for r in op.responses):
             yield f"streaming: {key!r} has no text/event-stream response to switch"
+        elif switch is not None and not _body_takes(op, switch[0], models):
+            yield f"streaming: {key!r}: the request body has no property {switch[0]!r}"
     tags = {tag for _, tag in _operation_tags(document)}
     for setting, wanted in (
         ("include-tags", config.include_tags),
@@ -391,6 +406,33 @@ def unused_settings(config: Config, spec: Spec, document: Any) -> Iterator[str]:
         for tag in wanted:
             if tag not in tags:
                 yield f"{setting}: no operation is tagged {tag!r}"
+
+
+def _body_takes(op: Operation, wire_name: str, models: Mapping[str, Model]) -> bool:
+    """Whether ``op``'s request body may hold the property ``wire_name``: one of its declared
+    properties (of any variant, through aliases), or any property when unlisted ones are.
+    """
+    return op.body is not None and _takes(op.body.type, wire_name, models, set())
+
+
+def _takes(
+    t: TypeRef, wire_name: str, models: Mapping[str, Model], seen: set[str]
+) -> bool:
+    if t.kind in ("any", "map"):
+        return True
+    for name in t.models():
+        model = models.get(name)
+        if model is None or name in seen:
+            continue
+        seen.add(name)
+        if model.alias_type is not None:
+            if _takes(model.alias_type, wire_name, models, seen):
+                return True
+        elif model.extra_type is not None or wire_name in {
+            f.wire_name for f in model.fields
+        }:
+            return True
+    return False
 
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")

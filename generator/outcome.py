@@ -21,3 +21,8 @@ class Outcome:
     diagnostics: Diagnostics
     lines: list[str] = field(default_factory=list)
     report: dict[str, Any] = field(default_factory=dict)
+
+
+def counted(count: int, noun: str) -> str:
+    """``count`` and ``noun``, in the plural unless one: "1 error", "2 errors", "0 files"."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

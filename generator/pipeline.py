@@ -31,6 +31,7 @@ from generator.outcome import (
     EXIT_OK,
     EXIT_USAGE,
     Outcome,
+    counted,
 )
 from generator.refs import check_refs
 from generator.render import TemplateError, plan, render
@@ -133,9 +134,8 @@ def validate(config: Config) -> Outcome:
     code = EXIT_ERRORS if diags.has_errors else EXIT_OK
     errors = sum(d.level == "error" for d in diags.items)
     warnings = len(diags.items) - errors
-    return Outcome(
-        code, diags, [f"{spec_name(config.spec)}: {errors} errors, {warnings} warnings"]
-    )
+    summary = f"{counted(errors, 'error')}, {counted(warnings, 'warning')}"
+    return Outcome(code, diags, [f"{spec_name(config.spec)}: {summary}"])
 
 
 def generate(config: Config, progress: Progress | None = None) -> Outcome:
@@ -169,12 +169,16 @@ def generate(config: Config, progress: Progress | None = None) -> Outcome:
         report = _report(spec, diags, stages)
         lines = [str(d) for d in differences]
         if differences:
-            lines.append(
-                f"{out}: {len(differences)} files are stale; run oapigen generate to refresh them"
+            stale = counted(len(differences), "file") + (
+                " is" if len(differences) == 1 else " are"
             )
+            lines.append(f"{out}: {stale} stale; run oapigen generate to refresh them")
             return Outcome(EXIT_CHECK_FAILED, diags, lines, report)
         return Outcome(
-            EXIT_OK, diags, [f"{out}: up to date ({len(encoded)} files)"], report
+            EXIT_OK,
+            diags,
+            [f"{out}: up to date ({counted(len(encoded), 'file')})"],
+            report,
         )
     try:
         with stages.stage("write"):
@@ -200,9 +204,11 @@ def generate(config: Config, progress: Progress | None = None) -> Outcome:
         return _failed(diags, config, spec, stages)
     report = _report(spec, diags, stages)
     lines = [
-        f"generated {report['operations']['generated']} of {report['operations']['total']} operations and "
-        f"{report['schemas']['generated']} of {report['schemas']['total']} schemas into {out} "
-        f"({len(summary.written)} files written, {len(summary.unchanged)} unchanged, {len(summary.removed)} removed)"
+        f"generated {report['operations']['generated']} of "
+        f"{counted(report['operations']['total'], 'operation')} and "
+        f"{report['schemas']['generated']} of {counted(report['schemas']['total'], 'schema')} "
+        f"into {out} ({counted(len(summary.written), 'file')} written, "
+        f"{len(summary.unchanged)} unchanged, {len(summary.removed)} removed)"
     ]
     lines += [f"skipped {pointer}: {reason}" for pointer, reason in spec.skipped]
     return Outcome(EXIT_OK, diags, lines, report)
@@ -328,12 +334,12 @@ def _failed(
     spec: Spec | None = None,
     stages: Stages | None = None,
 ) -> Outcome:
-    errors = sum(d.level == "error" for d in diags.items)
+    errors = counted(sum(d.level == "error" for d in diags.items), "error")
     report = _report(spec, diags, stages)
     return Outcome(
         EXIT_ERRORS,
         diags,
-        [f"error: {spec_name(config.spec)}: {errors} errors; nothing was written"],
+        [f"error: {spec_name(config.spec)}: {errors}; nothing was written"],
         report,
     )
 

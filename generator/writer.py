@@ -60,6 +60,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from generator.naming import is_device_name
+from generator.outcome import counted
 
 MANIFEST = ".oapigen-manifest.json"
 IGNORE = ".oapigen-ignore"
@@ -821,6 +822,6 @@ def _diff(path: str, old: bytes, new: bytes) -> str:
     if len(lines) > MAX_DIFF_LINES:
         lines = [
             *lines[:MAX_DIFF_LINES],
-            f"... ({len(lines) - MAX_DIFF_LINES} more lines)\n",
+            f"... ({counted(len(lines) - MAX_DIFF_LINES, 'more line')})\n",
         ]
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)

@@ -168,7 +168,8 @@ def test_check_exits_3_when_stale_and_writes_nothing(tmp_path: Path) -> None:
 
 def test_a_users_own_files_stop_generate_until_forced(tmp_path: Path) -> None:
     """Generating into a folder that holds the user's README, pyproject.toml and docs exits 2
-    naming them and writes nothing; ``--force`` overwrites them; the user's other files stay."""
+    naming them and writes nothing; ``--force`` overwrites them; the user's other files stay.
+    """
     out = tmp_path / "out"
     (out / "docs").mkdir(parents=True)
     mine = {
@@ -198,6 +199,34 @@ def test_a_users_own_files_stop_generate_until_forced(tmp_path: Path) -> None:
     (out / "README.md").write_text("edited\n")
     assert run("generate", str(PETS), "-o", str(out), "-q")[0] == 0
     assert (out / "README.md").read_text() != "edited\n"
+
+
+ONE_OPERATION = """
+openapi: 3.1.0
+info: {title: One, version: '1'}
+paths:
+  /ping:
+    get:
+      operationId: ping
+      responses: {'204': {description: pong}}
+"""
+
+
+def test_counts_are_singular_when_one(tmp_path: Path) -> None:
+    code, output = run("validate", str(write(tmp_path, WARNS)))
+    assert code == 0 and "spec.yaml: 0 errors, 1 warning\n" in output, output
+    code, output = run("validate", "--strict", str(write(tmp_path, WARNS)))
+    assert code == 1 and "spec.yaml: 1 error, 0 warnings\n" in output, output
+    code, output = run("generate", str(write(tmp_path, BROKEN_YAML)), "-o", "o")
+    assert code == 1 and "spec.yaml: 1 error; nothing was written" in output, output
+    out = tmp_path / "out"
+    code, output = run("generate", str(write(tmp_path, ONE_OPERATION)), "-o", str(out))
+    assert code == 0 and "generated 1 of 1 operation and 0 of 0 schemas" in output
+    (out / "README.md").write_text("edited\n")
+    code, output = run(
+        "generate", str(tmp_path / "spec.yaml"), "-o", str(out), "--check"
+    )
+    assert code == 3 and f"{out}: 1 file is stale;" in output, output
 
 
 def test_validate_command(tmp_path: Path) -> None:
@@ -251,7 +280,7 @@ def test_check_trusts_the_manifest_until_a_file_changes(tmp_path: Path) -> None:
     code, output = run("generate", str(PETS), "-o", str(out), "--check", "-q")
     assert code == 3
     assert "differs: README.md" in output and "-edited" in output
-    assert "1 files are stale" in output
+    assert "1 file is stale" in output
 
 
 def test_a_setting_that_shapes_files_makes_the_output_stale(tmp_path: Path) -> None:
@@ -288,3 +317,33 @@ def test_the_pre_commit_hook_runs_the_check() -> None:
     command, *args = hook["entry"].split()
     assert command == "oapigen" and args == ["generate", "--check"]
     assert CliRunner().invoke(main, [*args, "--help"]).exit_code == 0
+
+
+def test_the_readme_pre_commit_configs_use_the_hook_as_offered() -> None:
+    """Both of README's .pre-commit-config.yaml snippets (tried with pre-commit 4: a clone by
+    path or URL at a commit, and a local hook installing oapigen) name the hook this
+    repository offers, and the local one runs it as the manifest says."""
+    offered = {
+        h["id"]: h
+        for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    }
+    readme = (ROOT / "README.md").read_text()
+    snippets = [
+        yaml.safe_load(b.split("```")[0])
+        for b in readme.split("```yaml\n# .pre-commit-config.yaml\n")[1:]
+    ]
+    assert len(snippets) == 2
+    hooks = [
+        (repo["repo"], hook)
+        for s in snippets
+        for repo in s["repos"]
+        for hook in repo["hooks"]
+    ]
+    for repo, hook in hooks:
+        assert hook["id"] in offered and hook["args"][0].endswith(".yaml")
+        if repo == "local":
+            manifest = offered[hook["id"]]
+            for key in ("entry", "language", "pass_filenames"):
+                assert hook[key] == manifest[key], key
+            (requirement,) = hook["additional_dependencies"]
+            assert requirement.startswith("oapigen @ git+https://")

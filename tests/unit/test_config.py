@@ -265,9 +265,14 @@ def test_credential_env_project_and_version() -> None:
 def test_settings_that_match_nothing_are_named() -> None:
     config = settings(
         class_names={"Pett": "Animal"},
-        field_names={"Pet": {"colour": "color"}},
+        field_names={"Pet": {"colour": "color"}, "Pets": {"name": "title"}},
         credential_env={"Token": "X"},
-        streaming={"listPets": None, "nope": None},
+        streaming={
+            "listPets": None,
+            "nope": None,
+            "watchPet": ("strem", True),
+            "POST /pets/{pet_id}/updates": ("since", "now"),
+        },
         exclude_tags=("cats", "pets"),
     )
     spec, _ = build(dataclasses.replace(config, exclude_tags=()))
@@ -275,11 +280,84 @@ def test_settings_that_match_nothing_are_named() -> None:
     assert list(unused_settings(config, spec, document)) == [
         "class-names: no class is named 'Pett'",
         "field-names: class 'Pet' has no property 'colour'",
+        "field-names: no class is named 'Pets'",
         "credential-env: no security scheme is named 'Token'",
         "streaming: 'listPets' has no text/event-stream response to switch",
         "streaming: no generated operation is named 'nope'",
+        "streaming: 'watchPet': the request body has no property 'strem'",
         "exclude-tags: no operation is tagged 'cats'",
     ]
+
+
+STREAMED = """
+openapi: 3.1.0
+info: {title: Feeds, version: '1'}
+paths:
+  /feeds/{name}:
+    post:
+      operationId: %s
+      parameters:
+        - {name: name, in: path, required: true, schema: {type: string}}
+      %s
+      responses:
+        '200':
+          description: events
+          content:
+            text/event-stream:
+              schema: {type: object, properties: {seq: {type: integer}}}
+components:
+  schemas:
+    Mode: {type: object, properties: {mode: {type: string}}}
+    Open: {type: object, properties: {a: {type: string}}, additionalProperties: {type: boolean}}
+    Either: {oneOf: [{$ref: '#/components/schemas/Mode'}, {type: object}]}
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "warned"),
+    [
+        ("no body", "", True),
+        (
+            "a declared property",
+            "requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Mode'}}}}",
+            False,
+        ),
+        (
+            "an object that takes any property",
+            "requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Open'}}}}",
+            False,
+        ),
+        (
+            "a variant's property, through an alias",
+            "requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Either'}}}}",
+            False,
+        ),
+        (
+            "a map",
+            "requestBody: {content: {application/json: {schema: {type: object, additionalProperties: {type: string}}}}}",
+            False,
+        ),
+        (
+            "another property",
+            "requestBody: {content: {application/json: {schema: {type: object, properties: {stream: {type: boolean}}}}}}",
+            True,
+        ),
+    ],
+)
+def test_a_stream_switch_names_a_property_of_the_body(
+    tmp_path: Path, name: str, body: str, warned: bool
+) -> None:
+    """``{"mode": true}`` is sent as configured; a property the body cannot hold is named
+    in a warning, through the command line as through the function."""
+    spec = tmp_path / "feeds.yaml"
+    spec.write_text(STREAMED % ("follow", body))
+    yaml_file(tmp_path, "streaming: {follow: mode}\n")
+    code, output = run("validate", str(spec))
+    warning = (
+        f"warning: {tmp_path / 'oapigen.yaml'}: streaming: 'follow': "
+        "the request body has no property 'mode'"
+    )
+    assert code == 0 and (warning in output) == warned, (name, output)
 
 
 def run(*args: str) -> tuple[int, str]:

@@ -230,3 +230,102 @@ def test_diff_of_a_broken_document_is_an_error(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1 and "new.yaml:" in result.output
     assert "Traceback" not in result.output
+
+
+TEAM_DOCUMENT = """
+openapi: 3.1.0
+info: {title: Pets, version: '1'}
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      responses:
+        '200':
+          description: the pets
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}
+    post:
+      operationId: createPet
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Pet'}
+      responses:
+        '201':
+          description: created
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Pet'}
+  /pets/{id}:
+    delete:
+      operationId: deletePet
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        '204': {description: gone}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+        nickname: {type: string}
+        owner: {$ref: '#/components/schemas/Owner'}
+    Owner:
+      type: object
+      properties:
+        email: {type: string}
+"""
+TEAM_SETTINGS = "package-name: acme_pets\nclass-names: {Pet: Animal, Owner: Keeper}\n"
+# Two changes of the document: deletePet is gone, and Pet's nickname (a field of the model,
+# and a flattened argument of create_pet).
+TEAM_BREAKING = [
+    ("argument-removed", "create_pet(nickname)"),
+    ("method-removed", "delete_pet"),
+    ("field-removed", "Animal.nickname"),
+]
+
+
+def team_pair(tmp_path: Path) -> tuple[Path, Path]:
+    """The README's gate: the new document beside its settings in ``api/``, the old one
+    written by ``git show`` to the current folder, with no settings beside it."""
+    (tmp_path / "api").mkdir()
+    new = tmp_path / "api" / "openapi.yaml"
+    new.write_text(
+        TEAM_DOCUMENT.replace(
+            TEAM_DOCUMENT[
+                TEAM_DOCUMENT.index("  /pets/{id}:") : TEAM_DOCUMENT.index(
+                    "components:"
+                )
+            ],
+            "",
+        ).replace("        nickname: {type: string}\n", "")
+    )
+    (tmp_path / "api" / "oapigen.yaml").write_text(TEAM_SETTINGS)
+    old = tmp_path / "old.yaml"
+    old.write_text(TEAM_DOCUMENT)
+    return old, new
+
+
+def breaking(*args: str) -> list[tuple[str, str]]:
+    result = CliRunner().invoke(main, ["diff", *args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    return [(c["kind"], c["subject"]) for c in report["changes"] if c["breaking"]]
+
+
+def test_diff_reads_the_settings_beside_the_documents(tmp_path: Path) -> None:
+    """Read without settings, the old document made the settings' package and class renames 7
+    more breaking changes (the package, two models removed, four retyped arguments and return
+    values) beside the document's 3; now the old one takes the new one's settings."""
+    old, new = team_pair(tmp_path)
+    assert breaking(str(old), str(new)) == TEAM_BREAKING
+    # settings beside each document: each reads its own, so a change of them is reported
+    (tmp_path / "oapigen.yaml").write_text("package-name: pets\n")
+    assert ("package-renamed", "acme_pets") in breaking(str(old), str(new))
+    # --config: the same settings for both
+    settings = tmp_path / "api" / "oapigen.yaml"
+    assert breaking(str(old), str(new), "--config", str(settings)) == TEAM_BREAKING
