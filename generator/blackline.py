@@ -1,12 +1,15 @@
-"""Black's output for code the built-in templates render, with black run on only the
-statements that need it.
+"""Black's output for the code the built-in templates render, with black run on only the
+statements that need it. It is not a formatter of any Python: it is exact, byte for byte, only
+for what the built-in templates write, and ``generator.format`` uses it for nothing else (a
+team's templates go through black whole).
 
 Black formats about 4,000 lines a second per core, and a client of a large document holds
 over 100,000: running it on every file costs more than everything else together. The built-in
-templates write code as black would (4-space blocks, black's blank lines, exploded brackets
-with magic trailing commas); what they cannot know is which statements outgrow a line, how
-black quotes a string from the document, and how it lays out a docstring. So ``plan_file``
-reads each file as logical lines:
+templates write each line as black would (its spacing around operators and after commas, one
+statement a line, no redundant parentheses, 4-space blocks, black's blank lines, exploded
+brackets with magic trailing commas); what they cannot know is which statements outgrow a
+line, how black quotes a string from the document, and how it lays out a docstring. So
+``plan_file`` reads each file as logical lines:
 
 - a line that fits and holds nothing black would change is kept, its strings quoted as black
   quotes them (``black_quotes``);
@@ -20,11 +23,16 @@ reads each file as logical lines:
 ``format_snippets`` then runs black once over all the snippets of a batch, each inside
 placeholder blocks that give it its depth, and ``assemble`` puts the file together.
 
-Whatever this reader does not expect (tabs, backslash continuations, ``fmt:`` comments,
-semicolons, comments inside brackets, an indentation step other than 4) makes ``plan_file``
-return None, and the caller runs black on the whole file. Tests check that the result is
-byte-identical to black's: unit cases against black itself, black over every package of the
-corpus (the OpenAI client included), and black over every fuzzed document's package.
+Shapes this reader sees it does not handle (tabs, backslash continuations, ``fmt:`` comments,
+semicolons, comments inside brackets, an indentation step other than 4) make ``plan_file``
+return None, and the caller runs black on the whole file. What it does not look at, the
+layout inside a line that fits, it trusts: ``x=1`` or ``f( a )`` stay as written, where black
+would space them. That trust is the built-in templates' to keep, and
+``tests/templates/test_template_layout.py`` holds them to it: every built-in template, over
+documents that reach each of its branches, gives black's output for each whole file, with no
+file left to black. Beside it, unit cases check this reader against black itself, and black
+runs over every package of the corpus (the OpenAI client included) and of the fuzzed
+documents.
 """
 
 from __future__ import annotations
