@@ -668,9 +668,12 @@ def describe(t: TypeRef) -> str:
             "date": "date",
             "uuid": "UUID",
             "file": "bytes",
+            "base64": "bytes",
         }.get(t.name, t.name)
     if t.kind == "list":
         return f"list[{describe(t.items[0])}]"
+    if t.kind == "tuple":
+        return f"tuple[{', '.join(describe(i) for i in t.items)}]"
     if t.kind == "map":
         return f"dict[str, {describe(t.items[0])}]"
     if t.kind == "model":
@@ -742,6 +745,10 @@ def accepts(wide: TypeRef, narrow: TypeRef) -> bool:
         return {_typed(v) for v in narrow.values} <= {_typed(v) for v in wide.values}
     if wide.kind in ("list", "map"):
         return accepts(wide.items[0], narrow.items[0])
+    if wide.kind == "tuple":
+        return len(wide.items) == len(narrow.items) and all(
+            accepts(w, n) for w, n in zip(wide.items, narrow.items)
+        )
     if wide.kind == "model":
         return wide.name == narrow.name
     return True  # none

@@ -18,16 +18,17 @@ class TypeRef:
     """A type as the document describes it.
 
     ``kind`` is one of: ``primitive`` (``name`` is str, int, float, bool, bytes, datetime, date,
-    uuid, file), ``list`` and ``map`` (``items`` holds the one element type), ``model`` (``name``
-    is the class name of an object model, or of a type alias referred to by name: recursive ones
-    and tagged unions), ``literal`` (``values``; ``keep_unknown`` for an enum, which accepts a
-    value a newer server adds, as opposed to a constant), ``union`` (``items``; ``discriminator``
-    and ``tags`` when the variants are told apart by a property: ``tags`` maps each wire value to
-    the class name of its variant), ``any`` and ``none``.
+    uuid, file, base64), ``list`` and ``map`` (``items`` holds the one element type), ``tuple``
+    (``items`` holds the type of each position of an array of fixed length), ``model``
+    (``name`` is the class name of an object model, or of a type alias referred to by name:
+    recursive ones and tagged unions), ``literal`` (``values``; ``keep_unknown`` for an enum,
+    which accepts a value a newer server adds, as opposed to a constant), ``union`` (``items``;
+    ``discriminator`` and ``tags`` when the variants are told apart by a property: ``tags``
+    maps each wire value to the class name of its variant), ``any`` and ``none``.
     """
 
     kind: Literal[
-        "primitive", "list", "map", "model", "literal", "union", "any", "none"
+        "primitive", "list", "tuple", "map", "model", "literal", "union", "any", "none"
     ]
     name: str = ""
     items: tuple[TypeRef, ...] = ()
@@ -35,6 +36,9 @@ class TypeRef:
     discriminator: str | None = None
     keep_unknown: bool = False
     tags: tuple[tuple[Scalar, str], ...] = ()
+    #: a tagged union's class for a tag value no variant declares ("" for ``UnknownVariant``):
+    #: the base schema, when the variants are the subtypes extending it
+    fallback: str = ""
 
     @property
     def nullable(self) -> bool:

@@ -30,8 +30,7 @@ ACRONYMS = (
     "IP",
 )
 
-# Attributes of pydantic's BaseModel and names our generated modules import: a field or class
-# with one of these names would shadow something the generated code relies on.
+# Attributes of pydantic's BaseModel: a field named like one would shadow it.
 PYDANTIC_ATTRIBUTES = frozenset(
     {
         "construct",
@@ -64,51 +63,165 @@ PYDANTIC_ATTRIBUTES = frozenset(
         "model_validate_strings",
     }
 )
-# Builtins used in generated annotations: a field named like one would shadow it in its class.
+# Builtins that generated annotations use: where an annotation is evaluated in a scope the
+# document's names share (a model's class body, a method's body), a field or argument named
+# like one would shadow it.
 ANNOTATION_BUILTINS = frozenset(
-    {"str", "int", "float", "bool", "bytes", "list", "dict"}
+    {"str", "int", "float", "bool", "bytes", "list", "dict", "tuple"}
 )
-# Names imported by generated model and API modules, or exported by the package, and the
-# capitalised builtins (``Warning``): a model class named like one would shadow it, or be
-# shadowed by it while a module is still loading.
+
+
+@dataclass(frozen=True)
+class TemplateNames:
+    """The names one kind of generated module binds at its top (``globals``: imports and its
+    own definitions) and uses inside its functions and class bodies (``locals``: what an
+    argument or field from the document would shadow there)."""
+
+    globals: frozenset[str]
+    locals: frozenset[str] = frozenset()
+
+
+#: What the built-in templates' code relies on, by kind of module: the one table that the
+#: names made from a document (classes, fields, arguments, credential keywords, module names)
+#: are kept clear of. tests/unit/test_template_names.py reads every module the templates write
+#: and fails when a template uses a name this table does not list.
+TEMPLATE_NAMES: dict[str, TemplateNames] = {
+    # models/<model>.py: the document's classes live here, beside these imports
+    "model": TemplateNames(
+        globals=frozenset(
+            {
+                "annotations",
+                "_dt",
+                "_uuid",
+                "Mapping",
+                "Sequence",
+                "Any",
+                "Literal",
+                "Discriminator",
+                "Field",
+                "Tag",
+                "Annotated",
+                "Required",
+                "TypeAliasType",
+                "TypedDict",
+                "FileTypes",
+                "BASE64",
+                "KEEP_UNKNOWN",
+                "ApiModel",
+                "UnknownVariant",
+                "discriminate",
+            }
+        ),
+        # a field's annotation is evaluated in its class body, beside the other fields
+        locals=ANNOTATION_BUILTINS,
+    ),
+    # models/__init__.py: every model class, and the model modules as its attributes
+    "models": TemplateNames(
+        globals=frozenset(
+            {
+                "annotations",
+                "_abc",
+                "_typing",
+                "import_module",
+                "ApiModel",
+                "UnknownVariant",
+                "discriminate",
+            }
+        )
+    ),
+    # api/<tag>.py: models imported beside the runtime's names; methods take the document's
+    # parameters and fields as arguments
+    "api": TemplateNames(
+        globals=frozenset(
+            {
+                "annotations",
+                "_dt",
+                "_uuid",
+                "AsyncIterator",
+                "Iterator",
+                "Mapping",
+                "Sequence",
+                "cached_property",
+                "Any",
+                "Literal",
+                "cast",
+                "overload",
+                "Field",
+                "Annotated",
+                "NOT_GIVEN",
+                "Body",
+                "FileTypes",
+                "Headers",
+                "NotGiven",
+                "Query",
+                "Timeout",
+                "to_async_raw_response",
+                "to_async_streamed_response",
+                "to_raw_response",
+                "to_streamed_response",
+                "BASE64",
+                "KEEP_UNKNOWN",
+                "Pages",
+                "AsyncStream",
+                "Stream",
+                "AsyncTransport",
+                "Call",
+                "Mode",
+                "Param",
+                "ResponseType",
+                "SyncTransport",
+            }
+        ),
+        # method bodies: the payload, the cast, and the response types built at run time
+        locals=frozenset({"self", "body", "cast", "isinstance"}) | ANNOTATION_BUILTINS,
+    ),
+    # _client.py: the clients, whose constructors take one keyword per credential
+    "client": TemplateNames(
+        globals=frozenset(
+            {
+                "annotations",
+                "os",
+                "Mapping",
+                "cached_property",
+                "TYPE_CHECKING",
+                "Any",
+                "httpx",
+                "auth",
+                "NOT_GIVEN",
+                "NotGiven",
+                "Timeout",
+                "Server",
+                "ServerVariable",
+                "pick_server",
+                "AsyncTransport",
+                "SyncTransport",
+                "TracebackType",
+                "DEFAULT_BASE_URL",
+                "SERVERS",
+                "server_url",
+                "_credentials",
+                "CREDENTIAL_HINTS",
+                "Client",
+                "AsyncClient",
+            }
+        ),
+        locals=frozenset({"self", "auth", "os", "httpx", "chosen"}),
+    ),
+}
+
+# Names a model class must not take: what the modules that hold or import models bind (it would
+# shadow them, or be shadowed by them while a module is still loading), the clients (a model
+# named so would read as one), and the capitalised builtins (``Warning``).
 RESERVED_CLASS_NAMES = frozenset(
-    {
-        "Any",
-        "Annotated",
-        "ApiModel",
-        "AsyncClient",
-        "AsyncStream",
-        "AsyncTransport",
-        "Body",
-        "Call",
-        "Client",
-        "Discriminator",
-        "Field",
-        "FileTypes",
-        "Headers",
-        "KEEP_UNKNOWN",
-        "Literal",
-        "Mapping",
-        "Mode",
-        "NOT_GIVEN",
-        "NotGiven",
-        "Param",
-        "Query",
-        "Required",
-        "ResponseType",
-        "Sequence",
-        "Stream",
-        "SyncTransport",
-        "Tag",
-        "Timeout",
-        "TypeAlias",
-        "TypeAliasType",
-        "TypedDict",
-        "Union",
-        "UnknownVariant",
-    }
+    TEMPLATE_NAMES["model"].globals
+    | TEMPLATE_NAMES["api"].globals
+    | TEMPLATE_NAMES["models"].globals
+    | {"Client", "AsyncClient"}
     | {name for name in dir(builtins) if name[:1].isupper()}
 )
+# A model module is an attribute of ``models/__init__.py`` once imported: it must not take the
+# name of something that module uses.
+MODEL_MODULE_RESERVED = TEMPLATE_NAMES["models"].globals
 
 
 #: Longest name made from a document's text (see ``bounded``).

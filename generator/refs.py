@@ -1,7 +1,8 @@
 """``$ref`` resolution across the loaded files, with cycle detection, and the check that every
 reference in a document leads somewhere.
 
-Only ``$ref`` is handled here; ``$recursiveRef`` and ``$dynamicRef`` (JSON Schema 2019-09 and
+Only ``$ref`` is handled here, with a JSON pointer or a plain name (``#node``, a schema's
+``$anchor``) as its fragment; ``$recursiveRef`` and ``$dynamicRef`` (JSON Schema 2019-09 and
 2020-12, used by the OpenAI spec) are left to the schema parser.
 """
 
@@ -116,6 +117,10 @@ def _lookup(docs: DocumentSet, base: Document, ref: str, nested: int) -> Resolve
     if doc is None:
         return f"{unresolvable}: the document was not loaded"
     fragment = unquote(ref.partition("#")[2])
+    if fragment and not fragment.startswith("/"):
+        return _anchored(docs, doc, fragment) or (
+            f"{unresolvable}: {fragment!r} is not a JSON pointer, nor any schema's `$anchor`"
+        )
     try:
         tokens = split_pointer(fragment)
     except ValueError:
@@ -143,6 +148,24 @@ def _lookup(docs: DocumentSet, base: Document, ref: str, nested: int) -> Resolve
 
 
 _MISSING = object()
+
+
+def _anchored(docs: DocumentSet, doc: Document, name: str) -> Resolved | None:
+    """The schema of ``doc`` whose ``$anchor`` (or ``$dynamicAnchor``) is ``name``: what a
+    plain-name fragment (``#node``) refers to in JSON Schema 2020-12."""
+    stack: list[tuple[list[str], Any]] = [([], doc.data)]
+    while stack:
+        keys, node = stack.pop()
+        if isinstance(node, dict):
+            if name in (node.get("$anchor"), node.get("$dynamicAnchor")):
+                where = pointer(*keys)
+                return Resolved(doc, where, node, in_root=doc.path == docs.root.path)
+            stack.extend(([*keys, k], v) for k, v in reversed(node.items()))
+        elif isinstance(node, list):
+            stack.extend(
+                ([*keys, str(i)], v) for i, v in reversed(list(enumerate(node)))
+            )
+    return None
 
 
 def _child(node: Any, token: str) -> Any:

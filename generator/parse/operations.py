@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -22,6 +23,7 @@ from generator.ir import (
     Webhook,
 )
 from generator.naming import (
+    TEMPLATE_NAMES,
     WINDOWS_DEVICE_NAMES,
     UniqueNames,
     class_name,
@@ -37,27 +39,18 @@ from generator.parse.servers import operation_server_url, parse_servers
 from generator.refs import resolve
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-# Names the generated method body or signature uses itself.
-ARGUMENT_RESERVED = frozenset(
-    {
-        "self",
-        "body",
-        "extra_headers",
-        "extra_query",
-        "extra_body",
-        "timeout",
-        "content_type",
-        "cast",
-        "isinstance",
-    }
+# Names the generated method's signature takes itself, and those its body uses.
+ARGUMENT_RESERVED = (
+    frozenset({"extra_headers", "extra_query", "extra_body", "timeout", "content_type"})
+    | TEMPLATE_NAMES["api"].locals
 )
 METHOD_RESERVED = frozenset({"with_raw_response", "with_streaming_response"})
 CLIENT_RESERVED = frozenset(
     {"base_url", "timeout", "max_retries", "default_headers", "http_client", "close"}
 )
-# Client keywords are parameters of ``Client.__init__`` and ``_credentials``, whose bodies use
-# these names: a keyword named so would clash with ``self`` or shadow a module.
-CREDENTIAL_RESERVED = CLIENT_RESERVED | {"self", "auth", "os", "httpx", "chosen"}
+# Client keywords are parameters of ``Client.__init__`` and ``_credentials``: a keyword named
+# like one of theirs, or like a name their bodies use, would clash.
+CREDENTIAL_RESERVED = CLIENT_RESERVED | TEMPLATE_NAMES["client"].locals
 _LOCATIONS = ("path", "query", "header", "cookie")
 _JSON_TYPES = ("application/json",)
 
@@ -248,7 +241,7 @@ class OperationsBuilder:
             apis.append(
                 Api(
                     tag=tag,
-                    class_name=classes.claim(class_name(tag, fallback="Tag") + "Api"),
+                    class_name=_api_class_name(classes, tag),
                     attribute=attribute,
                     module=attribute,
                     description=descriptions.get(tag, ""),
@@ -368,6 +361,7 @@ class OperationsBuilder:
     ) -> tuple[Parameter, ...]:
         collected: dict[tuple[str, str], Located] = {}
         for owner in (path_at, op_at):
+            own: dict[tuple[str, str], str] = {}  # this level's parameters, by key
             params = owner.node.get("parameters")
             for i in range(len(params) if isinstance(params, list) else 0):
                 at = self._deref(owner.child("parameters", i))
@@ -379,11 +373,22 @@ class OperationsBuilder:
                         at.location, "parameter without a name or a valid `in`: ignored"
                     )
                     continue
-                collected[(location, name)] = at
-        ordered = sorted(collected.items(), key=lambda kv: kv[0][0] != "path")
+                # HTTP header names ignore case: X-Trace and x-trace are one header
+                key = (location, name.lower() if location == "header" else name)
+                if key in own and own[key] != name:
+                    self.diags.warning(
+                        at.location,
+                        f"header parameters {own[key]!r} and {name!r} differ only in "
+                        f"case, and header names ignore it: {name!r} is left out",
+                    )
+                    continue
+                own[key] = name
+                collected[key] = at  # an operation's parameter replaces its path's
+        ordered = sorted(collected.values(), key=lambda at: at.node["in"] != "path")
         result = []
-        for (location, wire), at in ordered:
+        for at in ordered:
             node = at.node
+            location, wire = node["in"], node["name"]
             schema_at = _parameter_schema(at)
             kind = (
                 self.schemas.type_of(schema_at, hint + pascal_case(wire))
@@ -391,17 +396,19 @@ class OperationsBuilder:
                 else T.primitive("str")
             )
             required = location == "path" or node.get("required") is True
+            natural = identifier(wire, reserved=ARGUMENT_RESERVED)
+            if natural.lower() in arguments.taken and location != "path":
+                natural += f"_{location}"  # the same name in another place: say which
             result.append(
                 Parameter(
-                    name=arguments.claim(
-                        identifier(wire, reserved=ARGUMENT_RESERVED), separator="_"
-                    ),
+                    name=arguments.claim(natural, separator="_"),
                     wire_name=wire,
                     location=cast(Any, location),  # one of _LOCATIONS
                     type=kind,
                     required=required,
                     annotation=self.schemas.request_annotation(kind, top_level=True),
-                    description=_text(node.get("description")),
+                    description=_text(node.get("description"))
+                    or self.schemas.description(schema_at),
                     style=(
                         node.get("style")
                         if isinstance(node.get("style"), str)
@@ -481,7 +488,12 @@ class OperationsBuilder:
             required=body_at.node.get("required") is True,
             fields=fields,
             model=body_type.name if body_type.kind == "model" else None,
-            description=_text(body_at.node.get("description")),
+            description=_text(body_at.node.get("description"))
+            or (
+                self.schemas.description(media_at.child("schema"))
+                if isinstance(media_at.node, dict) and "schema" in media_at.node
+                else ""
+            ),
             pointer=body_at.location if first else media_at.location,
             encoding=(
                 B.encodings(media_at.node) if kind in ("form", "multipart") else ()
@@ -573,6 +585,24 @@ class OperationsBuilder:
             item=item,
             item_annotation=T.response_annotation(item),
         )
+
+
+def _api_class_name(classes: UniqueNames, tag: str) -> str:
+    """``<Tag>Api``, with a suffix when it, or one of the classes its module defines beside it
+    (``Async<Tag>Api``, ``<Tag>ApiWithRawResponse``, ...), is a name taken already."""
+    base = class_name(tag, fallback="Tag") + "Api"
+    for n in itertools.count(1):
+        name = base if n == 1 else f"{base}{n}"
+        family = [
+            f"{prefix}{name}{suffix}"
+            for prefix in ("", "Async")
+            for suffix in ("", "WithRawResponse", "WithStreamingResponse")
+        ]
+        if not any(member.lower() in classes.taken for member in family):
+            for member in family:
+                classes.claim(member)
+            return name
+    raise AssertionError("unreachable")
 
 
 class _Skip(Exception):

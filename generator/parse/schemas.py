@@ -2,8 +2,8 @@
 schema a model class, named from where it sits.
 
 Naming rule for inline schemas: an object under property ``p`` of ``Parent`` is ``ParentP``; the
-items of an array are named as the array would be, plus ``Item``; the values of a map plus
-``Value``; the variants of a union after their ``title``, else their single discriminator value,
+items of an array are named as the array would be, plus ``Item`` (``Item1``, ``Item2``... for
+the positions of ``prefixItems``); the values of a map plus ``Value``; the variants of a union after their ``title``, else their single discriminator value,
 else ``<Parent>Variant<N>`` (1-based); request bodies are ``<OperationId>Request``, responses
 ``<OperationId>Response`` (plus the status when it is not 200 or 201), parameters
 ``<OperationId><Parameter>`` and webhook payloads ``<Webhook>Webhook``. A name depends only on
@@ -18,13 +18,22 @@ null (the lenient reading keeps responses parseable whatever the server sends).
 Enums accept a value they do not list (a newer server's); constants (``const``, or an enum marked
 ``x-stainless-const``) do not. A discriminated union becomes a pydantic tagged union whose tag is
 read by a function: the wire values come from ``mapping`` when present, else from each variant's
-tag property (its enum or const), else from the schema's name (OpenAPI's implicit mapping). A
+tag property (its enum or const), else from the schema's name (OpenAPI's implicit mapping);
+``mapping`` keys, always strings, are read as the tag's type (``"2"`` for an integer tag is 2). A
 value no variant declares is kept as an ``UnknownVariant``; a value several variants declare, or
-a missing one, goes to a choice that tries each variant (then ``UnknownVariant``).
+a missing one, goes to a choice that tries each variant (then ``UnknownVariant``). A base schema
+with a discriminator and no ``oneOf``, which other component schemas extend through ``allOf``
+(or its ``mapping`` names), is such a union when referred to: ``<Base>Union`` of its subtypes
+and itself, a value no subtype declares read as the base.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import math
+import re
+import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,8 +43,10 @@ from generator.ir import Field, Model, Scalar, TypeRef
 from generator.loader import Document, DocumentSet, pointer as make_pointer
 from generator.naming import (
     ANNOTATION_BUILTINS,
+    MODEL_MODULE_RESERVED,
     PYDANTIC_ATTRIBUTES,
     RESERVED_CLASS_NAMES,
+    TEMPLATE_NAMES,
     UniqueNames,
     class_name,
     identifier,
@@ -44,8 +55,23 @@ from generator.naming import (
 from generator.parse import types as T
 from generator.refs import Resolved, resolve
 
-FIELD_RESERVED = PYDANTIC_ATTRIBUTES | ANNOTATION_BUILTINS
+#: How many schemas deep one type may nest (a property's schema in an object's, an array's
+#: items, a union's variants): an inline schema deeper is typed Any with a warning. A named
+#: schema met past half of it is referred to by its name and built afterwards, so chains of
+#: references of any length are built without deep recursion.
+MAX_NESTING = 64
+#: How many models may nest one in the next (a chain through their fields) before a warning:
+#: pydantic builds them by recursion, and fails at about 80 under Python's default limit.
+MAX_MODEL_DEPTH = 64
+FIELD_RESERVED = PYDANTIC_ATTRIBUTES | TEMPLATE_NAMES["model"].locals
 _FORMATS = {"date-time": "datetime", "date": "date", "uuid": "uuid", "binary": "file"}
+# contentEncoding values: the string holds bytes, encoded so, or raw (a file in a multipart body)
+_ENCODINGS = {"base64": "base64", "base64url": "base64", "binary": "file"}
+# contentMediaType values of strings that hold text, not the bytes of a file
+_TEXT_MEDIA = ("text/", "application/json", "application/xml", "application/yaml")
+_TEXT_MEDIA_SUFFIXES = ("+json", "+xml", "+yaml")
+# mypy refuses a Literal of an integer beyond 64 bits (signed, -2**63 too): such values widen to int
+_LITERAL_INTS = range(-(2**63) + 1, 2**63)
 _PRIMITIVE_VALUES: dict[str, tuple[type, ...]] = {
     "str": (str,),
     "int": (int,),
@@ -104,6 +130,8 @@ class _Draft:
     )
     #: referred to by name while still being built (taken for an object at that time)
     referred_early: bool = False
+    #: admits keys beyond its fields (typed additionalProperties or patternProperties)
+    open: bool = False
 
 
 @dataclass
@@ -119,6 +147,13 @@ class SchemaBuilder:
     types: dict[tuple[str, str], TypeRef] = field(default_factory=dict)
     building: set[tuple[str, str]] = field(default_factory=set)
     roots: list[Located] = field(default_factory=list)
+    #: how many schemas deep the type being built is, and the named schemas met too deep to
+    #: be built at once (see ``MAX_NESTING``)
+    nesting: int = 0
+    deferred: list[Located] = field(default_factory=list)
+    building_deferred: bool = False
+    #: component schemas extending each schema through ``allOf`` (see ``_allof_children``)
+    children: dict[tuple[str, str], list[Located]] | None = None
     any_fields: int = 0
     #: settings: class renames keyed by the name oapigen would give; field renames keyed by
     #: the final class name, then the property's name in the document
@@ -139,7 +174,8 @@ class SchemaBuilder:
         if name in self.class_renames:
             name = self._renamed_class(name, pointer)
         module = self.module_names.claim(
-            identifier(name, fallback="model"), separator="_"
+            identifier(name, reserved=MODEL_MODULE_RESERVED, fallback="model"),
+            separator="_",
         )
         draft = _Draft(name, module, pointer, description)
         if with_param:
@@ -190,8 +226,8 @@ class SchemaBuilder:
 
     @property
     def param_names(self) -> Mapping[str, str]:
-        """Each model's ``Param`` form by the model's name, read as it is now (a view, not a
-        copy: it is asked for each of the document's fields)."""
+        """Each model's request form (its ``Param`` TypedDict) by the model's name, read as it
+        is now (a view, not a copy: it is asked for each of the document's fields)."""
         return _ParamNames(self.drafts)
 
     def request_annotation(self, t: TypeRef, *, top_level: bool = False) -> str:
@@ -215,16 +251,7 @@ class SchemaBuilder:
         key = _key(target)
         if key in self.types:
             return self.types[key]
-        name = self.named.get(key)
-        if name is None:
-            last = (
-                target.pointer.rsplit("/", 1)[-1]
-                if target.pointer.count("/") > 1
-                else ""
-            )
-            wanted = last or target.document.path.stem
-            name = self.claim(wanted, target.location).name
-            self.named[key] = name
+        name = self._name_for(target)
         draft = self.drafts[name]
         if key in self.building:
             if not self._is_object(target):
@@ -252,10 +279,117 @@ class SchemaBuilder:
             result = T.model(name)
         draft.done = True
         self.types[key] = result
+        if result == T.model(name) and self._is_model(name):
+            # a base whose subtypes extend it: what refers to it gets them (their own
+            # allOf merges the base's properties, and a mapping to the base, the model)
+            result = self._polymorphic(target, name) or result
+            self.types[key] = result
         return result
 
+    def _polymorphic(self, base: Located, name: str) -> TypeRef | None:
+        """The union of a base schema's subtypes (those extending it through ``allOf``, and
+        its ``mapping``'s targets) and itself, told apart by its discriminator: a value no
+        subtype declares is read as the base. None when it has no discriminator or subtype.
+        """
+        node = base.node
+        discriminator = node.get("discriminator")
+        if (
+            not isinstance(discriminator, dict)
+            or not isinstance(discriminator.get("propertyName"), str)
+            or "oneOf" in node
+            or "anyOf" in node
+            or not base.in_root
+        ):
+            return None
+        subtypes = self._subtypes(base, discriminator.get("mapping"))
+        if not subtypes:
+            return None
+        union = {
+            "oneOf": [{"$ref": s.pointer} for s in [*subtypes, base]],
+            "discriminator": discriminator,
+            "description": node.get("description"),
+        }
+        return self._union(
+            base.sibling(union), "oneOf", name + "Union", named=False, fallback=name
+        )
+
+    def _subtypes(self, base: Located, mapping: object) -> list[Located]:
+        """The schemas of the root document that extend ``base`` through ``allOf``, directly
+        or through one another, after the targets of its ``mapping``; in document order.
+        """
+        found: dict[tuple[str, str], Located] = {}
+        for target in mapping.values() if isinstance(mapping, dict) else ():
+            resolved = self._mapping_target(base, target)
+            if resolved is not None and resolved.in_root:
+                found.setdefault(_key(resolved), resolved)
+        children = self._allof_children()
+        queue = [_key(base)]
+        for parent in queue:  # grows as subtypes of subtypes are found
+            for child in children.get(parent, ()):
+                if _key(child) not in found:
+                    found[_key(child)] = child
+                    queue.append(_key(child))
+        found.pop(_key(base), None)
+        return list(found.values())
+
+    def _allof_children(self) -> Mapping[tuple[str, str], list[Located]]:
+        """Each schema, by key, and the component schemas that name it in their ``allOf``
+        beside something of their own (a plain alias ``allOf: [X]`` is X, not a subtype).
+        """
+        if self.children is not None:
+            return self.children
+        self.children = {}
+        schemas = _component_schemas(self.docs.root.data)
+        root = Located(schemas, self.docs.root, "#/components/schemas")
+        for key, node in schemas.items():
+            parts = node.get("allOf") if isinstance(node, dict) else None
+            if not isinstance(parts, list) or not _has_own_parts(node):
+                continue
+            for part in parts:
+                if not isinstance(part, dict) or not isinstance(part.get("$ref"), str):
+                    continue
+                parent = resolve(self.docs, self.docs.root, part["$ref"])
+                if not isinstance(parent, str):
+                    child = root.child(key)
+                    self.children.setdefault(_key(Located.of(parent)), []).append(child)
+        return self.children
+
+    def _name_for(self, target: Located) -> str:
+        """The class name of a schema that has a name of its own, claimed on first use."""
+        key = _key(target)
+        name = self.named.get(key)
+        if name is None:
+            last = (
+                target.pointer.rsplit("/", 1)[-1]
+                if target.pointer.count("/") > 1
+                else ""
+            )
+            wanted = last or target.document.path.stem
+            name = self.claim(wanted, target.location).name
+            self.named[key] = name
+        return name
+
     def type_of(self, at: Located, hint: str, *, named: bool = False) -> TypeRef:
+        """The type of the schema at ``at``; ``hint`` names the model an inline object
+        becomes. Named schemas met deeper than ``MAX_NESTING`` are built after this one.
+        """
+        self.nesting += 1
+        try:
+            result = self._type_of(at, hint, named=named)
+        finally:
+            self.nesting -= 1
+        if not self.nesting and self.deferred and not self.building_deferred:
+            self._build_deferred()
+        return result
+
+    def _type_of(self, at: Located, hint: str, *, named: bool) -> TypeRef:
         node = at.node
+        if self.nesting > MAX_NESTING:
+            self.diags.warning(
+                at.location,
+                f"schema nested more than {MAX_NESTING} schemas deep: typed as Any",
+            )
+            return T.UNKNOWN
         if isinstance(node, bool):
             return T.ANY if node else T.NONE
         if not isinstance(node, dict):
@@ -264,7 +398,7 @@ class SchemaBuilder:
         if "$ref" in node:
             return self._ref_type(at, hint)
         if "$recursiveRef" in node or "$dynamicRef" in node:
-            return self._recursive_type(at)
+            return self._recursive_type(at, hint)
         result = self._plain_type(at, hint, named=named)
         if node.get("nullable") is True:
             result = T.nullable(result)
@@ -283,12 +417,57 @@ class SchemaBuilder:
         if siblings.keys() - {"nullable", "type"}:
             merged = {"allOf": [{"$ref": node["$ref"]}, siblings]}
             return self._plain_type(at.sibling(merged), hint)
-        result = self.named_type(located)
+        result = (
+            self._deferred(located)
+            if self.nesting >= MAX_NESTING // 2
+            else self.named_type(located)
+        )
         if node.get("nullable") is True or _allows_null(siblings.get("type")):
             result = T.nullable(result)
         return result
 
-    def _recursive_type(self, at: Located) -> TypeRef:
+    def _deferred(self, target: Located) -> TypeRef:
+        """A named schema referred to deep in a chain (each schema's property referring to
+        the next): referred to by its name now and built once the outermost type is done, so
+        that a chain of any length is built in a loop, not a recursion."""
+        key = _key(target)
+        if key in self.types:
+            return self.types[key]
+        name = self._name_for(target)
+        draft = self.drafts[name]
+        draft.referred_early = True
+        if not self._is_object(target):
+            draft.by_name = True  # an alias: it must exist by that name
+        if key not in self.building:
+            self.deferred.append(target)
+        return T.model(name)
+
+    def _build_deferred(self) -> None:
+        self.building_deferred = True
+        try:
+            while self.deferred:
+                self.named_type(self.deferred.pop())
+        finally:
+            self.building_deferred = False
+
+    def _recursive_type(self, at: Located, hint: str) -> TypeRef:
+        """``$dynamicRef: "#name"``: the outermost named schema being built that declares
+        ``$dynamicAnchor: name`` (a subtype extending a recursive base gets itself), else
+        the schema the reference names; ``$recursiveRef`` (2019-09): the innermost named
+        schema being built with ``$recursiveAnchor``, else the innermost one."""
+        dynamic = at.node.get("$dynamicRef")
+        if isinstance(dynamic, str):
+            name = dynamic.partition("#")[2]
+            scope = [
+                r
+                for r in self.roots
+                if isinstance(r.node, dict) and r.node.get("$dynamicAnchor") == name
+            ]
+            if scope:
+                return self.named_type(scope[0])
+            if not isinstance(resolve(self.docs, at.document, dynamic), str):
+                rest = {k: v for k, v in at.node.items() if k != "$dynamicRef"}
+                return self._ref_type(at.sibling({**rest, "$ref": dynamic}), hint)
         anchored = [
             r
             for r in self.roots
@@ -348,10 +527,7 @@ class SchemaBuilder:
     ) -> TypeRef:
         node = at.node
         if kind == "string":
-            form = node.get("format")
-            return T.primitive(
-                _FORMATS.get(form, "str") if isinstance(form, str) else "str"
-            )
+            return T.primitive(_string_kind(node))
         if kind == "integer":
             return T.primitive("int")
         if kind == "number":
@@ -362,7 +538,11 @@ class SchemaBuilder:
             return T.NONE
         if kind == "array":
             items = node.get("items")
-            if items is None:
+            if isinstance(node.get("prefixItems"), list) and node["prefixItems"]:
+                return self._tuple(at, "prefixItems", "items", hint)
+            if isinstance(items, list) and items:  # the tuple form of older drafts
+                return self._tuple(at, "items", "additionalItems", hint)
+            if not isinstance(items, dict):
                 return T.list_of(T.ANY)
             return T.list_of(self.type_of(at.child("items"), _item_hint(hint)))
         if kind == "object":
@@ -372,20 +552,45 @@ class SchemaBuilder:
         self.diags.warning(at.location, f"unknown type {kind!r}: typed as Any")
         return T.UNKNOWN
 
+    def _tuple(self, at: Located, prefix: str, rest: str, hint: str) -> TypeRef:
+        """An array whose first items each have a schema (``prefixItems``): a tuple when its
+        length is fixed (no further items, ``minItems`` reaching every position), else a list
+        of what any position may hold (the rest's type too, when ``items`` gives one).
+        """
+        node = at.node
+        positions = [
+            self.type_of(at.child(prefix, i), f"{_item_hint(hint)}{i + 1}")
+            for i in range(len(node[prefix]))
+        ]
+        closed = node.get(rest) is False or (
+            isinstance(node.get("maxItems"), int) and node["maxItems"] <= len(positions)
+        )
+        least = node.get("minItems")
+        if closed and isinstance(least, int) and least >= len(positions):
+            return T.tuple_of(positions)
+        if isinstance(node.get(rest), dict):
+            positions.append(self.type_of(at.child(rest), _item_hint(hint)))
+        return T.list_of(T.union(positions))
+
     def _object(self, at: Located, hint: str, *, named: bool) -> TypeRef:
         node = at.node
         properties = node.get("properties")
         extra = node.get("additionalProperties")
+        patterns = node.get("patternProperties")
+        patterns = patterns if isinstance(patterns, dict) else {}
         if not isinstance(properties, dict) or not properties:
+            # a map: its values are typed by additionalProperties and patternProperties
+            values = [at.child("patternProperties", k) for k in patterns]
             if isinstance(extra, dict) and extra:
-                return T.map_of(
-                    self.type_of(at.child("additionalProperties"), hint + "Value")
-                )
-            return T.map_of(T.ANY)
+                values.insert(0, at.child("additionalProperties"))
+            if not values:
+                return T.map_of(T.ANY)
+            return T.map_of(T.union(self.type_of(v, hint + "Value") for v in values))
         merged = _Merged(
             properties={k: at.child("properties", k) for k in properties},
             required=_required(node),
             extra=at.child("additionalProperties") if _has_type(extra) else None,
+            patterns={k: at.child("patternProperties", k) for k in patterns},
         )
         return self._model_from(at, merged, hint, named=named)
 
@@ -397,6 +602,8 @@ class SchemaBuilder:
             if named
             else self.claim(hint, at.location, _text(at.node.get("description")))
         )
+        extras = [*([merged.extra] if merged.extra else []), *merged.patterns.values()]
+        draft.open = bool(extras)  # before its fields: they may refer back to it
         used: set[str] = set()
         for wire, prop in merged.properties.items():
             prop_type = self.type_of(prop, draft.name + pascal_case(str(wire)))
@@ -409,8 +616,9 @@ class SchemaBuilder:
             draft.fields.append(
                 self._field(name, str(wire), prop, prop_type, wire in merged.required)
             )
-        if merged.extra is not None:
-            draft.extra = self.type_of(merged.extra, draft.name + "Value")
+        if extras:
+            value_hint = draft.name + "Value"
+            draft.extra = T.union(self.type_of(x, value_hint) for x in extras)
         draft.done = True
         return T.model(draft.name)
 
@@ -419,9 +627,14 @@ class SchemaBuilder:
     ) -> Field:
         schema = self._annotations(prop)
         default = schema.get("default", _NO_DEFAULT)
-        fits = default is not _NO_DEFAULT and _fits(default, prop_type)
+        written = None if default is _NO_DEFAULT else _default_code(default, prop_type)
         annotation = T.response_annotation(prop_type)
-        bare = required or fits or prop_type.nullable or prop_type.kind == "any"
+        bare = (
+            required
+            or written is not None
+            or prop_type.nullable
+            or prop_type.kind == "any"
+        )
         return Field(
             name=name,
             wire_name=wire,
@@ -445,9 +658,13 @@ class SchemaBuilder:
                 # out: lenient, and its type stays exact.
                 ("None" if prop_type.nullable else None)
                 if required
-                else repr(default) if fits else "None"
+                else written or "None"
             ),
         )
+
+    def description(self, at: Located | None) -> str:
+        """The description of a schema: its own, else the one behind its ``$ref``."""
+        return _text(self._annotations(at).get("description")) if at else ""
 
     def _annotations(self, prop: Located) -> dict[str, Any]:
         """The keywords describing a property: its own, over those of the schema it refers to
@@ -473,10 +690,7 @@ class SchemaBuilder:
             result = self.type_of(parts[0], hint)
             return T.nullable(result) if _allows_null(rest.get("type")) else result
         merged = _Merged()
-        for part in parts:
-            self._merge(part, merged, depth=0)
-        if rest:
-            self._merge(at.sibling(rest), merged, depth=0)
+        self._merge([*parts, *([at.sibling(rest)] if rest else [])], merged, node)
         if not merged.properties:
             objectish = [p for p in parts if self._is_object(p)]
             if not objectish:
@@ -484,18 +698,42 @@ class SchemaBuilder:
             return T.map_of(T.ANY)
         return self._model_from(at, merged, hint, named=named)
 
-    def _merge(self, part: Located, merged: _Merged, depth: int) -> None:
+    def _merge(
+        self, parts: list[Located], merged: _Merged, whole: object = None
+    ) -> None:
+        """Merges ``parts`` (of the schema ``whole``) into ``merged`` in order, each after what
+        it refers to and its own ``allOf`` parts. A loop, however long the chain, not a
+        recursion; a part met again (a cycle back to ``whole``, a base two parts share) is
+        merged once."""
+        seen: set[int] = {id(whole)}
+        # (part, whether what it refers to and its allOf parts are merged already)
+        stack = [(part, False) for part in reversed(parts)]
+        while stack:
+            part, ready = stack.pop()
+            node = part.node
+            if not isinstance(node, dict):
+                continue
+            if ready:
+                self._merge_own(part, merged)
+                continue
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            stack.append((part, True))
+            stack.extend(
+                (part.child("allOf", i), False)
+                for i in reversed(range(_count(node, "allOf")))
+            )
+            if "$ref" in node:
+                target = resolve(self.docs, part.document, node["$ref"])
+                if isinstance(target, str):
+                    self.diags.error(part.location, target)
+                else:
+                    stack.append((Located.of(target), False))
+
+    def _merge_own(self, part: Located, merged: _Merged) -> None:
+        """The properties, required names and extra properties a part declares itself."""
         node = part.node
-        if depth > 64 or not isinstance(node, dict):
-            return
-        if "$ref" in node:
-            target = resolve(self.docs, part.document, node["$ref"])
-            if isinstance(target, str):
-                self.diags.error(part.location, target)
-                return
-            self._merge(Located.of(target), merged, depth + 1)
-        for i in range(_count(node, "allOf")):
-            self._merge(part.child("allOf", i), merged, depth + 1)
         for wire, prop in (node.get("properties") or {}).items():
             located = part.child("properties", wire)
             previous = merged.properties.get(wire)
@@ -510,8 +748,13 @@ class SchemaBuilder:
         merged.required |= _required(node)
         if _has_type(node.get("additionalProperties")):
             merged.extra = part.child("additionalProperties")
+        patterns = node.get("patternProperties")
+        for pattern in patterns if isinstance(patterns, dict) else ():
+            merged.patterns[pattern] = part.child("patternProperties", pattern)
 
-    def _union(self, at: Located, key: str, hint: str, *, named: bool) -> TypeRef:
+    def _union(
+        self, at: Located, key: str, hint: str, *, named: bool, fallback: str = ""
+    ) -> TypeRef:
         node = at.node
         located = [at.child(key, i) for i in range(len(node[key]))]
         discriminator = node.get("discriminator")
@@ -526,7 +769,7 @@ class SchemaBuilder:
             variant_hint = self._variant_hint(variant, hint, tag, i)
             variants.append(self.type_of(variant, variant_hint))
         tags = self._tags(at, located, variants, tag) if tag is not None else ()
-        result = T.union(variants, discriminator=tag, tags=tags)
+        result = T.union(variants, discriminator=tag, tags=tags, fallback=fallback)
         if _allows_null(node.get("type")):
             result = T.nullable(result)
         if not _is_tagged(result):
@@ -563,7 +806,7 @@ class SchemaBuilder:
         for value, target in (mapping.items() if isinstance(mapping, dict) else ()):
             name = self._mapped_model(at, target)
             if name is not None:
-                claims.setdefault(value, []).append(name)
+                claims.setdefault(self._typed_tag(name, tag, value), []).append(name)
         mapped = {n for names in claims.values() for n in names}
         for variant, t in zip(located, variants):
             if t.kind != "model" or t.name in mapped or not self._is_model(t.name):
@@ -573,11 +816,36 @@ class SchemaBuilder:
         return tuple(
             (value, names[0] if len(set(names)) == 1 else T.SEVERAL_TAG)
             for value, names in claims.items()
-            if isinstance(value, (str, int, bool))
+            if isinstance(value, (str, int, float, bool))
         )
+
+    def _typed_tag(self, name: str, tag: str, key: object) -> Scalar:
+        """A ``mapping`` key (a string in the document) as the value the tag property of
+        variant ``name`` holds on the wire: the constant of the property that it spells, or
+        the number or boolean it spells when the property is one."""
+        field = next((f for f in self.drafts[name].fields if f.wire_name == tag), None)
+        if not isinstance(key, str) or field is None:
+            return key if isinstance(key, (str, int, float, bool)) else str(key)
+        types = [field.type, *field.type.items]
+        for value in (v for t in types for v in t.values):
+            if _spells(key, value):
+                return value
+        for t in types:
+            typed = _parsed_scalar(key, t.name) if t.kind == "primitive" else None
+            if typed is not None:
+                return typed
+        return key
 
     def _mapped_model(self, at: Located, target: object) -> str | None:
         """The class a ``mapping`` entry names: a reference, or a bare component name."""
+        resolved = self._mapping_target(at, target)
+        if resolved is None:
+            return None
+        t = self.named_type(resolved)
+        return t.name if t.kind == "model" and self._is_model(t.name) else None
+
+    def _mapping_target(self, at: Located, target: object) -> Located | None:
+        """The schema a ``mapping`` entry names (a reference, or a bare component name)."""
         if not isinstance(target, str):
             return None
         ref = (
@@ -589,8 +857,7 @@ class SchemaBuilder:
         if isinstance(resolved, str):
             self.diags.warning(at.location + "/discriminator/mapping", resolved)
             return None
-        t = self.named_type(Located.of(resolved))
-        return t.name if t.kind == "model" and self._is_model(t.name) else None
+        return Located.of(resolved)
 
     def _variant_tag_values(
         self, variant: Located, name: str, tag: str
@@ -601,9 +868,17 @@ class SchemaBuilder:
             values = tuple(v for t in literals if t.kind == "literal" for v in t.values)
             if values:
                 return values
+        merged = _Merged()
+        self._merge(
+            [variant], merged
+        )  # the tag property, wherever the variant declares it
+        declared = merged.properties.get(tag)
+        values = (
+            _tag_values({"properties": {tag: declared.node}}, tag) if declared else ()
+        )
+        if values and _scalars(list(values)):
+            return values
         node = variant.node
-        if isinstance(node, dict) and _tag_values(node, tag):
-            return tuple(v for v in _tag_values(node, tag) if _scalars([v]))
         if isinstance(node, dict) and isinstance(node.get("$ref"), str):
             return (_unescape(node["$ref"].rsplit("/", 1)[-1]),)  # the implicit mapping
         return ()
@@ -628,26 +903,34 @@ class SchemaBuilder:
             return hint + pascal_case(str(values[0]))
         return f"{hint}Variant{index}"
 
-    def _is_object(self, at: Located, depth: int = 0) -> bool:
-        node = at.node
-        if not isinstance(node, dict) or depth > 32:
-            return False
-        if "$ref" in node:
-            target = resolve(self.docs, at.document, node["$ref"])
-            return not isinstance(target, str) and self._is_object(
-                Located.of(target), depth + 1
+    def _is_object(self, at: Located) -> bool:
+        """Whether a schema declares properties, itself or through its ``$ref`` and ``allOf``
+        parts (a walk over the parts, cycles met once)."""
+        seen: set[int] = set()
+        stack = [at]
+        while stack:
+            current = stack.pop()
+            node = current.node
+            if not isinstance(node, dict) or id(node) in seen:
+                continue
+            seen.add(id(node))
+            if "$ref" in node:
+                target = resolve(self.docs, current.document, node["$ref"])
+                if not isinstance(target, str):
+                    stack.append(Located.of(target))
+                continue
+            if isinstance(node.get("properties"), dict) and node["properties"]:
+                return True
+            stack.extend(
+                current.child("allOf", i) for i in range(_count(node, "allOf"))
             )
-        if isinstance(node.get("properties"), dict) and node["properties"]:
-            return True
-        return any(
-            self._is_object(at.child("allOf", i), depth + 1)
-            for i in range(_count(node, "allOf"))
-        )
+        return False
 
     # -- results -----------------------------------------------------------------------------
 
     def models(self, request_models: set[str]) -> tuple[Model, ...]:
         """The finished models, in the order they were named."""
+        self._check_model_depth()
         modules = {d.name: (d.module, d.param_name) for d in self.drafts.values()}
         result = []
         for draft in self.drafts.values():
@@ -711,6 +994,38 @@ class SchemaBuilder:
             )
         return tuple(result)
 
+    def _check_model_depth(self) -> None:
+        """Warns at the model that nests the most others, one in the next, when they go
+        deeper than ``MAX_MODEL_DEPTH``: pydantic builds nested models by recursion, and
+        Python's recursion limit stops it at about 80 (the generated code is still written).
+        """
+        referred = {
+            name: [
+                n for t in _draft_types(draft) for n in t.models() if n in self.drafts
+            ]
+            for name, draft in self.drafts.items()
+        }
+        depth: dict[str, int] = {}
+        for root in referred:  # depth-first, in a loop: a chain may be any length
+            stack = [(root, False)]
+            while stack:
+                name, done = stack.pop()
+                if done:
+                    inner = (depth.get(n, 0) for n in referred[name] if n != name)
+                    depth[name] = 1 + max(inner, default=0)
+                elif name not in depth:
+                    depth[name] = 0  # in progress: a cycle back to it adds nothing
+                    stack.append((name, True))
+                    stack.extend((n, False) for n in referred[name] if n not in depth)
+        deepest = max(depth, key=lambda n: depth[n], default=None)
+        if deepest is not None and depth[deepest] > MAX_MODEL_DEPTH:
+            self.diags.warning(
+                self.drafts[deepest].pointer,
+                f"{depth[deepest]} models nest one in the next from {deepest}, more than "
+                f"{MAX_MODEL_DEPTH}: pydantic may exceed Python's recursion limit when "
+                f"it first reads {deepest}",
+            )
+
     def request_closure(self, roots: list[TypeRef]) -> set[str]:
         """Models reachable from request bodies: they get a ``Param`` TypedDict (an alias
         referred to by name gets a ``Param`` alias)."""
@@ -736,6 +1051,7 @@ class _Merged:
     required: set[str] = field(default_factory=set)
     nullable: set[str] = field(default_factory=set)
     extra: Located | None = None  # the schema of properties not listed
+    patterns: dict[str, Located] = field(default_factory=dict)  # patternProperties
 
 
 _NO_DEFAULT = object()
@@ -751,33 +1067,87 @@ def _enum_type(
     values: list[Any], node: dict[str, Any], *, keep_unknown: bool
 ) -> TypeRef:
     """An enum or a constant: a Literal of its strings, integers and booleans; a number with a
-    fraction cannot be a Literal, so it widens the type to float; null makes it nullable.
+    fraction cannot be a Literal, so it widens the type to float, and an integer beyond 64
+    bits, which type checkers refuse in a Literal, to int; null makes it nullable.
     """
-    listed = [v for v in values if v is not None and not isinstance(v, float)]
+    listed = [v for v in values if v is not None and _literal_value(v)]
     parts = [T.literal(listed, keep_unknown=keep_unknown)] if listed else []
     if any(isinstance(v, float) for v in values):
         parts.append(T.primitive("float"))
+    elif any(isinstance(v, int) and not _literal_value(v) for v in values):
+        parts.append(T.primitive("int"))
     if None in values or _allows_null(node.get("type")) or node.get("nullable") is True:
         parts.append(T.NONE)
     return T.union(parts) if parts else T.NONE
 
 
-def _fits(value: Any, t: TypeRef) -> bool:
-    """Whether a default can be written as the Python default of a field of type ``t``
-    (a scalar that the annotation admits; anything else leaves the field defaulting to None).
+def _default_code(value: Any, t: TypeRef) -> str | None:
+    """The Python expression of a default that a field of type ``t`` admits (None when it
+    admits none: the field then defaults to None). Written from the parsed value, never from
+    the document's text: a non-finite number as ``float("inf")``, a date, date-time or UUID
+    as the object pydantic would have made of the string.
     """
     if t.kind == "none":
-        return value is None
+        return "None" if value is None else None
     if t.kind == "literal":
-        return any(value == v and type(value) is type(v) for v in t.values)
-    if t.kind == "primitive" and t.name in _PRIMITIVE_VALUES:
+        fits = any(value == v and type(value) is type(v) for v in t.values)
+        return repr(value) if fits else None
+    if t.kind == "union" and not t.tags:
+        return next(
+            (c for c in (_default_code(value, i) for i in t.items) if c is not None),
+            None,
+        )
+    if t.kind == "any":
+        return _scalar_code(value) if _scalars([value]) else None
+    if t.kind != "primitive":
+        return None
+    if t.name in _PRIMITIVE_VALUES:
         wanted = _PRIMITIVE_VALUES[t.name]
-        return isinstance(value, wanted) and (
+        fits = isinstance(value, wanted) and (
             t.name == "bool" or not isinstance(value, bool)
         )
-    if t.kind == "union" and not t.tags:
-        return any(_fits(value, i) for i in t.items)
-    return False
+        return _scalar_code(value) if fits else None
+    return _temporal_code(value, t.name) if isinstance(value, str) else None
+
+
+def _literal_value(value: Scalar) -> bool:
+    """Whether a value can be written in a ``Literal[...]``."""
+    if isinstance(value, bool) or isinstance(value, str):
+        return True
+    return isinstance(value, int) and value in _LITERAL_INTS
+
+
+def _scalar_code(value: Scalar) -> str:
+    if isinstance(value, float) and not math.isfinite(value):
+        return f'float("{value}")'  # inf, -inf and nan have no literal
+    return repr(value)
+
+
+def _temporal_code(text: str, kind: str) -> str | None:
+    """A date, date-time or UUID default as the code that makes that object."""
+    try:
+        if kind == "date":
+            day = dt.date.fromisoformat(text)
+            return f"_dt.date({day.year}, {day.month}, {day.day})"
+        if kind == "datetime":
+            moment = dt.datetime.fromisoformat(text)
+            parts = [moment.year, moment.month, moment.day, moment.hour]
+            parts += [moment.minute, moment.second, moment.microsecond]
+            args = ", ".join(str(n) for n in parts)
+            offset = moment.utcoffset()
+            if offset is None:
+                return f"_dt.datetime({args})"
+            zone = (
+                "_dt.timezone.utc"
+                if not offset
+                else f"_dt.timezone(_dt.timedelta(seconds={int(offset.total_seconds())}))"
+            )
+            return f"_dt.datetime({args}, tzinfo={zone})"
+        if kind == "uuid":
+            return f"_uuid.UUID({str(uuid.UUID(text))!r})"
+    except ValueError:
+        return None
+    return None
 
 
 _ANNOTATION_KEYS = frozenset(
@@ -798,6 +1168,22 @@ _KEYWORDS = frozenset(__import__("keyword").kwlist)
 
 def _key(at: Located) -> tuple[str, str]:
     return (at.document.uri, at.pointer)
+
+
+def _string_kind(node: dict[str, Any]) -> str:
+    """The primitive a string schema stands for: its format's (date, uuid, ...), else bytes
+    when ``contentEncoding`` or a binary ``contentMediaType`` says it carries them."""
+    form, encoding = node.get("format"), node.get("contentEncoding")
+    media = node.get("contentMediaType")
+    if isinstance(form, str) and form in _FORMATS:
+        return _FORMATS[form]
+    if isinstance(encoding, str) and encoding.lower() in _ENCODINGS:
+        return _ENCODINGS[encoding.lower()]
+    if isinstance(media, str) and media.strip():
+        kind = media.lower().split(";")[0].strip()
+        text = kind.startswith(_TEXT_MEDIA) or kind.endswith(_TEXT_MEDIA_SUFFIXES)
+        return "str" if text else "file"
+    return "str"
 
 
 def _text(value: object) -> str:
@@ -860,6 +1246,39 @@ def _tag_values(node: dict[str, Any], tag: str) -> tuple[Any, ...]:
     return tuple(enum) if isinstance(enum, list) else ()
 
 
+def _draft_types(draft: _Draft) -> list[TypeRef]:
+    """The types a model's fields, extra properties or alias hold."""
+    found = [f.type for f in draft.fields]
+    return found + [t for t in (draft.extra, draft.alias) if t is not None]
+
+
+def _has_own_parts(node: dict[str, Any]) -> bool:
+    """Whether an ``allOf`` schema adds to what it refers to (more parts, or keywords)."""
+    own = node.keys() - _ANNOTATION_KEYS - {"allOf"}
+    return len(node["allOf"]) > 1 or bool(own)
+
+
+def _spells(text: str, value: Scalar) -> bool:
+    """Whether a mapping key names a constant: ``"2"`` names 2, ``"true"`` and ``"True"``
+    name True."""
+    if isinstance(value, str):
+        return text == value
+    written = {json.dumps(value), str(value)}
+    return text.strip().lower() in {w.lower() for w in written}
+
+
+def _parsed_scalar(text: str, kind: str) -> Scalar:
+    """A mapping key read as an integer, number or boolean tag (None when it is not one)."""
+    word = text.strip().lower()
+    if kind == "bool" and word in ("true", "false"):
+        return word == "true"
+    if kind == "int" and re.fullmatch(r"-?[0-9]+", word):
+        return int(word)
+    if kind == "float" and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?([e][-+]?[0-9]+)?", word):
+        return float(word)
+    return None
+
+
 def _is_tagged(t: TypeRef) -> bool:
     return bool(t.tags) or any(_is_tagged(i) for i in t.items if t.kind == "union")
 
@@ -907,13 +1326,17 @@ def _count(node: dict[str, Any], key: str) -> int:
 
 
 class _ParamNames(Mapping[str, str]):
-    """The ``param_name`` of each draft, by its name."""
+    """The request form of each draft, by its name: its ``Param`` TypedDict, or any mapping as
+    well when its schema admits keys beyond its fields (a TypedDict cannot say which).
+    """
 
     def __init__(self, drafts: Mapping[str, Any]) -> None:
         self._drafts = drafts
 
     def __getitem__(self, name: str) -> str:
-        return str(self._drafts[name].param_name)
+        draft = self._drafts[name]
+        open_keys = " | Mapping[str, object]" if draft.open else ""
+        return f"{draft.param_name}{open_keys}"
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._drafts)

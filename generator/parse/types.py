@@ -27,7 +27,11 @@ _PRIMITIVE_ANNOTATIONS = {
     "date": "_dt.date",
     "uuid": "_uuid.UUID",
     "file": "bytes",
+    # a base64 string (``contentEncoding: base64``): its bytes, decoded on the way in
+    "base64": "Annotated[bytes, BASE64]",
 }
+# what a request takes where a response gives the annotation above
+_REQUEST_PRIMITIVES = {**_PRIMITIVE_ANNOTATIONS, "file": "FileTypes", "base64": "bytes"}
 
 
 def primitive(name: str) -> TypeRef:
@@ -49,6 +53,11 @@ def list_of(item: TypeRef) -> TypeRef:
     return TypeRef("list", items=(item,))
 
 
+def tuple_of(items: Iterable[TypeRef]) -> TypeRef:
+    """An array of a fixed length whose items each have a type of their own."""
+    return TypeRef("tuple", items=tuple(items))
+
+
 def map_of(value: TypeRef) -> TypeRef:
     return TypeRef("map", items=(value,))
 
@@ -57,6 +66,7 @@ def union(
     variants: Iterable[TypeRef],
     discriminator: str | None = None,
     tags: Iterable[tuple[Scalar, str]] = (),
+    fallback: str = "",
 ) -> TypeRef:
     """A flattened union: nested unions spliced in, repeats dropped, literals merged, and
     ``Any`` absorbing everything. With a ``discriminator`` and at least one tag value, a union
@@ -96,7 +106,11 @@ def union(
         and all(t.kind == "model" for t in non_null)
     ):
         tagged = TypeRef(
-            "union", items=tuple(non_null), discriminator=discriminator, tags=tag_pairs
+            "union",
+            items=tuple(non_null),
+            discriminator=discriminator,
+            tags=tag_pairs,
+            fallback=fallback,
         )
         return union([tagged, NONE]) if len(non_null) < len(flat) else tagged
     return TypeRef("union", items=tuple(flat))
@@ -122,6 +136,8 @@ def response_annotation(t: TypeRef) -> str:
         return t.name
     if t.kind == "list":
         return f"list[{response_annotation(t.items[0])}]"
+    if t.kind == "tuple":
+        return f"tuple[{', '.join(response_annotation(i) for i in t.items)}]"
     if t.kind == "map":
         return f"dict[str, {response_annotation(t.items[0])}]"
     if t.kind == "literal":
@@ -138,13 +154,16 @@ def response_annotation(t: TypeRef) -> str:
 
 def _tagged_annotation(t: TypeRef) -> str:
     """A pydantic tagged union whose tag is read by a function (``discriminate``), so that a
-    tag value no variant declares (a newer server's) is kept as an ``UnknownVariant`` instead
-    of failing, and a value several variants share, or a missing one, tries each of them.
+    tag value no variant declares (a newer server's) is kept as an ``UnknownVariant`` (or as
+    the ``fallback`` class, the base of subtypes) instead of failing, and a value several
+    variants share, or a missing one, tries each of them.
     """
+    unknown = t.fallback or "UnknownVariant"
     choices = [f"Annotated[{i.name}, Tag({i.name!r})]" for i in t.items]
-    everything = " | ".join([*(i.name for i in t.items), "UnknownVariant"])
+    tried = [*(i.name for i in t.items), unknown, "UnknownVariant"]
+    everything = " | ".join(dict.fromkeys(tried))
     choices.append(f"Annotated[{everything}, Tag({SEVERAL_TAG!r})]")
-    choices.append(f"Annotated[UnknownVariant, Tag({UNKNOWN_TAG!r})]")
+    choices.append(f"Annotated[{unknown}, Tag({UNKNOWN_TAG!r})]")
     table = ", ".join(f"{value!r}: {name!r}" for value, name in t.tags)
     return (
         f"Annotated[{' | '.join(choices)}, "
@@ -166,12 +185,14 @@ def request_annotation(
         return request_annotation(item, top_level=top_level, params=params)
 
     if t.kind == "primitive":
-        return "FileTypes" if t.name == "file" else _PRIMITIVE_ANNOTATIONS[t.name]
+        return _REQUEST_PRIMITIVES[t.name]
     if t.kind == "model":
         param = (params or {}).get(t.name, f"{t.name}Param")
         return f"{t.name} | {param}" if top_level else param
     if t.kind == "list":
         return f"Sequence[{recurse(t.items[0])}]"
+    if t.kind == "tuple":
+        return f"tuple[{', '.join(recurse(i) for i in t.items)}]"
     if t.kind == "map":
         return f"Mapping[str, {recurse(t.items[0])}]"
     if t.kind == "literal":

@@ -123,3 +123,83 @@ def test_api_class_does_not_take_a_model_name(tmp_path: Path) -> None:
         components={"schemas": {"ChatApi": schema}},
     )
     assert [api.class_name for api in spec.apis] == ["ChatApi2"]
+
+
+def parameter(name: str, where: str, **schema: Any) -> dict[str, Any]:
+    return {"name": name, "in": where, "schema": {"type": "string", **schema}}
+
+
+def test_one_name_in_every_location_gets_one_argument_each(tmp_path: Path) -> None:
+    params = [parameter("id", w) for w in ("query", "header", "cookie", "path")]
+    spec = build(
+        tmp_path,
+        {
+            "/x/{id}": {
+                "get": {"operationId": "x", "parameters": params, "responses": OK}
+            }
+        },
+    )
+    found = [
+        (p.name, p.location, p.wire_name) for p in spec.apis[0].operations[0].parameters
+    ]
+    assert found == [
+        ("id", "path", "id"),
+        ("id_query", "query", "id"),
+        ("id_header", "header", "id"),
+        ("id_cookie", "cookie", "id"),
+    ]
+
+
+def test_header_names_differing_only_in_case_keep_the_first(tmp_path: Path) -> None:
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/x": {
+                "parameters": [parameter("X-Trace", "header")],
+                "get": {
+                    "operationId": "x",
+                    "parameters": [
+                        parameter("x-request-id", "header"),
+                        parameter("X-Request-ID", "header"),
+                        parameter("x-trace", "header", description="replaces"),
+                    ],
+                    "responses": OK,
+                },
+            }
+        },
+    }
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(document))
+    diags = Diagnostics()
+    docs = load_documents(path, diags)
+    assert docs is not None
+    spec = build_spec(docs, diags, "pkg")
+    op = spec.apis[0].operations[0]
+    assert [p.wire_name for p in op.parameters] == ["x-trace", "x-request-id"]
+    assert [(d.pointer, d.message) for d in diags.items] == [
+        (
+            "#/paths/~1x/get/parameters/1",
+            "header parameters 'x-request-id' and 'X-Request-ID' differ only in case, "
+            "and header names ignore it: 'X-Request-ID' is left out",
+        )
+    ]
+
+
+def test_descriptions_on_the_schema_of_a_parameter_or_body_are_kept(
+    tmp_path: Path,
+) -> None:
+    body = {
+        "description": "What to create.",
+        "type": "object",
+        "properties": {"name": {"type": "string"}},
+    }
+    operation = {
+        "operationId": "x",
+        "parameters": [parameter("q", "query", description="What to look for.")],
+        "requestBody": {"content": {"application/json": {"schema": body}}},
+        "responses": OK,
+    }
+    op = build(tmp_path, {"/x": {"post": operation}}).apis[0].operations[0]
+    assert op.parameters[0].description == "What to look for."
+    assert op.body is not None and op.body.description == "What to create."

@@ -140,7 +140,7 @@ UNRESOLVABLE = [
     (
         "not a pointer",
         "#Pet",
-        "unresolvable reference '#Pet': 'Pet' is not a JSON pointer",
+        "unresolvable reference '#Pet': 'Pet' is not a JSON pointer, nor any schema's `$anchor`",
     ),
     (
         "bad escape",

@@ -11,7 +11,7 @@ import pytest
 from generator.diagnostics import Diagnostics
 from generator.ir import Model
 from generator.loader import load_documents
-from generator.parse.schemas import SchemaBuilder
+from generator.parse.schemas import MAX_NESTING, SchemaBuilder
 
 
 def build(
@@ -37,6 +37,10 @@ def build(
 
 def field_annotation(models: dict[str, Model], model: str, field: str) -> str:
     return next(f.annotation for f in models[model].fields if f.wire_name == field)
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
 
 
 def holder(prop: dict[str, Any], required: bool = True) -> dict[str, Any]:
@@ -123,6 +127,62 @@ def holder(prop: dict[str, Any], required: bool = True) -> dict[str, Any]:
             {"type": "array", "items": {"type": "object", "properties": {"y": {}}}},
             "list[HolderXItem]",
         ),
+        (
+            "base64 content is bytes",
+            {"type": "string", "contentEncoding": "base64"},
+            "Annotated[bytes, BASE64]",
+        ),
+        ("binary content", {"type": "string", "contentEncoding": "binary"}, "bytes"),
+        (
+            "binary media type",
+            {"type": "string", "contentMediaType": "image/png"},
+            "bytes",
+        ),
+        (
+            "text media type stays text",
+            {"type": "string", "contentMediaType": "application/json"},
+            "str",
+        ),
+        (
+            "prefixItems of a fixed length are a tuple",
+            {
+                "type": "array",
+                "prefixItems": [{"type": "number"}, {"type": "string"}],
+                "items": False,
+                "minItems": 2,
+            },
+            "tuple[float, str]",
+        ),
+        (
+            "prefixItems and items: a list of either",
+            {
+                "type": "array",
+                "prefixItems": [ref("Other")],
+                "items": {"type": "string"},
+            },
+            "list[Other | str]",
+        ),
+        (
+            "prefixItems alone: a list of what they list",
+            {"type": "array", "prefixItems": [{"type": "string"}]},
+            "list[str]",
+        ),
+        (
+            "items as a list (older drafts)",
+            {"type": "array", "items": [ref("Other"), {"type": "integer"}]},
+            "list[Other | int]",
+        ),
+        ("const beyond 64 bits is an int", {"const": 18446744073709551615}, "int"),
+        (
+            "enum beyond 64 bits adds int",
+            {"enum": [1, -(2**63)]},
+            "Annotated[Literal[1], KEEP_UNKNOWN] | int",
+        ),
+        (
+            "patternProperties type a map's values",
+            {"type": "object", "patternProperties": {"^x-": {"type": "integer"}}},
+            "dict[str, int]",
+        ),
     ],
 )
 def test_property_types(
@@ -140,10 +200,6 @@ def variant(tag: str, value: str, required: bool = True) -> dict[str, Any]:
         "properties": {tag: {"type": "string", "enum": [value]}},
         "required": [tag] if required else [],
     }
-
-
-def ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
 
 
 TAGGED = (
@@ -342,6 +398,68 @@ def test_model_named_like_its_neighbours_param(tmp_path: Path) -> None:
             False,
             ("list[Any] | None", "None"),
         ),
+        (
+            "infinity",
+            {"type": "number", "default": float("inf")},
+            False,
+            ("float", 'float("inf")'),
+        ),
+        (
+            "not a number",
+            {"type": "number", "default": float("nan")},
+            False,
+            ("float", 'float("nan")'),
+        ),
+        (
+            "date",
+            {"type": "string", "format": "date", "default": "2024-02-29"},
+            False,
+            ("_dt.date", "_dt.date(2024, 2, 29)"),
+        ),
+        (
+            "date-time",
+            {
+                "type": "string",
+                "format": "date-time",
+                "default": "2024-02-29T10:00:00Z",
+            },
+            False,
+            (
+                "_dt.datetime",
+                "_dt.datetime(2024, 2, 29, 10, 0, 0, 0, tzinfo=_dt.timezone.utc)",
+            ),
+        ),
+        (
+            "date-time with an offset",
+            {
+                "type": "string",
+                "format": "date-time",
+                "default": "2024-01-01T00:00:00-01:30",
+            },
+            False,
+            (
+                "_dt.datetime",
+                "_dt.datetime(2024, 1, 1, 0, 0, 0, 0, "
+                "tzinfo=_dt.timezone(_dt.timedelta(seconds=-5400)))",
+            ),
+        ),
+        (
+            "uuid",
+            {
+                "type": "string",
+                "format": "uuid",
+                "default": "3FA85F64-5717-4562-B3FC-2C963F66AFA6",
+            },
+            False,
+            ("_uuid.UUID", "_uuid.UUID('3fa85f64-5717-4562-b3fc-2c963f66afa6')"),
+        ),
+        ("untyped", {"default": 3}, False, ("Any", "3")),
+        (
+            "a date default that is not a date is left out",
+            {"type": "string", "format": "date", "default": "soon"},
+            False,
+            ("_dt.date | None", "None"),
+        ),
     ],
 )
 def test_defaults(
@@ -441,3 +559,194 @@ def test_external_file_reference(tmp_path: Path) -> None:
     models, diags = build(tmp_path, {"Holder": holder({"$ref": "pet.json"})})
     assert field_annotation(models, "Holder", "x") == "Pet"
     assert not [d for d in diags.items if d.level == "error"]
+
+
+def test_a_deep_all_of_chain_keeps_every_inherited_field(tmp_path: Path) -> None:
+    schemas: dict[str, Any] = {"L0": holder({"type": "string"})}
+    for i in range(1, 34):
+        own = {"type": "object", "properties": {f"f{i}": {"type": "integer"}}}
+        schemas[f"L{i}"] = {"allOf": [ref(f"L{i - 1}"), own]}
+    models, _ = build(tmp_path, schemas)
+    assert [f.wire_name for f in models["L33"].fields] == ["x"] + [
+        f"f{i}" for i in range(1, 34)
+    ]
+
+
+def test_an_all_of_cycle_is_merged_once(tmp_path: Path) -> None:
+    a = {"allOf": [ref("B"), {"properties": {"a": {"type": "string"}}}]}
+    b = {"allOf": [ref("A"), {"properties": {"b": {"type": "string"}}}]}
+    models, _ = build(tmp_path, {"A": a, "B": b})
+    assert [f.wire_name for f in models["A"].fields] == ["b", "a"]
+
+
+def test_a_long_chain_of_references_through_properties_is_built(tmp_path: Path) -> None:
+    schemas = {f"S{i}": holder(ref(f"S{i + 1}"), required=False) for i in range(300)}
+    schemas["S300"] = holder({"type": "string"})
+    models, diags = build(tmp_path, schemas)
+    assert [field_annotation(models, f"S{i}", "x") for i in (0, 150, 299)] == [
+        "S1",
+        "S151",
+        "S300",
+    ]
+    # generated, with a warning: pydantic builds 301 nested models by recursion
+    assert [(d.pointer, d.message.split(",")[0]) for d in diags.items] == [
+        ("#/components/schemas/S0", "301 models nest one in the next from S0")
+    ]
+
+
+def test_an_inline_schema_nested_too_deep_is_any_with_a_warning(tmp_path: Path) -> None:
+    deep: dict[str, Any] = {"type": "string"}
+    for _ in range(MAX_NESTING + 5):
+        deep = {"type": "array", "items": deep}
+    models, diags = build(tmp_path, {"M": holder(deep)})
+    assert "Any" in field_annotation(models, "M", "x")
+    assert [d.message for d in diags.items] == [
+        f"schema nested more than {MAX_NESTING} schemas deep: typed as Any"
+    ]
+
+
+def subtype(base: str, **props: Any) -> dict[str, Any]:
+    return {"allOf": [ref(base), {"type": "object", "properties": props}]}
+
+
+@pytest.mark.parametrize(
+    ("name", "mapping", "want_tags"),
+    [
+        (
+            "implicit: each subtype's name",
+            None,
+            "{'Cat': 'Cat', 'Dog': 'Dog', 'Animal': 'Animal'}",
+        ),
+        (
+            "a mapping first, the others by name",
+            {"cat": "Cat"},
+            "{'cat': 'Cat', 'Dog': 'Dog', 'Animal': 'Animal'}",
+        ),
+    ],
+)
+def test_a_base_with_a_discriminator_gives_its_subtypes(
+    tmp_path: Path, name: str, mapping: dict[str, str] | None, want_tags: str
+) -> None:
+    animal: dict[str, Any] = {
+        "type": "object",
+        "properties": {"kind": {"type": "string"}, "name": {"type": "string"}},
+        "required": ["kind"],
+        "discriminator": {"propertyName": "kind"},
+    }
+    if mapping:
+        animal["discriminator"]["mapping"] = mapping
+    schemas = {
+        "Animal": animal,
+        "Cat": subtype("Animal", meow={"type": "boolean"}),
+        "Dog": subtype("Animal", bark={"type": "boolean"}),
+        "Owner": holder(ref("Animal")),
+    }
+    models, _ = build(tmp_path, schemas)
+    assert field_annotation(models, "Owner", "x") == "AnimalUnion", name
+    union = models["AnimalUnion"].alias_annotation
+    assert union.startswith("Annotated[Annotated[Cat, Tag('Cat')] | "), name
+    assert (
+        "Annotated[Animal, Tag('?')]" in union
+    )  # an unknown subtype reads as the base
+    assert f"discriminate('kind', {want_tags})" in union, name
+    assert [f.wire_name for f in models["Cat"].fields] == ["kind", "name", "meow"]
+
+
+@pytest.mark.parametrize(
+    ("name", "tag_schemas", "mapping", "want_table"),
+    [
+        (
+            "integers, mapped by their text",
+            ({"type": "integer", "const": 1}, {"type": "integer", "const": 2}),
+            {"1": "A", "2": "B"},
+            "{1: 'A', 2: 'B'}",
+        ),
+        (
+            "booleans, mapped as Python writes them",
+            ({"type": "boolean", "const": False}, {"type": "boolean", "const": True}),
+            {"False": "A", "True": "B"},
+            "{False: 'A', True: 'B'}",
+        ),
+        (
+            "numbers, from each variant's constant",
+            ({"type": "number", "const": 1.5}, {"type": "number", "const": 2.5}),
+            None,
+            "{1.5: 'A', 2.5: 'B'}",
+        ),
+        (
+            "an integer tag without constants, from the mapping",
+            ({"type": "integer"}, {"type": "integer"}),
+            {"10": "A", "20": "B"},
+            "{10: 'A', 20: 'B'}",
+        ),
+    ],
+)
+def test_discriminator_values_that_are_not_strings(
+    tmp_path: Path,
+    name: str,
+    tag_schemas: tuple[dict[str, Any], dict[str, Any]],
+    mapping: dict[str, str] | None,
+    want_table: str,
+) -> None:
+    variants = {
+        key: {"type": "object", "properties": {"v": tag}, "required": ["v"]}
+        for key, tag in zip("AB", tag_schemas)
+    }
+    discriminator: dict[str, Any] = {"propertyName": "v"}
+    if mapping:
+        discriminator["mapping"] = mapping
+    union = {"oneOf": [ref("A"), ref("B")], "discriminator": discriminator}
+    models, _ = build(tmp_path, {**variants, "U": union})
+    assert models["U"].alias_annotation.endswith(f"{want_table}))]"), name
+
+
+def test_pattern_properties_beside_properties_type_the_extras_and_open_the_param(
+    tmp_path: Path,
+) -> None:
+    schema = {
+        "type": "object",
+        "properties": {"id": {"type": "string"}},
+        "patternProperties": {"^x-": {"type": "integer"}, "^n-": {"type": "number"}},
+    }
+    models, _ = build(tmp_path, {"M": schema, "Holder": holder(ref("M"))})
+    assert models["M"].extra_annotation == "int | float"
+    param = next(f for f in models["Holder"].fields if f.wire_name == "x")
+    assert param.param_annotation == "MParam | Mapping[str, object]"
+
+
+def test_anchors_defs_and_dynamic_references(tmp_path: Path) -> None:
+    tree = {
+        "$dynamicAnchor": "node",
+        "type": "object",
+        "properties": {
+            "children": {"type": "array", "items": {"$dynamicRef": "#node"}},
+            "meta": {"$ref": "#/components/schemas/Tree/$defs/Meta"},
+            "leaf": {"$ref": "#leaf"},
+        },
+        "$defs": {
+            "Meta": {"type": "object", "properties": {"at": {"type": "string"}}},
+            "Leaf": {
+                "$anchor": "leaf",
+                "type": "object",
+                "properties": {"v": {"type": "integer"}},
+            },
+        },
+    }
+    labelled = {"$dynamicAnchor": "node", **subtype("Tree", label={"type": "string"})}
+    models, diags = build(tmp_path, {"Tree": tree, "LabelledTree": labelled})
+    assert not diags.items
+    assert field_annotation(models, "Tree", "children") == "list[Tree]"
+    assert field_annotation(models, "Tree", "meta") == "Meta"
+    assert field_annotation(models, "Tree", "leaf") == "Leaf"
+    # the subtype's children are of its own kind: the outermost $dynamicAnchor wins
+    assert field_annotation(models, "LabelledTree", "children") == "list[LabelledTree]"
+
+
+def test_names_the_generated_code_uses_are_left_to_it(tmp_path: Path) -> None:
+    obj = {"type": "object", "properties": {"str": {}, "tuple": {}, "object": {}}}
+    models, _ = build(tmp_path, {"Pages": obj, "Stream": obj, "ImportModule": obj})
+    assert {"PagesModel", "StreamModel"} <= set(models)
+    # a module of models/ is an attribute of models/__init__.py, which imports import_module
+    assert models["ImportModule"].module == "import_module_"
+    fields = {f.wire_name: f.name for f in models["PagesModel"].fields}
+    assert fields == {"str": "str_", "tuple": "tuple_", "object": "object"}

@@ -11,7 +11,7 @@ import pydantic
 import pytest
 from oapigen_runtime import _types, auth, errors
 from oapigen_runtime._types import NOT_GIVEN, NotGiven
-from oapigen_runtime.models import KEEP_UNKNOWN, ApiModel, JsonDecoder
+from oapigen_runtime.models import BASE64, KEEP_UNKNOWN, ApiModel, JsonDecoder
 
 
 def test_not_given_is_a_falsy_singleton() -> None:
@@ -111,3 +111,28 @@ def test_secrets_do_not_print_themselves() -> None:
     assert secret.reveal() == "hunter2"
     basic = auth.basic(("me", "hunter2"), env="UNSET_X")
     assert basic is not None and "hunter2" not in repr(basic) and "me" in repr(basic)
+
+
+class Blob(ApiModel):
+    data: Annotated[bytes, BASE64]
+
+
+@pytest.mark.parametrize(
+    ("name", "sent", "want"),
+    [
+        ("standard, padded", "aGk/Pz8=", b"hi???"),
+        ("URL-safe, unpadded", "aGk_Pz8", b"hi???"),
+        ("empty", "", b""),
+    ],
+)
+def test_base64_fields_hold_bytes_and_write_base64(
+    name: str, sent: str, want: bytes
+) -> None:
+    blob = Blob.model_validate_json(f'{{"data": "{sent}"}}')
+    assert blob.data == want, name
+    assert Blob.model_validate_json(blob.model_dump_json()).data == want, name
+
+
+def test_a_base64_field_refuses_what_is_not_base64() -> None:
+    with pytest.raises(pydantic.ValidationError, match="not a base64 string"):
+        Blob.model_validate_json('{"data": "no!"}')

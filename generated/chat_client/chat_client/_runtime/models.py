@@ -5,12 +5,20 @@ and decoding JSON into a declared type.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import types
 from typing import Any, TypeGuard, cast
 
 import pydantic
-from pydantic import ConfigDict, ValidationError, ValidatorFunctionWrapHandler
+from pydantic import (
+    ConfigDict,
+    GetCoreSchemaHandler,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+)
+from pydantic_core import core_schema
 
 
 class ApiModel(pydantic.BaseModel):
@@ -44,6 +52,41 @@ def _keep_unknown(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
 KEEP_UNKNOWN = pydantic.WrapValidator(_keep_unknown)
 """Use as ``Annotated[Literal["a", "b"], KEEP_UNKNOWN]``: mypy sees the Literal, and a
 value outside it is kept as is instead of failing the whole response."""
+
+
+def _decode_base64(value: Any) -> Any:
+    """A base64 string as its bytes: the standard or URL-safe alphabet, padded or not."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip().replace("-", "+").replace("_", "/")
+    try:
+        return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("not a base64 string") from None
+
+
+def _encode_base64(value: bytes) -> str:
+    return base64.b64encode(value).decode("ascii")
+
+
+class _Base64:
+    """Bytes carried in JSON as a base64 string (``contentEncoding: base64``)."""
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_before_validator_function(
+            _decode_base64,
+            handler(source),
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                _encode_base64, when_used="json"
+            ),
+        )
+
+
+BASE64 = _Base64()
+"""Use as ``Annotated[bytes, BASE64]``: the field holds the bytes a base64 string encodes, and
+is written back as base64 in JSON."""
 
 
 def _is_model_class(type_: object) -> TypeGuard[type[pydantic.BaseModel]]:

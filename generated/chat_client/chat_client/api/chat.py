@@ -27,7 +27,7 @@ from .._runtime._wrappers import (
     to_raw_response,
     to_streamed_response,
 )
-from .._runtime.models import KEEP_UNKNOWN
+from .._runtime.models import BASE64, KEEP_UNKNOWN
 from .._runtime.pagination import Pages
 from .._runtime.streaming import AsyncStream, Stream
 from .._runtime.transport import (
@@ -326,7 +326,7 @@ class ChatApi:
 
         ``POST /chat/completions``
         """
-        _payload: object = body
+        _payload: Any = body
         if isinstance(body, NotGiven):
             _payload = {
                 "messages": messages,
@@ -513,7 +513,7 @@ class ChatApi:
     ) -> Stream[CreateChatCompletionStreamResponse]:
         """Like ``create_chat_completion``, with the answer streamed as server-sent events: iterate it
         (``for``), or use it as a context manager to close the connection early."""
-        _payload: object = body
+        _payload: Any = body
         if isinstance(body, NotGiven):
             _payload = {
                 "messages": messages,
@@ -641,7 +641,7 @@ class ChatApi:
 
         ``POST /chat/completions/{completion_id}``
         """
-        _payload: object = body
+        _payload: Any = body
         if isinstance(body, NotGiven):
             _payload = {
                 "metadata": metadata,
@@ -1079,7 +1079,7 @@ class AsyncChatApi:
 
         ``POST /chat/completions``
         """
-        _payload: object = body
+        _payload: Any = body
         if isinstance(body, NotGiven):
             _payload = {
                 "messages": messages,
@@ -1267,7 +1267,7 @@ class AsyncChatApi:
         """Like ``create_chat_completion``, with the answer streamed as server-sent events: iterate it
         (``async for``), or use it as a context manager to close the connection early.
         """
-        _payload: object = body
+        _payload: Any = body
         if isinstance(body, NotGiven):
             _payload = {
                 "messages": messages,
@@ -1395,7 +1395,7 @@ class AsyncChatApi:
 
         ``POST /chat/completions/{completion_id}``
         """
-        _payload: object = body
+        _payload: Any = body
         if isinstance(body, NotGiven):
             _payload = {
                 "metadata": metadata,

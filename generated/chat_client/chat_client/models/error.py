@@ -12,7 +12,7 @@ from pydantic import Discriminator, Field, Tag
 from typing_extensions import Annotated, Required, TypeAliasType, TypedDict
 
 from .._runtime._types import FileTypes
-from .._runtime.models import KEEP_UNKNOWN, ApiModel
+from .._runtime.models import BASE64, KEEP_UNKNOWN, ApiModel
 from . import UnknownVariant, discriminate
 
 
