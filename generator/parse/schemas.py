@@ -284,6 +284,7 @@ class SchemaBuilder:
             # allOf merges the base's properties, and a mapping to the base, the model)
             result = self._polymorphic(target, name) or result
             self.types[key] = result
+        self._build_deferred()
         return result
 
     def _polymorphic(self, base: Located, name: str) -> TypeRef | None:
@@ -378,8 +379,7 @@ class SchemaBuilder:
             result = self._type_of(at, hint, named=named)
         finally:
             self.nesting -= 1
-        if not self.nesting and self.deferred and not self.building_deferred:
-            self._build_deferred()
+        self._build_deferred()
         return result
 
     def _type_of(self, at: Located, hint: str, *, named: bool) -> TypeRef:
@@ -443,6 +443,10 @@ class SchemaBuilder:
         return T.model(name)
 
     def _build_deferred(self) -> None:
+        """Builds the schemas deferred by ``_deferred``, once the outermost type is done (no
+        named schema in progress, whose ``$recursiveRef`` scope they must not see)."""
+        if self.nesting or self.roots or self.building_deferred or not self.deferred:
+            return
         self.building_deferred = True
         try:
             while self.deferred:

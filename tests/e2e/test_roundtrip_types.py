@@ -17,7 +17,7 @@ from typing import Any
 import pydantic
 import pytest
 from clientgen import generate_client, import_client
-from loopback import Loopback, Reply, echo
+from loopback import Loopback, Reply
 
 PACKAGE = "types_client"
 
@@ -242,13 +242,9 @@ Client(object="k", str="s", self_="me", auth_="a")
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[Loopback]:
-    loopback = Loopback().start()
-    loopback.always("*", "*", echo)
-    try:
-        yield loopback
-    finally:
-        loopback.stop()
+def server(echo_server: Loopback) -> Loopback:
+    """The session's echo server (tests/e2e/conftest.py); this document's paths are its own."""
+    return echo_server
 
 
 @pytest.fixture(scope="module")

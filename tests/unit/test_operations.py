@@ -17,7 +17,12 @@ from generator.loader import load_documents
 OK = {"200": {"description": "OK"}}
 
 
-def build(tmp_path: Path, paths: dict[str, Any], **extra: Any) -> Spec:
+def build(
+    tmp_path: Path,
+    paths: dict[str, Any],
+    diags: Diagnostics | None = None,
+    **extra: Any,
+) -> Spec:
     document = {
         "openapi": "3.1.0",
         "info": {"title": "t", "version": "1"},
@@ -26,7 +31,7 @@ def build(tmp_path: Path, paths: dict[str, Any], **extra: Any) -> Spec:
     }
     path = tmp_path / "spec.json"
     path.write_text(json.dumps(document))
-    diags = Diagnostics()
+    diags = Diagnostics() if diags is None else diags
     docs = load_documents(path, diags)
     assert docs is not None
     return build_spec(docs, diags, "pkg")
@@ -151,31 +156,18 @@ def test_one_name_in_every_location_gets_one_argument_each(tmp_path: Path) -> No
 
 
 def test_header_names_differing_only_in_case_keep_the_first(tmp_path: Path) -> None:
-    document = {
-        "openapi": "3.1.0",
-        "info": {"title": "t", "version": "1"},
-        "paths": {
-            "/x": {
-                "parameters": [parameter("X-Trace", "header")],
-                "get": {
-                    "operationId": "x",
-                    "parameters": [
-                        parameter("x-request-id", "header"),
-                        parameter("X-Request-ID", "header"),
-                        parameter("x-trace", "header", description="replaces"),
-                    ],
-                    "responses": OK,
-                },
-            }
-        },
+    operation = {
+        "operationId": "x",
+        "parameters": [
+            parameter("x-request-id", "header"),
+            parameter("X-Request-ID", "header"),
+            parameter("x-trace", "header", description="replaces"),
+        ],
+        "responses": OK,
     }
-    path = tmp_path / "spec.json"
-    path.write_text(json.dumps(document))
     diags = Diagnostics()
-    docs = load_documents(path, diags)
-    assert docs is not None
-    spec = build_spec(docs, diags, "pkg")
-    op = spec.apis[0].operations[0]
+    paths = {"/x": {"parameters": [parameter("X-Trace", "header")], "get": operation}}
+    op = build(tmp_path, paths, diags).apis[0].operations[0]
     assert [p.wire_name for p in op.parameters] == ["x-trace", "x-request-id"]
     assert [(d.pointer, d.message) for d in diags.items] == [
         (
