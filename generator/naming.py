@@ -197,6 +197,8 @@ TEMPLATE_NAMES: dict[str, TemplateNames] = {
                 "SyncTransport",
                 "TracebackType",
                 "DEFAULT_BASE_URL",
+                "DEFAULT_MAX_EVENT_BYTES",
+                "DEFAULT_MAX_RESPONSE_BYTES",
                 "SERVERS",
                 "server_url",
                 "_credentials",

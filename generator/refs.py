@@ -159,7 +159,7 @@ def _anchored(docs: DocumentSet, doc: Document, name: str) -> Resolved | None:
         if isinstance(node, dict):
             if name in (node.get("$anchor"), node.get("$dynamicAnchor")):
                 where = pointer(*keys)
-                return Resolved(doc, where, node, in_root=doc.path == docs.root.path)
+                return Resolved(doc, where, node, in_root=doc.uri == docs.root.uri)
             stack.extend(([*keys, k], v) for k, v in reversed(node.items()))
         elif isinstance(node, list):
             stack.extend(

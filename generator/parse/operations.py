@@ -46,7 +46,16 @@ ARGUMENT_RESERVED = (
 )
 METHOD_RESERVED = frozenset({"with_raw_response", "with_streaming_response"})
 CLIENT_RESERVED = frozenset(
-    {"base_url", "timeout", "max_retries", "default_headers", "http_client", "close"}
+    {
+        "base_url",
+        "timeout",
+        "max_retries",
+        "default_headers",
+        "http_client",
+        "max_response_bytes",
+        "max_event_bytes",
+        "close",
+    }
 )
 # Client keywords are parameters of ``Client.__init__`` and ``_credentials``: a keyword named
 # like one of theirs, or like a name their bodies use, would clash.

@@ -16,6 +16,7 @@ from generator.diagnostics import Diagnostics
 from generator.ir import Spec
 from generator.loader import load_documents
 from generator.naming import TEMPLATE_NAMES
+from generator.parse.operations import ARGUMENT_RESERVED, CREDENTIAL_RESERVED
 from generator.render import render
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -148,4 +149,32 @@ def test_every_name_used_beside_a_document_name_is_in_the_table(
             missing = shadowable - TEMPLATE_NAMES[kind].locals
             if missing:
                 unlisted.setdefault(path, set()).update(missing)
+    assert not unlisted, unlisted
+
+
+def test_every_argument_the_templates_add_is_kept_from_the_document(
+    package: tuple[Spec, dict[str, str]],
+) -> None:
+    """Beside the document's parameters, fields and credentials, the methods and the clients
+    take arguments of their own (``timeout``, ``max_event_bytes``): those must be reserved, or
+    a document's name would be a second argument of the same name."""
+    spec, files = package
+    from_document = {s.keyword for s in spec.security_schemes} | {
+        name
+        for api in spec.apis
+        for op in api.operations
+        for name in [p.name for p in op.parameters]
+        + [f.name for f in (op.body.fields if op.body else ())]
+    }
+    reserved = {"api": ARGUMENT_RESERVED, "client": CREDENTIAL_RESERVED}
+    unlisted = {}
+    for path, text in files.items():
+        kind = module_kind(path)
+        if kind not in reserved:
+            continue
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef) and node.args.kwonlyargs:
+                own = {a.arg for a in node.args.kwonlyargs} - from_document
+                if own - reserved[kind]:
+                    unlisted.setdefault(path, set()).update(own - reserved[kind])
     assert not unlisted, unlisted
