@@ -3,8 +3,9 @@ schema a model class, named from where it sits.
 
 Naming rule for inline schemas: an object under property ``p`` of ``Parent`` is ``ParentP``; the
 items of an array are named as the array would be, plus ``Item`` (``Item1``, ``Item2``... for
-the positions of ``prefixItems``); the values of a map plus ``Value``; the variants of a union after their ``title``, else their single discriminator value,
-else ``<Parent>Variant<N>`` (1-based); request bodies are ``<OperationId>Request``, responses
+the positions of ``prefixItems``); the values of a map plus ``Value``; the variants of a union
+after their ``title``, else their single discriminator value, else ``<Parent>Variant<N>``
+(1-based); request bodies are ``<OperationId>Request``, responses
 ``<OperationId>Response`` (plus the status when it is not 200 or 201), parameters
 ``<OperationId><Parameter>`` and webhook payloads ``<Webhook>Webhook``. A name depends only on
 where the schema sits, so unrelated changes to the document leave it alone. Names taken already
@@ -872,10 +873,8 @@ class SchemaBuilder:
             values = tuple(v for t in literals if t.kind == "literal" for v in t.values)
             if values:
                 return values
-        merged = _Merged()
-        self._merge(
-            [variant], merged
-        )  # the tag property, wherever the variant declares it
+        merged = _Merged()  # the tag property, wherever the variant declares it
+        self._merge([variant], merged)
         declared = merged.properties.get(tag)
         values = (
             _tag_values({"properties": {tag: declared.node}}, tag) if declared else ()
