@@ -153,10 +153,16 @@ class OperationsBuilder:
             for method in HTTP_METHODS:
                 if not isinstance(path_at.node.get(method), dict):
                     continue
-                if not self._tag_wanted(path_at.node[method]):
+                # an operation given as a $ref to another file (DigitalOcean's all are)
+                op_at = self._deref(path_at.child(method))
+                if op_at is None or not isinstance(op_at.node, dict):
+                    total += 1
+                    where = path_at.child(method).location
+                    skipped.append((where, "operation could not be resolved"))
+                    continue
+                if not self._tag_wanted(op_at.node):
                     continue
                 total += 1
-                op_at = path_at.child(method)
                 try:
                     operation, types = self._operation(
                         str(path_key),

@@ -54,7 +54,7 @@ from generator.naming import (
     pascal_case,
 )
 from generator.parse import types as T
-from generator.refs import Resolved, resolve
+from generator.refs import Resolved, is_reference, resolve
 
 #: How many schemas deep one type may nest (a property's schema in an object's, an array's
 #: items, a union's variants): an inline schema deeper is typed Any with a warning. A named
@@ -577,13 +577,28 @@ class SchemaBuilder:
             positions.append(self.type_of(at.child(rest), _item_hint(hint)))
         return T.list_of(T.union(positions))
 
+    def _properties(self, at: Located) -> dict[str, Located]:
+        """A schema's properties by name; the mapping may itself be a ``$ref`` (documents
+        split into files do so: DigitalOcean's ``properties: {$ref: attributes.yml#/ids}``).
+        """
+        node = at.node.get("properties") if isinstance(at.node, dict) else None
+        if not isinstance(node, dict):
+            return {}
+        holder = at.child("properties")
+        if is_reference(node):
+            target = resolve(self.docs, at.document, node["$ref"])
+            if isinstance(target, str) or not isinstance(target.node, dict):
+                return {}  # reported where every reference is checked
+            holder = Located.of(target)
+        return {str(k): holder.child(k) for k in holder.node}
+
     def _object(self, at: Located, hint: str, *, named: bool) -> TypeRef:
         node = at.node
-        properties = node.get("properties")
+        properties = self._properties(at)
         extra = node.get("additionalProperties")
         patterns = node.get("patternProperties")
         patterns = patterns if isinstance(patterns, dict) else {}
-        if not isinstance(properties, dict) or not properties:
+        if not properties:
             # a map: its values are typed by additionalProperties and patternProperties
             values = [at.child("patternProperties", k) for k in patterns]
             if isinstance(extra, dict) and extra:
@@ -592,7 +607,7 @@ class SchemaBuilder:
                 return T.map_of(T.ANY)
             return T.map_of(T.union(self.type_of(v, hint + "Value") for v in values))
         merged = _Merged(
-            properties={k: at.child("properties", k) for k in properties},
+            properties=properties,
             required=_required(node),
             extra=at.child("additionalProperties") if _has_type(extra) else None,
             patterns={k: at.child("patternProperties", k) for k in patterns},
@@ -739,8 +754,8 @@ class SchemaBuilder:
     def _merge_own(self, part: Located, merged: _Merged) -> None:
         """The properties, required names and extra properties a part declares itself."""
         node = part.node
-        for wire, prop in (node.get("properties") or {}).items():
-            located = part.child("properties", wire)
+        for wire, located in self._properties(part).items():
+            prop = located.node
             previous = merged.properties.get(wire)
             if previous is not None and (
                 _nullable_schema(previous.node) or wire in merged.nullable
@@ -922,7 +937,7 @@ class SchemaBuilder:
                 if not isinstance(target, str):
                     stack.append(Located.of(target))
                 continue
-            if isinstance(node.get("properties"), dict) and node["properties"]:
+            if self._properties(current):
                 return True
             stack.extend(
                 current.child("allOf", i) for i in range(_count(node, "allOf"))

@@ -195,3 +195,18 @@ def test_descriptions_on_the_schema_of_a_parameter_or_body_are_kept(
     op = build(tmp_path, {"/x": {"post": operation}}).apis[0].operations[0]
     assert op.parameters[0].description == "What to look for."
     assert op.body is not None and op.body.description == "What to create."
+
+
+def test_an_operation_given_as_a_reference_is_read(tmp_path: Path) -> None:
+    shared = {
+        "operationId": "listKeys",
+        "parameters": [parameter("page", "query")],
+        "responses": OK,
+    }
+    spec = build(
+        tmp_path,
+        {"/keys": {"get": {"$ref": "#/x-operations/list"}}},
+        **{"x-operations": {"list": shared}},
+    )
+    op = spec.apis[0].operations[0]
+    assert (op.name, [p.name for p in op.parameters]) == ("list_keys", ["page"])

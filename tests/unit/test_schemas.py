@@ -750,3 +750,11 @@ def test_names_the_generated_code_uses_are_left_to_it(tmp_path: Path) -> None:
     assert models["ImportModule"].module == "import_module_"
     fields = {f.wire_name: f.name for f in models["PagesModel"].fields}
     assert fields == {"str": "str_", "tuple": "tuple_", "object": "object"}
+
+
+def test_a_properties_mapping_given_as_a_reference_is_followed(tmp_path: Path) -> None:
+    shared = {"ids": {"type": "array", "items": {"type": "integer"}}}
+    schema = {"type": "object", "properties": {"$ref": "#/x-shared"}}
+    models, diags = build(tmp_path, {"M": schema}, **{"x-shared": shared})
+    assert field_annotation(models, "M", "ids") == "list[int]"
+    assert not diags.items
