@@ -26,6 +26,10 @@ def build(
     }
     path = tmp_path / "spec.json"
     path.write_text(json.dumps(document))
+    return build_file(path)
+
+
+def build_file(path: Path) -> tuple[dict[str, Model], Diagnostics]:
     diags = Diagnostics()
     docs = load_documents(path, diags)
     assert docs is not None
@@ -472,6 +476,40 @@ def test_defaults(
     models, _ = build(tmp_path, {"M": holder(prop, required)})
     field = models["M"].fields[0]
     assert (field.model_annotation, field.model_default) == want, name
+
+
+@pytest.mark.parametrize(
+    ("file_name", "text"),
+    [
+        (
+            "spec.yaml",
+            "{a: {type: number, default: .inf}, b: {type: number, default: -.inf},"
+            " c: {type: number, default: .nan}}",
+        ),
+        (
+            "spec.json",
+            '{"a": {"type": "number", "default": 1e400},'
+            ' "b": {"type": "number", "default": -1e400},'
+            ' "c": {"type": "number", "default": NaN}}',
+        ),
+    ],
+)
+def test_infinite_defaults_as_documents_write_them(
+    tmp_path: Path, file_name: str, text: str
+) -> None:
+    path = tmp_path / file_name
+    path.write_text(
+        '{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {},'
+        ' "components": {"schemas": {"M": {"type": "object", "properties": '
+        + text
+        + "}}}}"
+    )
+    models, _ = build_file(path)
+    assert [f.model_default for f in models["M"].fields] == [
+        'float("inf")',
+        'float("-inf")',
+        'float("nan")',
+    ]
 
 
 def test_additional_properties_beside_properties_type_the_extras(
