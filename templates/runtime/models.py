@@ -1,5 +1,5 @@
 """The pydantic side of responses: the base of generated models, lenient enum fields,
-and decoding JSON into a declared type.
+tagged unions that keep a variant they do not know, and decoding JSON into a declared type.
 """
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ import base64
 import binascii
 import json
 import types
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any, TypeGuard, cast
 
 import pydantic
@@ -138,3 +139,36 @@ class JsonDecoder:
                 type_, pydantic.TypeAdapter(cast(Any, type_))
             )
         return cached
+
+
+#: The choices a tagged union's discriminator may give besides a variant's class name: the one
+#: that tries each variant (a tag several variants share, or none), and ``UnknownVariant``.
+SEVERAL = "*"
+UNKNOWN = "?"
+
+
+class UnknownVariant(ApiModel):
+    """A union member whose tag names no variant the document describes (a newer server's):
+    every field it was sent is kept, as extra fields."""
+
+
+def discriminate(tag: str, variants: Mapping[Hashable, str]) -> Callable[[Any], str]:
+    """The function a tagged union reads its tag with: the wire value of ``tag`` gives the
+    choice (a variant's class name, or ``SEVERAL``); a missing value tries each variant; an
+    unknown one gives ``UnknownVariant`` instead of failing."""
+    choices = frozenset(variants.values())
+
+    def choose(value: Any) -> str:
+        if isinstance(value, Mapping):
+            wire = value.get(tag)
+            if wire is None:
+                return SEVERAL
+            if not isinstance(wire, Hashable):
+                return UNKNOWN
+            return variants.get(wire, UNKNOWN)
+        if isinstance(value, UnknownVariant):  # a model instance: its own class tells
+            return UNKNOWN
+        name = type(value).__name__
+        return name if name in choices else SEVERAL
+
+    return choose

@@ -11,7 +11,16 @@ import pydantic
 import pytest
 from oapigen_runtime import _types, auth, errors
 from oapigen_runtime._types import NOT_GIVEN, NotGiven
-from oapigen_runtime.models import BASE64, KEEP_UNKNOWN, ApiModel, JsonDecoder
+from oapigen_runtime.models import (
+    BASE64,
+    KEEP_UNKNOWN,
+    SEVERAL,
+    UNKNOWN,
+    ApiModel,
+    JsonDecoder,
+    UnknownVariant,
+    discriminate,
+)
 
 
 def test_not_given_is_a_falsy_singleton() -> None:
@@ -136,3 +145,57 @@ def test_base64_fields_hold_bytes_and_write_base64(
 def test_a_base64_field_refuses_what_is_not_base64() -> None:
     with pytest.raises(pydantic.ValidationError, match="not a base64 string"):
         Blob.model_validate_json('{"data": "no!"}')
+
+
+class Cat(ApiModel):
+    kind: Literal["cat"] = "cat"
+    lives: int = 9
+
+
+class Dog(ApiModel):
+    kind: Literal["dog"] = "dog"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "want"),
+    [
+        ("a declared tag", {"kind": "cat"}, "Cat"),
+        ("a tag two variants share", {"kind": "pet"}, SEVERAL),
+        ("no tag: each variant is tried", {"lives": 3}, SEVERAL),
+        ("a newer server's tag", {"kind": "bird"}, UNKNOWN),
+        ("a tag that is no value", {"kind": ["cat"]}, UNKNOWN),
+        ("a model instance", Dog(), "Dog"),
+        ("an unknown variant instance", UnknownVariant(kind="bird"), UNKNOWN),
+        ("an instance of no variant", Choice(finish_reason="stop", index=0), SEVERAL),
+    ],
+)
+def test_discriminate_reads_the_tag(name: str, value: object, want: str) -> None:
+    choose = discriminate("kind", {"cat": "Cat", "dog": "Dog", "pet": SEVERAL})
+    assert choose(value) == want, name
+
+
+def test_the_generator_writes_the_tags_the_runtime_gives() -> None:
+    """Generated unions name the choices ``Tag("*")`` and ``Tag("?")``: the values
+    ``discriminate`` returns."""
+    from generator.parse.types import SEVERAL_TAG, UNKNOWN_TAG
+
+    assert (SEVERAL_TAG, UNKNOWN_TAG) == (SEVERAL, UNKNOWN)
+
+
+def test_a_tagged_union_keeps_an_unknown_variant() -> None:
+    pet = pydantic.TypeAdapter(
+        Annotated[
+            Annotated[Cat, pydantic.Tag("Cat")]
+            | Annotated[Dog, pydantic.Tag("Dog")]
+            | Annotated[Cat | Dog | UnknownVariant, pydantic.Tag(SEVERAL)]
+            | Annotated[UnknownVariant, pydantic.Tag(UNKNOWN)],
+            pydantic.Discriminator(discriminate("kind", {"cat": "Cat", "dog": "Dog"})),
+        ]
+    )
+    assert pet.validate_python({"kind": "cat", "lives": 3}) == Cat(lives=3)
+    bird = pet.validate_python({"kind": "bird", "wings": 2})
+    assert isinstance(bird, UnknownVariant) and bird.model_extra == {
+        "kind": "bird",
+        "wings": 2,
+    }
+    assert isinstance(pet.validate_python({"lives": 1}), Cat)
