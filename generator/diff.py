@@ -223,13 +223,9 @@ def _method(before: Operation, after: Operation, area: str) -> Iterator[Change]:
 def _return_type(op: Operation) -> TypeRef:
     """What the plain method returns: the success responses' types, text and bytes included."""
     types = []
-    for r in op.responses:
-        if r.is_success and r.kind != "sse":
-            raw = {
-                "text": TypeRef("primitive", "str"),
-                "binary": TypeRef("primitive", "bytes"),
-            }
-            t = r.type or raw.get(r.kind, TypeRef("none"))
+    for r in op.plain_responses:
+        if r.is_success:
+            t = r.value_type
             types += [] if t in types else [t]
     if not types:
         return TypeRef("none")

@@ -205,6 +205,16 @@ class Response:
     def is_success(self) -> bool:
         return self.status.startswith("2")
 
+    @property
+    def value_type(self) -> TypeRef:
+        """The type of what reading the body whole gives (``annotation`` as a ``TypeRef``)."""
+        read_as = {"text": "str", "sse": "str", "binary": "bytes"}.get(self.kind)
+        if read_as:
+            return TypeRef("primitive", read_as)
+        if self.kind == "empty" or self.type is None:
+            return TypeRef("none")
+        return self.type
+
 
 @dataclass(frozen=True)
 class Stream:
@@ -271,9 +281,25 @@ class Operation:
 
     @property
     def success(self) -> Response | None:
-        return next(
-            (r for r in self.responses if r.is_success and r.kind != "sse"), None
-        )
+        """The success response the plain method returns: the first that is not an event
+        stream, else the first event stream (read whole), else None."""
+        plain = self.plain_responses
+        return next((r for r in plain if r.is_success), None)
+
+    @property
+    def plain_responses(self) -> tuple[Response, ...]:
+        """The responses the plain method reads (see ``plain_responses``)."""
+        return plain_responses(self.responses)
+
+
+def plain_responses(responses: tuple[Response, ...]) -> tuple[Response, ...]:
+    """The responses an operation's plain method reads: all but the event streams, which
+    ``<method>_stream`` iterates; when every success response is an event stream, those too,
+    read whole as text. The one rule for "the success response, not the event stream"."""
+    others = tuple(r for r in responses if r.kind != "sse")
+    if any(r.is_success for r in others):
+        return others
+    return responses
 
 
 @dataclass(frozen=True)

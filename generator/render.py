@@ -30,7 +30,7 @@ from generator.ir import Api, Field, Operation, Spec, TypeRef
 #: The version of the template context (the IR and the names below) that custom templates rely
 #: on: the minor number grows when something is added, the major one when anything is renamed,
 #: removed or changes meaning. docs/templates.md describes it and lists the changes.
-TEMPLATE_CONTEXT_VERSION = "1.1"
+TEMPLATE_CONTEXT_VERSION = "1.2"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 # What cannot stand as it is on one line of a comment: a backslash (so that the escapes below
@@ -466,8 +466,8 @@ def _field_type_links(field: Field) -> str:
 
 def _return_links(op: Operation) -> str:
     names: tuple[str, ...] = ()
-    for response in op.responses:
-        if response.is_success and response.type is not None and response.kind != "sse":
+    for response in op.plain_responses:
+        if response.is_success and response.type is not None:
             names += tuple(n for n in response.type.models() if n not in names)
     code = f"`{markdown_cell(op.return_annotation)}`"
     return f"{code} ({_links(names)})" if names else code

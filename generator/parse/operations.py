@@ -21,6 +21,7 @@ from generator.ir import (
     Stream,
     TypeRef,
     Webhook,
+    plain_responses,
 )
 from generator.naming import (
     TEMPLATE_NAMES,
@@ -562,7 +563,8 @@ class OperationsBuilder:
                         hint + ("StreamEvent" if kind == "sse" else "Response") + suffix
                     )
                     rtype = self.schemas.type_of(schema, name) if schema else T.ANY
-                annotation = {"text": "str", "binary": "bytes"}.get(
+                # what reading the body whole gives: an event stream's is its text
+                annotation = {"text": "str", "sse": "str", "binary": "bytes"}.get(
                     kind
                 ) or T.response_annotation(rtype or T.ANY)
                 result.append(
@@ -726,13 +728,10 @@ def _offers(t: TypeRef, value: object) -> bool:
 
 
 def _return_annotation(responses: tuple[Response, ...]) -> str:
-    success = [r for r in responses if r.is_success and r.kind != "sse"]
-    if not success:
-        if any(r.is_success and r.kind == "sse" for r in responses):
-            return "str"
-        return "None"
+    """What the plain method returns: its success responses' annotations, joined."""
+    success = [r for r in plain_responses(responses) if r.is_success]
     annotations = list(dict.fromkeys(r.annotation for r in success))
-    return " | ".join(annotations)
+    return " | ".join(annotations) or "None"
 
 
 def operation_models(op: Operation) -> set[str]:

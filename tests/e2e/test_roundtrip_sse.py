@@ -144,3 +144,16 @@ def test_the_plain_method_does_not_stream(roundtrip: Any, loopback: Loopback) ->
         assert c.streams.create_speech(input="hi") == b"ID3audio"
         assert loopback.last.json() == {"input": "hi"}
         assert loopback.last.header("accept") == "audio/mpeg"
+
+
+def test_an_event_stream_alone_is_read_whole_by_the_plain_method(
+    roundtrip: Any, loopback: Loopback
+) -> None:
+    """An operation whose only success is an event stream: the plain method asks for the
+    stream and returns its text (annotated ``str``), ``_stream`` iterates it."""
+    loopback.reply("GET", "/feed", Reply.sse(STREAM), Reply.sse(STREAM))
+    with roundtrip.Client(bearer="t", base_url=loopback.url) as c:
+        assert c.streams.follow_feed() == STREAM
+        assert loopback.last.header("accept") == "text/event-stream"
+        with c.streams.follow_feed_stream() as events:
+            assert items(events) == WANT

@@ -98,6 +98,31 @@ def test_every_kind_has_a_case_and_a_line_in_the_docs() -> None:
     assert not untested, f"kinds without a case in tests/diff/cases: {untested}"
 
 
+def test_an_event_stream_alone_is_read_whole_as_text(tmp_path: Path) -> None:
+    """When an operation's only success answer is an event stream, its plain method reads
+    the stream whole: the signature, the IR's ``success`` and diff agree that it returns
+    ``str`` (diff said ``None``, ``success`` was None, while the signature said ``str``)."""
+    stream_only = patched(
+        BASE,
+        [
+            {
+                "op": "remove",
+                "path": "/paths/~1pets~1{pet_id}~1news/post/responses/200/content"
+                "/application~1json",
+            }
+        ],
+    )
+    old, new = built(tmp_path, BASE, "old"), built(tmp_path, stream_only, "new")
+    watch = next(o for a in new.apis for o in a.operations if o.name == "watch_pet")
+    assert watch.return_annotation == "str"
+    assert watch.success is not None and watch.success.kind == "sse"
+    assert watch.stream is not None and watch.stream.item == TypeRef("model", "Pet")
+    retyped = [c for c in compare(old, new) if c.kind == "return-retyped"]
+    assert [(c.subject, c.breaking, c.message) for c in retyped] == [
+        ("watch_pet", True, "returns `str`, was `Pet`")
+    ]
+
+
 def the_same(spec: Spec) -> tuple[Change, ...]:
     return compare(spec, spec)
 
