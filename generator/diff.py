@@ -16,7 +16,18 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Literal, TypeVar
 
-from generator.ir import Api, Field, Model, Operation, Parameter, Scalar, Spec, TypeRef
+from generator.ir import (
+    Api,
+    Field,
+    Model,
+    Operation,
+    Parameter,
+    Scalar,
+    Spec,
+    TypeRef,
+    reachable_models,
+)
+from generator.parse.types import response_annotation
 
 Side = Literal["request", "response", "both"]
 K = TypeVar("K")
@@ -529,7 +540,7 @@ def _model_sides(old: Spec, new: Spec) -> dict[str, Side]:
                 *((op.stream.item,) if op.stream else ()),
             )
         ]
-        response |= _closure(roots, models)
+        response |= reachable_models(roots, lambda name: _referred(models.get(name)))
     sides: dict[str, Side] = {}
     for name in request | response:
         if name in request and name in response:
@@ -539,20 +550,12 @@ def _model_sides(old: Spec, new: Spec) -> dict[str, Side]:
     return sides
 
 
-def _closure(roots: list[TypeRef], models: dict[str, Model]) -> set[str]:
-    seen: set[str] = set()
-    stack = [n for t in roots for n in t.models()]
-    while stack:
-        name = stack.pop()
-        if name in seen or name not in models:
-            continue
-        seen.add(name)
-        model = models[name]
-        for f in model.fields:
-            stack.extend(f.type.models())
-        if model.alias_type is not None:
-            stack.extend(model.alias_type.models())
-    return seen
+def _referred(model: Model | None) -> list[TypeRef] | None:
+    """The types a model's declaration uses: its fields' and, for an alias, what it stands for."""
+    if model is None:
+        return None
+    alias = [model.alias_type] if model.alias_type is not None else []
+    return [*(f.type for f in model.fields), *alias]
 
 
 # -- types -------------------------------------------------------------------------------------
@@ -657,32 +660,31 @@ SHOWN_VARIANTS = 6
 
 
 def describe(t: TypeRef) -> str:
-    """A type as a short Python annotation for a report: long enums are cut, models named."""
-    if t.kind == "primitive":
-        return {
-            "datetime": "datetime",
-            "date": "date",
-            "uuid": "UUID",
-            "file": "bytes",
-            "base64": "bytes",
-        }.get(t.name, t.name)
-    if t.kind == "list":
-        return f"list[{describe(t.items[0])}]"
-    if t.kind == "tuple":
-        return f"tuple[{', '.join(describe(i) for i in t.items)}]"
-    if t.kind == "map":
-        return f"dict[str, {describe(t.items[0])}]"
-    if t.kind == "model":
-        return t.name
+    """A type as the generated models annotate it (the generator's ``response_annotation``),
+    shortened for a report: an enum's first values and a union's first variants, then how many
+    more; a tagged union as its variants, an enum without the marker that keeps new values."""
+    return response_annotation(_shortened(t))
+
+
+class _More(str):
+    """What stands for the values of an enum that a report leaves out: the annotation writes
+    its ``repr``, ``... 2 more``."""
+
+    def __repr__(self) -> str:
+        return f"... {self} more"
+
+
+def _shortened(t: TypeRef) -> TypeRef:
     if t.kind == "literal":
-        shown = ", ".join(repr(v) for v in t.values[:SHOWN_VALUES])
         more = len(t.values) - SHOWN_VALUES
-        return f"Literal[{shown}{f', ... {more} more' if more > 0 else ''}]"
+        cut = (_More(more),) if more > 0 else ()
+        return TypeRef("literal", values=(*t.values[:SHOWN_VALUES], *cut))
     if t.kind == "union":
-        shown = " | ".join(describe(i) for i in t.items[:SHOWN_VARIANTS])
         more = len(t.items) - SHOWN_VARIANTS
-        return shown + (f" | ... {more} more" if more > 0 else "")
-    return {"any": "Any", "none": "None"}[t.kind]
+        rest = (TypeRef("model", f"... {more} more"),) if more > 0 else ()
+        shown = tuple(_shortened(i) for i in t.items[:SHOWN_VARIANTS])
+        return TypeRef("union", items=(*shown, *rest))
+    return replace(t, items=tuple(_shortened(i) for i in t.items))
 
 
 def _verb_noun(verb: str) -> str:

@@ -7,6 +7,7 @@ node it came from, names are already valid identifiers, and annotations are alre
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -54,6 +55,26 @@ class TypeRef:
         for item in self.items:
             found.update(dict.fromkeys(item.models()))
         return tuple(found)
+
+
+def reachable_models(
+    roots: Iterable[TypeRef], refers: Callable[[str], Iterable[TypeRef] | None]
+) -> set[str]:
+    """The names of the models ``roots`` lead to, through what each model refers to
+    (``refers(name)``: the types its declaration uses, None for a name that is no model). The
+    one walk for the models requests send (they get a ``Param`` form) and diff's sides."""
+    seen: set[str] = set()
+    stack = [n for t in roots for n in t.models()]
+    while stack:
+        name = stack.pop()
+        if name in seen:
+            continue
+        referred = refers(name)
+        if referred is None:
+            continue
+        seen.add(name)
+        stack.extend(n for t in referred for n in t.models())
+    return seen
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,15 @@ from click.testing import CliRunner
 from generator.build import build_spec
 from generator.cli import main
 from generator.diagnostics import Diagnostics
-from generator.diff import Change, accepts, as_json, compare, describe, markdown
+from generator.diff import (
+    Change,
+    _return_type,
+    accepts,
+    as_json,
+    compare,
+    describe,
+    markdown,
+)
 from generator.ir import Spec, TypeRef
 from generator.loader import load_documents
 
@@ -101,7 +109,8 @@ def test_every_kind_has_a_case_and_a_line_in_the_docs() -> None:
 def test_an_event_stream_alone_is_read_whole_as_text(tmp_path: Path) -> None:
     """When an operation's only success answer is an event stream, its plain method reads
     the stream whole: the signature, the IR's ``success`` and diff agree that it returns
-    ``str`` (diff said ``None``, ``success`` was None, while the signature said ``str``)."""
+    ``str`` (diff said ``None``, ``success`` was None, while the signature said ``str``).
+    """
     stream_only = patched(
         BASE,
         [
@@ -121,6 +130,58 @@ def test_an_event_stream_alone_is_read_whole_as_text(tmp_path: Path) -> None:
     assert [(c.subject, c.breaking, c.message) for c in retyped] == [
         ("watch_pet", True, "returns `str`, was `Pet`")
     ]
+
+
+def answer(**content: Any) -> dict[str, Any]:
+    return {"200": {"description": "ok", "content": content}}
+
+
+def test_diff_writes_a_return_type_as_the_signature_does(tmp_path: Path) -> None:
+    """diff prints types with the generator's printer: the return type it compares reads as
+    the generated method's annotation, whatever the response's form."""
+    when = {"schema": {"type": "string", "format": "date-time"}}
+    forms: dict[str, dict[str, Any]] = {
+        "when": answer(**{"application/json": when}),
+        "ids": answer(
+            **{
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "additionalProperties": {
+                            "type": "array",
+                            "items": {"type": "string", "format": "uuid"},
+                        },
+                    }
+                }
+            }
+        ),
+        "text": answer(**{"text/plain": {"schema": {"type": "string"}}}),
+        "blob": answer(**{"image/png": {}}),
+        "nothing": {"204": {"description": "none"}},
+        "feed": answer(**{"text/event-stream": {"schema": {"type": "object"}}}),
+        "either": {
+            **answer(**{"application/json": when}),
+            "201": {"description": "made", "content": {"text/plain": {}}},
+        },
+    }
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "forms", "version": "1"},
+        "paths": {
+            f"/{name}": {"get": {"operationId": name, "responses": responses}}
+            for name, responses in forms.items()
+        },
+    }
+    spec = built(tmp_path, document, "forms")
+    written = {
+        op.name: (describe(_return_type(op)), op.return_annotation)
+        for api in spec.apis
+        for op in api.operations
+    }
+    assert written["when"] == ("_dt.datetime", "_dt.datetime")
+    assert written["feed"] == ("str", "str")
+    assert sorted(written) == sorted(forms)
+    assert {n: w for n, w in written.items() if w[0] != w[1]} == {}
 
 
 def the_same(spec: Spec) -> tuple[Change, ...]:
@@ -173,7 +234,7 @@ def test_accepts(name: str, wide: TypeRef, narrow: TypeRef, want: bool) -> None:
 @pytest.mark.parametrize(
     ("name", "given", "want"),
     [
-        ("primitive", TypeRef("primitive", "datetime"), "datetime"),
+        ("primitive", TypeRef("primitive", "datetime"), "_dt.datetime"),
         ("optional list", union(TypeRef("list", items=(S,)), NONE), "list[str] | None"),
         ("map", TypeRef("map", items=(TypeRef("model", "Pet"),)), "dict[str, Pet]"),
         ("short enum", lit("a", "b"), "Literal['a', 'b']"),
@@ -182,6 +243,24 @@ def test_accepts(name: str, wide: TypeRef, narrow: TypeRef, want: bool) -> None:
             "long union",
             union(*(TypeRef("model", f"M{i}") for i in range(8))),
             "M0 | M1 | M2 | M3 | M4 | M5 | ... 2 more",
+        ),
+        (
+            "long enum in a list",
+            TypeRef(
+                "list",
+                items=(TypeRef("literal", values=(*"abcde",), keep_unknown=True),),
+            ),
+            "list[Literal['a', 'b', 'c', 'd', ... 1 more]]",
+        ),
+        (
+            "tagged union",
+            TypeRef(
+                "union",
+                items=(TypeRef("model", "Cat"), TypeRef("model", "Dog")),
+                discriminator="kind",
+                tags=(("cat", "Cat"), ("dog", "Dog")),
+            ),
+            "Cat | Dog",
         ),
     ],
 )
