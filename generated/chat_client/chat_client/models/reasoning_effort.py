@@ -12,8 +12,13 @@ from pydantic import Discriminator, Field, Tag
 from typing_extensions import Annotated, Required, TypeAliasType, TypedDict
 
 from .._runtime._types import FileTypes
-from .._runtime.models import BASE64, KEEP_UNKNOWN, ApiModel
-from . import UnknownVariant, discriminate
+from .._runtime.models import (
+    BASE64,
+    KEEP_UNKNOWN,
+    ApiModel,
+    UnknownVariant,
+    discriminate,
+)
 
 # The value is a string, evaluated on first use, so that aliases may refer to themselves and to
 # models defined further down.
