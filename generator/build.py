@@ -9,7 +9,7 @@ from dataclasses import replace
 from generator import __version__
 from generator.config import Config, default_version
 from generator.diagnostics import Diagnostics
-from generator.ir import Api, Spec
+from generator.ir import Api, Spec, relocated
 from generator.loader import DocumentSet
 from generator.naming import identifier
 from generator.parse.operations import (
@@ -67,7 +67,7 @@ def build_spec(
         _with_param_imports(api, param_names, schemas) for api in operations.apis
     )
     components = (data.get("components") or {}).get("schemas") or {}
-    return Spec(
+    spec = Spec(
         title=title,
         version=str(info.get("version") or ""),
         description=str(info.get("description") or "").strip(),
@@ -90,6 +90,8 @@ def build_spec(
         skipped=operations.skipped,
         webhooks=webhooks,
     )
+    # a Swagger 2.0 document is built converted: its IR points into it as written
+    return relocated(spec, diags.locate) if diags.locate else spec
 
 
 def _with_param_imports(api: Api, param_names: set[str], schemas: SchemaBuilder) -> Api:

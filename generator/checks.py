@@ -3,15 +3,17 @@
 - the sections every later stage walks (``info``, ``paths``, ``components`` and its parts...)
   have the shape the specification gives them: nothing can be built from ``components: true``;
 - every ``operationId`` is unique among the operations of ``paths`` and ``webhooks``, as the
-  specification requires (two methods of one name would be told apart only by a suffix that
-  moves when the document does);
+  specification requires; a repeated one is a warning (real documents have them: Kubernetes
+  repeats ``getAPIResources`` 33 times), and its method, where it clashes in its API class,
+  gets the first free numeric suffix in document order (``get_api_resources_2``);
 - no path holds a control character (a line break), which no URL can carry;
 - every regular expression (a schema's ``pattern``, a ``patternProperties`` key) compiles.
   Schemas use ECMA-262 regular expressions; the constructs Python's ``re`` spells differently
   (``\\p{L}``, ``(?<name>...)``, ``\\k<name>``, ``\\cX``, ``\\u{...}``, ``[^]``) are accepted as
   written, so only a pattern that no engine could read is an error.
 
-Each problem is an error at the JSON pointer of the offending value; nothing is raised.
+Each problem (a repeated operationId aside) is an error at the JSON pointer of the offending
+value; nothing is raised.
 """
 
 from __future__ import annotations
@@ -113,13 +115,15 @@ def _check_kind(
 
 
 def check_operation_ids(docs: DocumentSet, diags: Diagnostics) -> None:
-    """An error at every operationId already used by an earlier operation."""
+    """A warning at every operationId already used by an earlier operation."""
     first_seen: dict[str, str] = {}
     for where, operation_id in _operation_ids(docs):
         earlier = first_seen.setdefault(operation_id, where)
         if earlier != where:
-            diags.error(
-                where, f"duplicate operationId {operation_id!r}: also at {earlier}"
+            diags.warning(
+                where,
+                f"duplicate operationId {operation_id!r}: also at {earlier}; where the "
+                "two methods meet, this one gets a numeric suffix",
             )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -11,6 +12,8 @@ Level = Literal["error", "warning"]
 # Characters that would break the one line of a diagnostic, or the terminal printing it
 # (half a surrogate pair cannot be written as UTF-8).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]")
+# A place quoted in a message: ``unresolvable reference '#/components/schemas/Pet'``.
+_QUOTED_PLACE = re.compile(r"'([^'\s#]*#/[^'\s]*)'")
 
 
 @dataclass(frozen=True, order=True)
@@ -40,8 +43,15 @@ class Diagnostics:
 
     items: list[Diagnostic] = field(default_factory=list)
     _seen: set[Diagnostic] = field(default_factory=set, repr=False)
+    #: where a place named by a stage that reads a converted document is in the document as
+    #: written (a Swagger 2.0 document is read as OpenAPI 3.0, see ``swagger.py``)
+    locate: Callable[[str], str] | None = field(default=None, repr=False)
 
     def add(self, level: Level, pointer: str, message: str) -> None:
+        if self.locate is not None:
+            locate = self.locate
+            pointer = locate(pointer)
+            message = _QUOTED_PLACE.sub(lambda m: f"'{locate(m[1])}'", message)
         diagnostic = Diagnostic(level, pointer, message)
         if diagnostic not in self._seen:
             self._seen.add(diagnostic)
@@ -52,6 +62,11 @@ class Diagnostics:
 
     def warning(self, pointer: str, message: str) -> None:
         self.add("warning", pointer, message)
+
+    def located(self, locate: Callable[[str], str]) -> Diagnostics:
+        """A view of this collector that names places with ``locate``: what is added to it is
+        added here, in the same order."""
+        return Diagnostics(self.items, self._seen, locate)
 
     @property
     def has_errors(self) -> bool:

@@ -8,10 +8,11 @@ node it came from, names are already valid identifiers, and annotations are alre
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from typing import Any, Literal, TypeVar
 
 Scalar = str | int | float | bool | None
+_Node = TypeVar("_Node")
 
 
 @dataclass(frozen=True)
@@ -417,3 +418,22 @@ class Spec:
     #: the generated package's version: the ``version`` setting, else ``version`` if pip takes it
     package_version: str = "0.0.0"
     webhooks: tuple[Webhook, ...] = ()
+
+
+def relocated(node: _Node, locate: Callable[[str], str]) -> _Node:
+    """``node`` with every ``pointer`` below it (and each skipped one) named by ``locate``: the
+    IR of a converted document points into the document as written."""
+    if isinstance(node, tuple):
+        return tuple(relocated(item, locate) for item in node)  # type: ignore[return-value]
+    if not is_dataclass(node) or isinstance(node, (type, TypeRef)):
+        return node
+    changes: dict[str, Any] = {}
+    for f in fields(node):
+        value = getattr(node, f.name)
+        if f.name == "pointer" and isinstance(value, str):
+            changes[f.name] = locate(value)
+        elif f.name == "skipped":
+            changes[f.name] = tuple((locate(p), reason) for p, reason in value)
+        elif isinstance(value, tuple) or is_dataclass(value):
+            changes[f.name] = relocated(value, locate)
+    return replace(node, **changes)

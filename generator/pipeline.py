@@ -33,10 +33,12 @@ from generator.outcome import (
     Outcome,
     counted,
 )
+from generator.recognise import recognised
 from generator.refs import check_refs
 from generator.render import TemplateError, plan, render
 from generator.sources import spec_name
-from generator.validate import check_version, validate_document
+from generator.swagger import convert, is_swagger
+from generator.validate import validate_document
 from generator.writer import (
     IGNORE,
     NotOursError,
@@ -105,24 +107,38 @@ def load_and_check(
     ``validator=False`` skips openapi-spec-validator's rules (``diff`` builds two documents
     that were generated from before, and says so)."""
     stages = stages or Stages()
-    docs, diags = _load(config, stages)
-    if docs is None:
+    written, diags = _load(config, stages)
+    if written is None:
         return None, diags
+    docs, located = _converted(written, diags, stages)
     with stages.stage("validate"):
         if validator:
-            validate_document(docs.root, diags, docs=docs)
-        check_refs(docs, diags)
-        check_document(docs, diags)
-    return docs, diags
+            validate_document(written.root, diags, docs=written)
+        check_refs(written, diags)
+        check_document(docs, located)
+    return docs, located
 
 
 def _load(config: Config, stages: Stages) -> tuple[DocumentSet | None, Diagnostics]:
     diags = Diagnostics()
     with stages.stage("load"):
         root = load_root(config.spec, diags)
-        if root is None or not check_version(root.data, diags):
+        if root is None or not recognised(root.data, diags):
             return None, diags
         return collect_documents(root, diags, config.allowed_ref_roots), diags
+
+
+def _converted(
+    docs: DocumentSet, diags: Diagnostics, stages: Stages
+) -> tuple[DocumentSet, Diagnostics]:
+    """A Swagger 2.0 document set read as OpenAPI 3.0, and a view of ``diags`` through which
+    the stages that read it name places in the 2.0 document as written. The validator and
+    the reference check read the documents as written."""
+    if not is_swagger(docs.root.data):
+        return docs, diags
+    with stages.stage("convert"):
+        converted = convert(docs)
+    return converted.docs, diags.located(converted.locate)
 
 
 def validate(config: Config) -> Outcome:

@@ -1,7 +1,7 @@
 """Validation against the OpenAPI specification, with openapi-spec-validator's rules.
 
-The OpenAPI version decides the validator class (3.0.x or 3.1.x); a document of another
-version, or none, is an error. Every complaint becomes a warning at the JSON pointer of the node
+The version decides the validator class (OpenAPI 3.0.x or 3.1.x, Swagger 2.0); a document of
+another version, or none, is an error. Every complaint becomes a warning at the JSON pointer of the node
 it is about: the generator reports an error itself where it cannot build (DESIGN.md,
 "Diagnostics"). Nothing the validator raises escapes.
 
@@ -73,11 +73,8 @@ def validate_document(
 
 
 def check_version(data: Any, diags: Diagnostics) -> bool:
-    """Whether the document is OpenAPI 3.0 or 3.1; an error says what it is otherwise.
-
-    Run before anything else looks at a document: a Swagger 2.0 file's references (to
-    ``#/definitions``) would only add noise to the one thing worth saying about it.
-    """
+    """Whether the document is OpenAPI 3.0 or 3.1, or Swagger 2.0; an error says what it is
+    otherwise. Run before anything else looks at a document."""
     return _validator_class(data, diags) is not None
 
 
@@ -88,11 +85,13 @@ def _validator_class(data: Any, diags: Diagnostics) -> str | None:
         diags.error("#", "not an OpenAPI document: the top level is not a mapping")
         return None
     if "openapi" not in data:
+        if str(data.get("swagger")) == "2.0":
+            return "OpenAPIV2SpecValidator"
         if "swagger" in data:
             diags.error(
                 "#/swagger",
-                f"Swagger {data['swagger']} is not supported: convert the document to OpenAPI 3 first "
-                "(for example with swagger2openapi, or the converter at converter.swagger.io)",
+                f"unsupported Swagger version {str(data['swagger'])!r}: oapigen reads "
+                "Swagger 2.0, and OpenAPI 3.0.x and 3.1.x",
             )
         else:
             diags.error("#", "not an OpenAPI document: no `openapi` field")

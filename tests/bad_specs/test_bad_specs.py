@@ -2,8 +2,9 @@
 
 A case is a file ``<case>.<ext>`` with ``<case>.expected`` beside it: one diagnostic line per
 line, in the order printed, where ``...`` stands for any text (the parser's own wording). Every
-error printed must be one of them; warnings may come on top. ``_files/`` holds documents that
-cases refer to. Each case runs ``oapigen generate`` in process, from this folder, so that
+error printed must be one of them; warnings may come on top. A first line ``# args: ...`` adds
+arguments to the command (``--strict`` for a document whose problems are warnings). ``_files/``
+holds documents that cases refer to. Each case runs ``oapigen generate`` in process, from this folder, so that
 places read as they would to the user who typed the command.
 """
 
@@ -30,8 +31,13 @@ def expected_lines(case: Path) -> list[re.Pattern[str]]:
     return [
         re.compile(".*".join(re.escape(part) for part in line.split("...")))
         for line in lines
-        if line.strip()
+        if line.strip() and not line.startswith("# args:")
     ]
+
+
+def extra_arguments(case: Path) -> list[str]:
+    first = case.with_suffix(".expected").read_text(encoding="utf-8").partition("\n")[0]
+    return first.removeprefix("# args:").split() if first.startswith("# args:") else []
 
 
 def unmatched(patterns: list[re.Pattern[str]], lines: list[str]) -> list[str]:
@@ -54,7 +60,9 @@ def test_bad_document_is_a_clear_error(
 ) -> None:
     monkeypatch.chdir(HERE)
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["generate", case.name, "-o", str(out), "-q"])
+    result = CliRunner().invoke(
+        main, ["generate", case.name, "-o", str(out), "-q", *extra_arguments(case)]
+    )
     printed = result.output.splitlines()
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output and "internal error" not in result.output
@@ -70,7 +78,8 @@ def test_validate_reports_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
     """``oapigen validate`` reads documents the same way, and exits 1 on each as well."""
     monkeypatch.chdir(HERE)
     for case in CASES[:: max(1, len(CASES) // 8)]:
-        result = CliRunner().invoke(main, ["validate", case.name, "-q"])
+        arguments = ["validate", case.name, "-q", *extra_arguments(case)]
+        result = CliRunner().invoke(main, arguments)
         assert result.exit_code == 1, (case.name, result.output)
         assert "Traceback" not in result.output
 

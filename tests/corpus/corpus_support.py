@@ -37,12 +37,10 @@ class Entry:
 
     @property
     def kind(self) -> str:
-        """``invalid`` (must fail), ``swagger`` and ``fragment`` (must fail with a clear
-        message), or ``generate``."""
+        """``invalid`` (must fail), ``fragment`` (states no version: must fail with a clear
+        message), or ``generate`` (OpenAPI 3 and Swagger 2.0 alike)."""
         if self.name.startswith("invalid/"):
             return "invalid"
-        if self.openapi_version.startswith("swagger"):
-            return "swagger"
         if self.openapi_version == "MISSING":
             return "fragment"
         return "generate"
@@ -69,11 +67,18 @@ class Generated:
 
 
 def read_manifest(specs: Path) -> list[Entry]:
+    """The rows of MANIFEST.tsv, and the Swagger 2.0 examples of the OpenAPI Initiative among
+    the peer documents beside ``specs`` (named ``peer/...``)."""
     with (specs / "MANIFEST.tsv").open(encoding="utf-8", newline="") as rows:
-        return [
+        entries = [
             Entry(row["name"], row["main_file"], row["openapi_version"])
             for row in csv.DictReader(rows, delimiter="\t")
         ]
+    peers = sorted((specs.parent / "peer-specs" / "oai").glob("v2.0__*.yaml"))
+    return entries + [
+        Entry(f"peer/{p.stem}", f"../peer-specs/oai/{p.name}", "swagger 2.0")
+        for p in peers
+    ]
 
 
 def check_document(spec: Path, *, strict: bool = False) -> list[str]:

@@ -7,9 +7,12 @@ from typing import Any
 
 import pytest
 
+from generator.build import build_spec
 from generator.checks import check_document, regex_problem
+from generator.config import Config
 from generator.diagnostics import Diagnostics
 from generator.loader import Document, collect_documents, load_documents
+from generator.pipeline import load_and_check
 
 INFO = {"title": "t", "version": "1"}
 
@@ -35,7 +38,9 @@ OPERATION_IDS = [
         "same id on two paths",
         {"/a": {"get": operation("list")}, "/b": {"get": operation("list")}},
         [
-            "error: #/paths/~1b/get/operationId: duplicate operationId 'list': also at #/paths/~1a/get/operationId"
+            "warning: #/paths/~1b/get/operationId: duplicate operationId 'list': also at "
+            "#/paths/~1a/get/operationId; where the two methods meet, this one gets a "
+            "numeric suffix"
         ],
     ),
     (
@@ -77,8 +82,12 @@ def test_operation_ids_of_webhooks_and_referenced_path_items(tmp_path: Path) -> 
     found = Diagnostics()
     check_document(docs, found)
     assert [d.format() for d in found.items] == [
-        "error: #/paths/~1b/get/operationId: duplicate operationId 'same': also at items.yaml#/A/get/operationId",
-        "error: #/webhooks/hook/post/operationId: duplicate operationId 'same': also at items.yaml#/A/get/operationId",
+        "warning: #/paths/~1b/get/operationId: duplicate operationId 'same': also at "
+        "items.yaml#/A/get/operationId; where the two methods meet, this one gets a numeric "
+        "suffix",
+        "warning: #/webhooks/hook/post/operationId: duplicate operationId 'same': also at "
+        "items.yaml#/A/get/operationId; where the two methods meet, this one gets a numeric "
+        "suffix",
     ]
 
 
@@ -189,3 +198,25 @@ SECTIONS = [
 )
 def test_sections(name: str, given: dict[str, Any], want: list[str]) -> None:
     assert check({"openapi": "3.1.0", "info": INFO, **given}) == want
+
+
+def test_repeated_operation_ids_generate_with_a_suffix_in_document_order(
+    tmp_path: Path,
+) -> None:
+    """DESIGN: "clashes get a deterministic suffix"; a repeated operationId is a warning."""
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(
+        (
+            Path(__file__).parents[1] / "bad_specs" / "duplicate-operation-id.yaml"
+        ).read_text()
+    )
+    docs, diags = load_and_check(Config(spec=spec), validator=False)
+    assert docs is not None and not diags.has_errors
+    built = build_spec(docs, diags)
+    assert [
+        (op.operation_id, op.name) for api in built.apis for op in api.operations
+    ] == [
+        ("listPets", "list_pets"),
+        ("listPets", "list_pets_2"),
+        ("list-pets", "list_pets_3"),
+    ]

@@ -56,12 +56,18 @@ VERSIONS = [
     ("3.0.3", {"openapi": "3.0.3", "info": INFO, "paths": {}}, []),
     ("3.1.0", {"openapi": "3.1.0", "info": INFO, "paths": {}}, []),
     ("3.1 with webhooks only", {"openapi": "3.1.0", "info": INFO, "webhooks": {}}, []),
+    ("swagger 2.0", {"swagger": "2.0", "info": INFO, "paths": {}}, []),
     (
-        "swagger 2.0",
-        {"swagger": "2.0", "info": INFO, "paths": {}},
+        "swagger 2.0, checked by the 2.0 validator",
+        {"swagger": "2.0", "info": INFO, "paths": {}, "schemes": ["gopher"]},
+        ["warning: #/schemes/0: 'gopher' is not one of ['http', 'https', 'ws', 'wss']"],
+    ),
+    (
+        "swagger 1.2",
+        {"swagger": "1.2", "info": INFO, "paths": {}},
         [
-            "error: #/swagger: Swagger 2.0 is not supported: convert the document to OpenAPI 3 first "
-            "(for example with swagger2openapi, or the converter at converter.swagger.io)"
+            "error: #/swagger: unsupported Swagger version '1.2': oapigen reads Swagger 2.0, "
+            "and OpenAPI 3.0.x and 3.1.x"
         ],
     ),
     (
@@ -414,7 +420,8 @@ def test_openai_spec(shared_dir: Path) -> None:
     [
         ("3.0", {"openapi": "3.0.3"}, True),
         ("3.1", {"openapi": "3.1.1"}, True),
-        ("swagger", {"swagger": "2.0"}, False),
+        ("swagger", {"swagger": "2.0"}, True),
+        ("swagger 1.2", {"swagger": "1.2"}, False),
         ("none", {}, False),
         ("a list", [], False),
     ],

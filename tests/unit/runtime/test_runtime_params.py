@@ -37,6 +37,10 @@ RGB = {"R": 100, "G": 200, "B": 150}
         ("matrix", True, COLORS, ";color=blue;color=black;color=brown"),
         ("matrix", False, RGB, ";color=R,100,G,200,B,150"),
         ("matrix", True, RGB, ";R=100;G=200;B=150"),
+        # Swagger 2.0's collectionFormat on path arrays: ssv, pipes, tsv
+        ("spaceDelimited", False, ["a b", "c"], "a%20b%20c"),
+        ("pipeDelimited", False, ["a|b", "c"], "a%7Cb|c"),
+        ("tabDelimited", False, COLORS, "blue%09black%09brown"),
     ],
 )
 def test_path_styles(style: str, explode: bool, value: object, want: str) -> None:
@@ -55,6 +59,8 @@ def test_path_styles(style: str, explode: bool, value: object, want: str) -> Non
         ("spaceDelimited", True, COLORS, "color=blue&color=black&color=brown"),
         ("pipeDelimited", False, COLORS, "color=blue|black|brown"),
         ("pipeDelimited", False, RGB, "color=R|100|G|200|B|150"),
+        ("tabDelimited", False, COLORS, "color=blue%09black%09brown"),
+        ("tabDelimited", False, ["a\tb", "c"], "color=a%09b%09c"),
         ("deepObject", True, RGB, "color[R]=100&color[G]=200&color[B]=150"),
         (
             "deepObject",
@@ -93,6 +99,20 @@ def test_query_styles(style: str, explode: bool, value: object, want: str) -> No
 )
 def test_scalar_text(value: object, want: str) -> None:
     assert params.to_text(value) == want
+
+
+@pytest.mark.parametrize(
+    ("style", "want"),
+    [
+        ("simple", "blue,black,brown"),
+        ("spaceDelimited", "blue black brown"),
+        ("pipeDelimited", "blue|black|brown"),
+        ("tabDelimited", "blue\tblack\tbrown"),
+    ],
+)
+def test_header_array_styles(style: str, want: str) -> None:
+    """Headers are ``simple`` in OpenAPI 3; Swagger 2.0's ssv, pipes and tsv reach them too."""
+    assert params.header_value("X-Colors", COLORS, style=style) == want
 
 
 def test_values_are_encoded_but_delimiters_are_not() -> None:

@@ -2,7 +2,9 @@
 """Parameter serialization per OpenAPI 3 ``style`` and ``explode``.
 
 Path: simple, label, matrix. Query: form, spaceDelimited, pipeDelimited, deepObject.
-Header: simple. Cookie: form. Values are primitives, lists, or objects (mappings and
+Header: simple. Cookie: form. Swagger 2.0's ``collectionFormat`` also puts the delimited
+styles on path and header arrays, and adds ``tabDelimited`` (its ``tsv``), which OpenAPI 3
+has no style for. Values are primitives, lists, or objects (mappings and
 pydantic models); booleans are ``true``/``false``.
 
 ``None`` choices: a top-level ``None`` renders as an empty value (``name=`` in a query
@@ -131,6 +133,8 @@ def _join_scalar(text: str, style: str, name: str) -> str:
 
 
 def _join_list(items: list[str], style: str, explode: bool, name: str) -> str:
+    if style in _DELIMITERS:
+        return _delimiter(style).join(items)
     if style == "label":
         return "." + ("." if explode else ",").join(items)
     if style == "matrix":
@@ -199,13 +203,13 @@ def query_pairs(
     return [(key, _enc(shaped, safe))]
 
 
+#: The delimited styles and the character between items.
+_DELIMITERS = {"spaceDelimited": " ", "pipeDelimited": "|", "tabDelimited": "\t"}
+
+
 def _delimiter(style: str) -> str:
-    """Between the items of a non-exploded array or object in a query."""
-    if style == "spaceDelimited":
-        return "%20"
-    if style == "pipeDelimited":
-        return "|"
-    return ","
+    """Between the items of a non-exploded array or object in a query or path, encoded."""
+    return quote(_DELIMITERS.get(style, ","), safe="|,")
 
 
 def _deep_pairs(
@@ -230,11 +234,13 @@ def join_query(pairs: Iterable[tuple[str, str]], *, sort: bool = True) -> str:
     return "&".join(f"{k}={v}" for k, v in ordered)
 
 
-def header_value(name: str, value: object, *, explode: bool = False) -> str:
-    """One header parameter in the simple style."""
+def header_value(
+    name: str, value: object, *, explode: bool = False, style: str = "simple"
+) -> str:
+    """One header parameter in the simple style (or a delimited one, from Swagger 2.0)."""
     shaped = _shape(value)
     if isinstance(shaped, list):
-        text = ",".join(to_text(v) for v in shaped)
+        text = _DELIMITERS.get(style, ",").join(to_text(v) for v in shaped)
     elif isinstance(shaped, dict):
         if explode:
             text = ",".join(f"{k}={to_text(v)}" for k, v in shaped.items())

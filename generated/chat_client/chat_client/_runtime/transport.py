@@ -312,7 +312,7 @@ def place_params(params: Sequence[Param]) -> PlacedParams:
             )
         elif param.location == "header":
             placed.headers[param.name.lower()] = header_value(
-                param.name, param.value, explode=explode
+                param.name, param.value, explode=explode, style=style
             )
         else:
             placed.cookies += cookie_pairs(param.name, param.value, explode=explode)
