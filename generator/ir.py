@@ -8,7 +8,7 @@ node it came from, names are already valid identifiers, and annotations are alre
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields, is_dataclass, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal, TypeVar
 
 Scalar = str | int | float | bool | None
@@ -423,17 +423,32 @@ class Spec:
 def relocated(node: _Node, locate: Callable[[str], str]) -> _Node:
     """``node`` with every ``pointer`` below it (and each skipped one) named by ``locate``: the
     IR of a converted document points into the document as written."""
-    if isinstance(node, tuple):
-        return tuple(relocated(item, locate) for item in node)  # type: ignore[return-value]
-    if not is_dataclass(node) or isinstance(node, (type, TypeRef)):
-        return node
-    changes: dict[str, Any] = {}
-    for f in fields(node):
-        value = getattr(node, f.name)
-        if f.name == "pointer" and isinstance(value, str):
-            changes[f.name] = locate(value)
-        elif f.name == "skipped":
-            changes[f.name] = tuple((locate(p), reason) for p, reason in value)
-        elif isinstance(value, tuple) or is_dataclass(value):
-            changes[f.name] = relocated(value, locate)
-    return replace(node, **changes)
+    names: dict[type, tuple[str, ...]] = {}  # the fields of each class met
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, tuple):
+            items = tuple(walk(item) for item in node)
+            return node if all(a is b for a, b in zip(items, node)) else items
+        if isinstance(node, TypeRef) or not hasattr(node, "__dataclass_fields__"):
+            return node  # types carry no places
+        kind = type(node)
+        if kind not in names:
+            names[kind] = tuple(f.name for f in fields(node))
+        changes: dict[str, Any] = {}
+        for name in names[kind]:
+            value = getattr(node, name)
+            new: Any
+            if name == "pointer" and isinstance(value, str):
+                new = locate(value)
+            elif name == "skipped":
+                new = tuple((locate(p), reason) for p, reason in value)
+            elif isinstance(value, (str, int, float)) or value is None:
+                continue
+            else:
+                new = walk(value)
+            if new is not value and new != value:
+                changes[name] = new
+        return replace(node, **changes) if changes else node
+
+    result: _Node = walk(node)
+    return result

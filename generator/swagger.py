@@ -1,36 +1,13 @@
 """Swagger 2.0 read as what it describes: the document set converted to OpenAPI 3.0 shapes right
-after loading, so that every later stage sees one kind of document.
+after loading, so that every later stage sees one kind of document. docs/swagger.md says what
+maps to what, and what is lost.
 
-What maps to what (docs/swagger.md says it for users):
+Files other than the root keep their layout: the node each converted place refers to is
+converted where it is, as what it is there (a schema, a parameter, a response, a path item),
+and references into the root's sections are rewritten (``#/definitions/Pet`` ->
+``#/components/schemas/Pet``).
 
-- ``host`` + ``basePath`` + ``schemes`` -> ``servers`` (https first when several are listed;
-  no ``schemes``: https); without ``host`` the server is ``basePath`` alone, a URL relative to
-  where the document is served, as 2.0 says (the client then needs ``base_url=``);
-- ``definitions``, ``parameters``, ``responses`` -> ``components`` (``schemas``, ``parameters``,
-  ``responses``), and every reference into them rewritten, in the root and in every file it
-  reaches (``#/definitions/Pet`` -> ``#/components/schemas/Pet``);
-- a ``body`` parameter -> ``requestBody``, one media type per ``consumes`` entry (the
-  operation's over the document's; none: JSON); ``formData`` parameters -> an object body of
-  ``multipart/form-data`` (when a parameter is a ``type: file``, or ``consumes`` asks for it) or
-  ``application/x-www-form-urlencoded``, one property per parameter, a file a binary string;
-- ``produces`` -> the media types of each response's ``content`` (none: JSON); a shared
-  response that an operation reaches with other ``produces`` than the document's is inlined;
-- other parameters and response headers -> a ``schema`` of their type keywords;
-  ``collectionFormat`` -> ``style``/``explode`` (``csv``: form or simple, ``ssv``:
-  spaceDelimited, ``pipes``: pipeDelimited, ``multi``: exploded form, ``tsv``: the runtime's own
-  ``tabDelimited``, which OpenAPI 3 lacks; arrays default to ``csv`` as 2.0 says);
-- ``securityDefinitions`` -> ``securitySchemes`` (basic -> http basic, apiKey as it is, OAuth2
-  flows implicit, password, application -> clientCredentials, accessCode ->
-  authorizationCode);
-- in schemas: ``x-nullable`` -> ``nullable``, ``type: file`` -> a binary string, a
-  ``discriminator`` property name -> ``{propertyName: ...}``, and ``items`` written as a list
-  (JSON Schema's tuple form, invalid in 2.0, which some documents use to list alternatives) ->
-  ``anyOf`` of its entries.
-
-Files other than the root keep their layout: each node a converted place refers to is
-converted where it is, by what it is (a schema, a parameter, a response, a path item).
-
-Nothing here reports a problem: the 2.0 validator has seen the document as written, and a node
+Nothing here reports a problem: the 2.0 validator has seen the documents as written, and a node
 of the wrong shape is carried over for later stages to report. Those report at converted
 places; ``Converted.locate`` turns each back into the place in the 2.0 document, from a map
 kept while converting (``#/components/schemas/Pet`` -> ``#/definitions/Pet``,
@@ -53,16 +30,22 @@ from generator.refs import is_reference, resolve
 __all__ = ["Converted", "convert", "is_swagger"]
 
 OPENAPI_VERSION = "3.0.3"
+#: Swagger 2.0's operations (it has no ``trace``).
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
-#: 2.0 sections of the root and where OpenAPI 3 keeps them.
+#: 2.0 sections of the root and the part of ``components`` that holds them in OpenAPI 3.
 _SECTIONS = {
-    "definitions": ("components", "schemas"),
-    "parameters": ("components", "parameters"),
-    "responses": ("components", "responses"),
-    "securityDefinitions": ("components", "securitySchemes"),
+    "definitions": "schemas",
+    "parameters": "parameters",
+    "responses": "responses",
+    "securityDefinitions": "securitySchemes",
 }
+#: Root keys read into others (``servers``, and the media types of each operation).
+_ROOT_READ = frozenset(
+    {"swagger", "info", "host", "basePath", "schemes", "consumes", "produces"}
+)
+#: What a reference into the root begins with, before and after conversion.
 _REF_SECTIONS = tuple(
-    (f"/{old}/", "/" + "/".join(new) + "/")
+    (f"/{old}/", f"/components/{new}/")
     for old, new in _SECTIONS.items()
     if old != "securityDefinitions"
 )
@@ -136,7 +119,6 @@ class _Converter:
         self.host = data.get("host") if isinstance(data.get("host"), str) else ""
         base = data.get("basePath")
         self.base_path = base.rstrip("/") if isinstance(base, str) else ""
-        self.schemes = data.get("schemes")
 
     def run(self) -> Converted:
         root = self._root()
@@ -145,15 +127,12 @@ class _Converter:
             self._convert_in_place(doc, tokens, kind)
         documents = {}
         for path, doc in self.docs.documents.items():
-            if doc is self.docs.root:
-                documents[path] = Document(doc.path, doc.name, root)
-            elif path in self.replaced:
-                data = doc.data
-                for tokens, node in sorted(self.replaced[path].items()):
-                    data = _with(data, tokens, node)
-                documents[path] = Document(doc.path, doc.name, data)
-            else:
-                documents[path] = doc
+            data = root if doc is self.docs.root else doc.data
+            for tokens, node in sorted(self.replaced.get(path, {}).items()):
+                data = _with(data, tokens, node)
+            documents[path] = (
+                doc if data is doc.data else Document(doc.path, doc.name, data)
+            )
         converted = DocumentSet(
             documents[self.docs.root.path], MappingProxyType(documents)
         )
@@ -177,15 +156,13 @@ class _Converter:
         self._maps("#/openapi", "#/swagger")
         if "info" in data:
             out["info"] = data["info"]
-        servers = self._servers(self.schemes)
+        servers = self._servers(data.get("schemes"))
         if servers:
             out["servers"] = servers
             self._maps("#/servers", "#/host" if self.host else "#/basePath")
         components: dict[str, Any] = {}
         for key, value in data.items():
-            if key in ("swagger", "info", "host", "basePath", "schemes"):
-                continue
-            if key in ("consumes", "produces"):
+            if key in _ROOT_READ:
                 continue
             if key == "paths" and isinstance(value, dict):
                 out["paths"] = {
@@ -193,7 +170,7 @@ class _Converter:
                     for path, item in value.items()
                 }
             elif key in _SECTIONS:
-                section = _SECTIONS[key][1]
+                section = _SECTIONS[key]
                 components[section] = self._section(key, value)
                 self._maps(f"#/components/{section}", f"#/{key}")
             else:
@@ -203,7 +180,7 @@ class _Converter:
         return out
 
     def _servers(self, schemes: object) -> list[dict[str, str]]:
-        """2.0's one server, per scheme; relative without a host (see the module docstring)."""
+        """2.0's one server, per scheme; relative without a host (see docs/swagger.md)."""
         if not self.host:
             return [{"url": self.base_path}] if self.base_path else []
         listed = (
@@ -218,7 +195,7 @@ class _Converter:
         if not isinstance(value, dict):
             return value
         root = self.docs.root
-        section = _SECTIONS[key][1]
+        section = _SECTIONS[key]
         out = {}
         for name, node in value.items():
             here, there = (
@@ -586,12 +563,13 @@ class _Converter:
         if isinstance(target, str):
             return ref  # a remote or unsupported reference: later stages report it
         target_path = base.path if target is None else target
+        doc = self.docs.get(target_path)
         if target_path == self.docs.root.path:
+            if fragment.startswith("/x-"):  # a section of the author's own, kept as it is
+                self._enqueue(self.docs.root, fragment, kind)
             fragment = _section_fragment(fragment)
-        else:
-            doc = self.docs.get(target_path)
-            if doc is not None:
-                self._enqueue(doc, fragment, kind)
+        elif doc is not None:
+            self._enqueue(doc, fragment, kind)
         suffix = f"#{fragment}" if has_fragment or fragment else ""
         if target_path == place.path:
             return f"#{fragment}"
@@ -692,19 +670,18 @@ def _security_scheme(node: object) -> object:
 
 
 def _with(data: Any, tokens: tuple[str, ...], value: Any) -> Any:
-    """``data`` with the node at ``tokens`` replaced, copying only the nodes on the way."""
+    """``data`` with the node at ``tokens`` replaced, copying only the nodes on the way; as it
+    is when a node converted before has no such place any more."""
     if not tokens:
         return value
     head, rest = tokens[0], tokens[1:]
-    if isinstance(data, dict):
+    if isinstance(data, dict) and head in data:
         return {**data, head: _with(data[head], rest, value)}
-    copy = list(data)
-    copy[int(head)] = _with(copy[int(head)], rest, value)
-    return copy
-
-
-def _entries(value: object) -> list[tuple[int, Any]]:
-    return list(enumerate(value)) if isinstance(value, list) else []
+    if isinstance(data, list) and head.isdigit() and int(head) < len(data):
+        copy = list(data)
+        copy[int(head)] = _with(copy[int(head)], rest, value)
+        return copy
+    return data
 
 
 def _located_in(node: object) -> object:

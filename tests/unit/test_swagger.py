@@ -590,7 +590,9 @@ def test_files_a_document_reaches_are_converted_where_they_are(tmp_path: Path) -
     for name, text in FILES.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text.replace("\n        ", "\n"))
-    docs = load_documents(tmp_path / "spec" / "swagger.yaml", Diagnostics())
+    diags = Diagnostics()
+    docs = load_documents(tmp_path / "spec" / "swagger.yaml", diags, [str(tmp_path)])
+    assert not diags.items
     assert docs is not None
     result = convert(docs)
     by_name = {d.name: d.data for d in result.docs.documents.values()}
@@ -668,3 +670,17 @@ def test_a_document_set_that_is_not_swagger_is_no_business_of_this_module() -> N
     root = Document(Path("/nowhere/openapi.yaml"), "openapi.yaml", {"openapi": "3.0.3"})
     docs = DocumentSet(root, {root.path: root})
     assert convert(docs).docs.root.data["openapi"] == "3.0.3"
+
+
+def test_a_schema_kept_in_a_section_of_the_authors_own_is_converted_there() -> None:
+    document = swagger(
+        definitions={"Pet": {"properties": {"photo": {"$ref": "#/x-shared/Photo"}}}},
+        **{"x-shared": {"Photo": {"type": "file", "x-nullable": True}}},
+    )
+    data = converted(document).docs.root.data
+    assert data["x-shared"]["Photo"] == {
+        "type": "string",
+        "format": "binary",
+        "nullable": True,
+    }
+    assert document["x-shared"]["Photo"]["type"] == "file"
