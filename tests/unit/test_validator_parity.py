@@ -56,6 +56,10 @@ REFERENCE_ONLY = {
     "oapi-content-types/spec.yaml": "fails the OpenAPI schema",
     "osv-petstore-separate/spec/openapi.yaml": "the port stops at a file the loader refused "
     "(outside the document's folder)",
+    "oai-v2-petstore-separate/spec/swagger.yaml": "the port stops at a file the loader refused "
+    "(outside the document's folder)",
+    "invalid/osv-v2-missing-reference/missing-reference.yaml": "the port stops at an unresolvable "
+    "reference",
     "oapi-recursive/spec.yaml": "the port stops at a reference cycle (recursion)",
     "og-3.0.3-unit-test-spec/3_0_3_unit_test_spec.yaml": "fails the OpenAPI schema",
     "og-echo-api/echo_api.yaml": "fails the OpenAPI schema",
@@ -70,7 +74,10 @@ REFERENCE_ONLY = {
     "bad_specs/ref-cycle-across-files.yaml": "the port stops at a reference cycle (recursion)",
     "bad_specs/ref-not-a-pointer.yaml": "the port stops at an unresolvable reference",
     "bad_specs/sections-of-the-wrong-type.yaml": "fails the OpenAPI schema",
-    "bad_specs/duplicate-operation-id.yaml": "fails the OpenAPI schema",
+    "bad_specs/both-openapi-and-swagger.yaml": "fails the OpenAPI schema",
+    "bad_specs/no-info.yaml": "fails the OpenAPI schema",
+    "bad_specs/nothing-to-generate.yaml": "fails the OpenAPI schema",
+    "bad_specs/swagger-2.0-places-as-written.yaml": "the port stops at an unresolvable reference",
     "bad_specs/unresolvable-ref.yaml": "the port stops at an unresolvable reference",
 }
 
