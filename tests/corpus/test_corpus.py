@@ -1,9 +1,12 @@
-"""Every document of ``shared/specs/MANIFEST.tsv``: it generates, imports and passes
-``mypy --strict``, or it fails with a diagnostic that names the place.
+"""Every document of ``shared/specs/MANIFEST.tsv``, and the OpenAPI Initiative's Swagger 2.0
+examples among the peer documents: it generates, imports and passes ``mypy --strict``, or it
+fails with a diagnostic that names the place.
 
 The per-document tests generate and import (spread over the xdist workers); one test then runs
 a single mypy over every package (far cheaper than one run each). Slow, a few minutes:
-``-m "not slow"`` leaves them out locally; CI always runs them.
+``-m "not slow"`` leaves them out locally; CI always runs them. The largest package,
+Kubernetes' (826 operations, 630 modules), is checked whole: it costs about what OpenAI's does
+(15 s of CPU to generate, 3 s to import, 15 s of mypy), so no subset is needed.
 """
 
 from __future__ import annotations
