@@ -16,15 +16,14 @@ kept while converting (``#/components/schemas/Pet`` -> ``#/definitions/Pet``,
 
 from __future__ import annotations
 
-import os
+import posixpath
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 
-from generator.loader import Document, DocumentSet, pointer, ref_file, split_pointer
+from generator.loader import Document, DocumentSet, pointer, ref_target, split_pointer
 from generator.refs import is_reference, resolve
 
 __all__ = ["Converted", "convert", "is_swagger"]
@@ -107,10 +106,11 @@ def convert(docs: DocumentSet) -> Converted:
 class _Converter:
     docs: DocumentSet
     origin: dict[str, str] = field(default_factory=dict)
-    #: converted nodes of the other files, by file and pointer, placed there at the end
-    replaced: dict[Path, dict[tuple[str, ...], Any]] = field(default_factory=dict)
+    #: converted nodes of the other files, by document (URI) and pointer, placed there at
+    #: the end
+    replaced: dict[str, dict[tuple[str, ...], Any]] = field(default_factory=dict)
     queued: list[tuple[Document, tuple[str, ...], str]] = field(default_factory=list)
-    seen: set[tuple[Path, tuple[str, ...]]] = field(default_factory=set)
+    seen: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         data = self.docs.root.data
@@ -126,15 +126,13 @@ class _Converter:
             doc, tokens, kind = self.queued.pop(0)
             self._convert_in_place(doc, tokens, kind)
         documents = {}
-        for path, doc in self.docs.documents.items():
+        for uri, doc in self.docs.documents.items():
             data = root if doc is self.docs.root else doc.data
-            for tokens, node in sorted(self.replaced.get(path, {}).items()):
+            for tokens, node in sorted(self.replaced.get(doc.uri, {}).items()):
                 data = _with(data, tokens, node)
-            documents[path] = (
-                doc if data is doc.data else Document(doc.path, doc.name, data)
-            )
+            documents[uri] = doc if data is doc.data else replace(doc, data=data)
         converted = DocumentSet(
-            documents[self.docs.root.path], MappingProxyType(documents)
+            documents[self.docs.root.uri], MappingProxyType(documents)
         )
         return Converted(converted, MappingProxyType(dict(self.origin)))
 
@@ -159,7 +157,8 @@ class _Converter:
         servers = self._servers(data.get("schemes"))
         if servers:
             out["servers"] = servers
-            self._maps("#/servers", "#/host" if self.host else "#/basePath")
+            written = "host" if self.host else "basePath" if self.base_path else ""
+            self._maps("#/servers", pointer(written) if written else "#")
         components: dict[str, Any] = {}
         for key, value in data.items():
             if key in _ROOT_READ:
@@ -180,16 +179,23 @@ class _Converter:
         return out
 
     def _servers(self, schemes: object) -> list[dict[str, str]]:
-        """2.0's one server, per scheme; relative without a host (see docs/swagger.md)."""
-        if not self.host:
+        """2.0's one server, per scheme (https first). Without ``host`` or ``schemes``, 2.0
+        takes those that served the document: a document read from a URL has them, a file
+        has not, and its server is ``basePath`` alone, relative (see docs/swagger.md).
+        """
+        source = self.docs.root.source
+        served = urlsplit(source) if isinstance(source, str) else None
+        host = self.host or (served.netloc if served else "")
+        if not host:
             return [{"url": self.base_path}] if self.base_path else []
         listed = (
             [s for s in schemes if s in ("https", "http")]
             if isinstance(schemes, list)
             else []
         )
-        ordered = sorted(dict.fromkeys(listed or ["https"]), key=lambda s: s != "https")
-        return [{"url": f"{s}://{self.host}{self.base_path}"} for s in ordered]
+        default = served.scheme if served else "https"
+        ordered = sorted(dict.fromkeys(listed or [default]), key=lambda s: s != "https")
+        return [{"url": f"{s}://{host}{self.base_path}"} for s in ordered]
 
     def _section(self, key: str, value: object) -> object:
         if not isinstance(value, dict):
@@ -285,8 +291,9 @@ class _Converter:
                 out[key] = value
         if bodies and "requestBody" not in out:
             out["requestBody"] = self._request_body(bodies, consumes, doc, here)
-        if self.host and isinstance(op.get("schemes"), list):
-            out["servers"] = self._servers(op["schemes"])
+        servers = self._servers(op["schemes"]) if "schemes" in op else []
+        if servers:
+            out["servers"] = servers
             self._maps(f"{here}/servers", f"{here}/schemes")
         return out
 
@@ -559,32 +566,34 @@ class _Converter:
         documents; the node it names in another file is queued for conversion as ``kind``.
         """
         file_part, has_fragment, fragment = ref.partition("#")
-        target = ref_file(base.path, ref)
-        if isinstance(target, str):
-            return ref  # a remote or unsupported reference: later stages report it
-        target_path = base.path if target is None else target
-        doc = self.docs.get(target_path)
-        if target_path == self.docs.root.path:
-            if fragment.startswith("/x-"):  # a section of the author's own, kept as it is
+        target = ref_target(base, ref)
+        if target is not None and not isinstance(target, str):
+            return ref  # a scheme oapigen never reads: later stages report it
+        target_uri = base.uri if target is None else target
+        if target_uri == self.docs.root.uri:
+            if fragment.startswith(
+                "/x-"
+            ):  # a section of the author's own, kept as it is
                 self._enqueue(self.docs.root, fragment, kind)
             fragment = _section_fragment(fragment)
-        elif doc is not None:
-            self._enqueue(doc, fragment, kind)
+        else:
+            doc = self.docs.get(target_uri)
+            if doc is not None:
+                self._enqueue(doc, fragment, kind)
         suffix = f"#{fragment}" if has_fragment or fragment else ""
-        if target_path == place.path:
+        if target_uri == place.uri:
             return f"#{fragment}"
-        if base.path == place.path:
+        if base.uri == place.uri:
             return file_part + suffix
-        relative = os.path.relpath(target_path, place.path.parent)
-        return quote(Path(relative).as_posix(), safe="/") + suffix
+        return _relative(target_uri, place.uri) + suffix
 
     def _enqueue(self, doc: Document, fragment: str, kind: str) -> None:
         try:
             tokens = tuple(split_pointer(unquote(fragment)))
         except ValueError:
             return  # not a pointer: reported where references are checked
-        if (doc.path, tokens) not in self.seen:
-            self.seen.add((doc.path, tokens))
+        if (doc.uri, tokens) not in self.seen:
+            self.seen.add((doc.uri, tokens))
             self.queued.append((doc, tokens, kind))
 
     def _convert_in_place(
@@ -607,7 +616,7 @@ class _Converter:
             converted = self._response(node, doc, doc, here, here, self.produces)
         else:
             converted = self._path_item(doc, here, node)
-        self.replaced.setdefault(doc.path, {})[tokens] = converted
+        self.replaced.setdefault(doc.uri, {})[tokens] = converted
 
     def _found(self, base: Document, entry: object, location: str) -> _Found | None:
         """The node an entry is, following its references; None when they lead nowhere."""
@@ -627,6 +636,15 @@ class _Found:
     document: Document
     location: str
     node: dict[str, Any]
+
+
+def _relative(target: str, place: str) -> str:
+    """A reference to the document at URI ``target`` as written in the one at ``place``."""
+    to, at = urlsplit(target), urlsplit(place)
+    if (to.scheme, to.netloc) != (at.scheme, at.netloc):
+        return target
+    relative = posixpath.relpath(unquote(to.path), posixpath.dirname(unquote(at.path)))
+    return quote(relative, safe="/")
 
 
 def _section_fragment(fragment: str) -> str:

@@ -73,6 +73,24 @@ def test_servers(name: str, given: dict[str, Any], want: Any) -> None:
     assert converted(swagger(**given)).docs.root.data.get("servers") == want
 
 
+@pytest.mark.parametrize(
+    ("given", "want"),
+    [
+        ({"basePath": "/v2"}, [{"url": "http://docs.example.com:8080/v2"}]),
+        ({"schemes": ["https"]}, [{"url": "https://docs.example.com:8080"}]),
+        ({"host": "api.example.com"}, [{"url": "http://api.example.com"}]),
+    ],
+)
+def test_no_host_or_scheme_is_where_the_document_was_read(
+    given: dict[str, Any], want: Any
+) -> None:
+    """2.0: without them, the host and scheme are those serving the document."""
+    source = "http://docs.example.com:8080/specs/swagger.yaml"
+    root = Document(source, source, swagger(**given))
+    got = convert(collect_documents(root, Diagnostics())).docs.root.data["servers"]
+    assert got == want
+
+
 def form_field(name: str, kind: str = "string", **more: Any) -> dict[str, Any]:
     return {"name": name, "in": "formData", "type": kind, **more}
 
@@ -668,7 +686,7 @@ def test_the_ir_and_the_diagnostics_point_into_the_document_as_written(
 
 def test_a_document_set_that_is_not_swagger_is_no_business_of_this_module() -> None:
     root = Document(Path("/nowhere/openapi.yaml"), "openapi.yaml", {"openapi": "3.0.3"})
-    docs = DocumentSet(root, {root.path: root})
+    docs = DocumentSet(root, {root.uri: root})
     assert convert(docs).docs.root.data["openapi"] == "3.0.3"
 
 
