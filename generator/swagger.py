@@ -52,6 +52,7 @@ _REF_SECTIONS = tuple(
 _PARAMETER_KEYS = frozenset(
     {"name", "in", "description", "required", "allowEmptyValue"}
 )
+_HEADER_KEYS = frozenset({"description"})
 _FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 _JSON = "application/json"
 _WILDCARDS = frozenset({"*/*", "application/*"})
@@ -397,15 +398,7 @@ class _Converter:
             return node
         if isinstance(node.get("$ref"), str):
             return {**node, "$ref": self._ref(node["$ref"], base, place, "parameter")}
-        out: dict[str, Any] = {}
-        schema: dict[str, Any] = {}
-        for key, value in node.items():
-            if key in _PARAMETER_KEYS or (key.startswith("x-") and key != "x-nullable"):
-                out[key] = value
-            elif key != "collectionFormat":
-                schema[key] = value
-        out["schema"] = self._schema(schema, base, place, f"{here}/schema", there)
-        self._maps(f"{here}/schema", there)
+        out = self._typed(node, _PARAMETER_KEYS, base, place, here, there)
         style = _style(node, str(node.get("in")))
         if style:
             out.update(style)
@@ -482,10 +475,24 @@ class _Converter:
     ) -> object:
         if not isinstance(node, dict):
             return node
+        return self._typed(node, _HEADER_KEYS, base, place, here, there)
+
+    def _typed(
+        self,
+        node: dict[str, Any],
+        kept: frozenset[str],
+        base: Document,
+        place: Document,
+        here: str,
+        there: str,
+    ) -> dict[str, Any]:
+        """A 2.0 parameter or header with its ``kept`` keys and extensions; its other keys
+        (``type``, ``format``, ``items``, limits...) describe its value and become a
+        ``schema``."""
         out: dict[str, Any] = {}
         schema: dict[str, Any] = {}
         for key, value in node.items():
-            if key == "description" or (key.startswith("x-") and key != "x-nullable"):
+            if key in kept or (key.startswith("x-") and key != "x-nullable"):
                 out[key] = value
             elif key != "collectionFormat":
                 schema[key] = value
