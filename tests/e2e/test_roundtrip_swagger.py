@@ -1,6 +1,7 @@
 """A client generated from a Swagger 2.0 document (written here), sent to the echo server:
 ``formData`` files as multipart, form-urlencoded ``formData`` fields, every
-``collectionFormat`` in the query, the headers and the path, and an apiKey in the query, each
+``collectionFormat`` in the query, the headers and the path, an apiKey in the query, basic
+auth and OAuth2 (``application``: the token fetched; ``accessCode``: a token given), each
 compared byte for byte with what the server received."""
 
 from __future__ import annotations
@@ -8,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+import base64
 
 import pytest
 from clientgen import generate_client, import_client
@@ -23,6 +26,18 @@ consumes: [application/json]
 produces: [application/json]
 securityDefinitions:
   key: {type: apiKey, in: query, name: api_key}
+  login: {type: basic}
+  app:
+    type: oauth2
+    flow: application
+    tokenUrl: http://127.0.0.1:__PORT__/oauth/token
+    scopes: {read: reads, write: writes}
+  user:
+    type: oauth2
+    flow: accessCode
+    authorizationUrl: https://auth.example.com/authorize
+    tokenUrl: https://auth.example.com/token
+    scopes: {read: reads}
 security: [{key: []}]
 parameters:
   note: {name: note, in: formData, type: string, description: a form field shared by reference}
@@ -67,6 +82,12 @@ paths:
         - {name: X-Ssv, in: header, type: array, items: {type: string}, collectionFormat: ssv}
         - {name: X-Tsv, in: header, type: array, items: {type: string}, collectionFormat: tsv}
         - {name: X-Pipes, in: header, type: array, items: {type: string}, collectionFormat: pipes}
+      responses:
+        "200": {description: what the server received, schema: {$ref: '#/definitions/Echo'}}
+  /whoami:
+    get:
+      operationId: whoami
+      security: [{login: []}, {app: [read, write]}, {user: [read]}]
       responses:
         "200": {description: what the server received, schema: {$ref: '#/definitions/Echo'}}
 definitions:
@@ -150,3 +171,38 @@ def test_form_data_files_multipart(client: Any, tmp_path: Path) -> None:
     ]
     expected = "".join(f"--{boundary}\r\n{part}\r\n" for part in parts)
     assert echoed.body == expected + f"--{boundary}--\r\n"
+
+
+@pytest.mark.parametrize(
+    ("credentials", "authorization", "fetched"),
+    [
+        (
+            {"login": ("ada", "s3cret")},
+            "Basic " + base64.b64encode(b"ada:s3cret").decode(),
+            [],
+        ),
+        (
+            {"app": ("client-id", "client-secret")},
+            "Bearer oauth-token-1",
+            [b"grant_type=client_credentials&scope=read+write"],
+        ),
+        ({"user": "user-token"}, "Bearer user-token", []),
+    ],
+    ids=["basic", "oauth2 application", "oauth2 accessCode"],
+)
+def test_security_definitions_on_the_wire(
+    swagger: ModuleType,
+    echo_server: Loopback,
+    credentials: dict[str, Any],
+    authorization: str,
+    fetched: list[bytes],
+) -> None:
+    """The operation's own requirements replace the document's apiKey: each alternative
+    alone sends its credential, and only it; ``application`` fetches its token first."""
+    before = len(echo_server.requests)
+    with swagger.Client(max_retries=0, **credentials) as c:
+        echoed = c.default.whoami()
+    assert echoed.headers["authorization"] == authorization
+    assert echoed.query == ""
+    tokens = [r for r in echo_server.requests[before:] if r.path == "/oauth/token"]
+    assert [r.body for r in tokens] == fetched
