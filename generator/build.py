@@ -57,6 +57,10 @@ def build_spec(
         include_tags=frozenset(config.include_tags),
         exclude_tags=frozenset(config.exclude_tags),
         streaming=config.streaming,
+        array_format=config.array_format,
+        array_formats=config.array_formats,
+        idempotency_header=config.idempotency_header,
+        pagination=config.pagination,
     )
     operations = builder.build()
     webhooks = builder.webhooks()
@@ -89,6 +93,7 @@ def build_spec(
         any_fields=schemas.any_fields,
         skipped=operations.skipped,
         webhooks=webhooks,
+        pagination=operations.pagination,
     )
     # a Swagger 2.0 document is built converted: its IR points into it as written
     return relocated(spec, diags.locate) if diags.locate else spec

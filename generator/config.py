@@ -29,6 +29,26 @@ PYPROJECT = "pyproject.toml"
 #: How a setting switches one operation's ``<method>_stream`` variant: ``None`` turns it off;
 #: ``(property, value)`` names the body property set to ask for the stream.
 StreamSwitch = tuple[str, Scalar] | None
+#: How nested arrays are keyed in deepObject queries and form bodies: ``a[0]``, ``a[]``, ``a``.
+ARRAY_FORMATS = ("indices", "brackets", "repeat")
+#: The kinds of pagination a setting may name (see generator/parse/pagination.py).
+PAGINATION_KINDS = ("cursor", "next_link", "link_header", "offset", "page")
+#: What a ``pagination`` setting may say of an operation besides its kind: the query parameter
+#: that asks for a page, and the response fields (wire names, dotted into nested objects).
+PAGINATION_FIELDS = (
+    "items",
+    "param",
+    "cursor",
+    "item-cursor",
+    "has-more",
+    "is-last",
+    "next",
+    "total",
+    "total-pages",
+)
+#: One operation's ``pagination`` setting: ``None`` turns ``_iter`` off; otherwise the kind
+#: and the fields it names (``{"kind": "offset", "total": "meta.total"}``).
+PagingSetting = Mapping[str, str] | None
 
 
 def _nothing() -> Mapping[str, Any]:
@@ -63,6 +83,10 @@ class Config:
     streaming: Mapping[str, StreamSwitch] = field(default_factory=_nothing)
     #: folders (absolute) and URL prefixes that references may lead to, besides SPEC's folder
     allowed_ref_roots: tuple[str, ...] = ()
+    array_format: str = "indices"
+    array_formats: Mapping[str, Mapping[str, str]] = field(default_factory=_nothing)
+    idempotency_header: str | None = "Idempotency-Key"
+    pagination: Mapping[str, PagingSetting] = field(default_factory=_nothing)
     check: bool = False
     force: bool = False
     strict: bool = False
@@ -234,6 +258,65 @@ def ref_roots(value: Any, key: str, base: Path) -> tuple[str, ...]:
     return tuple(roots)
 
 
+def _array_format(value: Any, key: str, base: Path) -> str:
+    if value not in ARRAY_FORMATS:
+        raise ValueError(f"must be one of {', '.join(ARRAY_FORMATS)}")
+    return str(value)
+
+
+def _array_formats(value: Any, key: str, base: Path) -> Mapping[str, Mapping[str, str]]:
+    if not isinstance(value, dict):
+        raise ValueError("must be a table of operationId = {parameter = format}")
+    result = {}
+    for operation, formats in value.items():
+        if not isinstance(formats, dict) or not all(
+            f in ARRAY_FORMATS for f in formats.values()
+        ):
+            raise ValueError(
+                f"{operation}: must be a table of parameter or body property = "
+                f"{' | '.join(ARRAY_FORMATS)}"
+            )
+        result[str(operation)] = MappingProxyType(
+            {str(k): v for k, v in formats.items()}
+        )
+    return MappingProxyType(result)
+
+
+def _idempotency_header(value: Any, key: str, base: Path) -> str | None:
+    if value is False:
+        return None
+    if not isinstance(value, str) or not re.fullmatch(
+        r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", value
+    ):
+        raise ValueError("must be a header name, or false to send no idempotency keys")
+    return value
+
+
+def _pagination(value: Any, key: str, base: Path) -> Mapping[str, PagingSetting]:
+    if not isinstance(value, dict):
+        raise ValueError("must be a table of operationId = setting")
+    result: dict[str, PagingSetting] = {}
+    for operation, setting in value.items():
+        if setting is False:
+            result[str(operation)] = None
+            continue
+        if not isinstance(setting, dict) or setting.get("kind") not in PAGINATION_KINDS:
+            raise ValueError(
+                f"{operation}: must be false (no _iter method) or a table with kind = "
+                f"{' | '.join(PAGINATION_KINDS)} and the fields inference cannot find"
+            )
+        for name, field_value in setting.items():
+            if name != "kind" and name not in PAGINATION_FIELDS:
+                raise ValueError(
+                    f"{operation}: unknown field {name!r}; the fields are: "
+                    + ", ".join(PAGINATION_FIELDS)
+                )
+            if not isinstance(field_value, str) or not field_value:
+                raise ValueError(f"{operation}: {name} must be a non-empty string")
+        result[str(operation)] = MappingProxyType(dict(setting))
+    return MappingProxyType(result)
+
+
 KEYS = (
     Key("output", "output", _path, False, "output folder"),
     Key("package-name", "package_name", _package_name, True, "import name"),
@@ -253,6 +336,16 @@ KEYS = (
         False,
         "more folders and URL prefixes references may lead to",
     ),
+    Key("array-format", "array_format", _array_format, True, "nested arrays' keys"),
+    Key("array-formats", "array_formats", _array_formats, True, "per parameter"),
+    Key(
+        "idempotency-header",
+        "idempotency_header",
+        _idempotency_header,
+        True,
+        "header that carries a key per call",
+    ),
+    Key("pagination", "pagination", _pagination, True, "paging per operation"),
     Key("check", "check", _flag, False, "like --check"),
     Key("force", "force", _flag, False, "like --force"),
     Key("strict", "strict", _flag, False, "like --strict"),
@@ -398,6 +491,22 @@ def unused_settings(config: Config, spec: Spec, document: Any) -> Iterator[str]:
             yield f"streaming: {key!r} has no text/event-stream response to switch"
         elif switch is not None and not _body_takes(op, switch[0], models):
             yield f"streaming: {key!r}: the request body has no property {switch[0]!r}"
+    for key, formats in config.array_formats.items():
+        if key not in operations:
+            yield f"array-formats: no generated operation is named {key!r}"
+            continue
+        op = operations[key]
+        names = {p.wire_name for p in op.parameters if p.location == "query"}
+        names |= {f.wire_name for f in op.body.fields} if op.body else set()
+        for name in formats:
+            if name not in names:
+                yield (
+                    f"array-formats: {key!r} has no query parameter or body property "
+                    f"{name!r}"
+                )
+    for key in config.pagination:
+        if key not in operations:
+            yield f"pagination: no generated operation is named {key!r}"
     tags = {tag for _, tag in _operation_tags(document)}
     for setting, wanted in (
         ("include-tags", config.include_tags),

@@ -208,6 +208,32 @@ def _method(before: Operation, after: Operation, area: str) -> Iterator[Change]:
         yield Change(
             "stream-method-added", False, area, f"{name}_stream", "method added"
         )
+    if before.pagination and not after.pagination:
+        yield Change(
+            "pages-methods-removed",
+            True,
+            area,
+            f"{name}_iter",
+            f"method removed, and `{name}_pages`: the operation no longer pages",
+        )
+    if after.pagination and not before.pagination:
+        yield Change(
+            "pages-methods-added",
+            False,
+            area,
+            f"{name}_iter",
+            f"method added, and `{name}_pages` ({after.pagination.kind} pagination)",
+        )
+    if before.pagination and after.pagination:
+        yield from _retyped(
+            "page-item-retyped",
+            area,
+            f"{name}_iter",
+            "yields",
+            before.pagination.item,
+            after.pagination.item,
+            "response",
+        )
     if before.stream and after.stream:
         yield from _retyped(
             "stream-item-retyped",

@@ -196,10 +196,19 @@ def _settings_label(config: Config) -> str:
 
 def _replay(report: Any, config: Config) -> Diagnostics | None:
     """The recorded warnings as diagnostics; None for a report not as ``manifest_inputs`` writes it."""
-    keys = {"operations", "schemas", "any_fields", "skipped", "diagnostics"}
+    keys = {
+        "operations",
+        "schemas",
+        "any_fields",
+        "skipped",
+        "diagnostics",
+        "pagination",
+    }
     if not isinstance(report, dict) or set(report) != keys:
         return None
-    if not isinstance(report["diagnostics"], list):
+    if not isinstance(report["diagnostics"], list) or not isinstance(
+        report["pagination"], list
+    ):
         return None
     diags = Diagnostics()
     for d in report["diagnostics"]:

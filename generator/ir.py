@@ -141,6 +141,11 @@ class Parameter:
     deprecated: bool = False
     pointer: str = ""
     allow_reserved: bool = False
+    #: how a deepObject parameter keys array items (the ``array-formats`` setting); None:
+    #: the operation's ``array_format``
+    array_format: str | None = None
+    #: the schema's ``default``, when it is a plain value
+    default: Scalar = None
 
 
 @dataclass(frozen=True)
@@ -152,14 +157,18 @@ class Encoding:
     style: str | None = None
     explode: bool | None = None
     allow_reserved: bool = False
+    #: the ``array-formats`` setting of this property, if any
+    array_format: str | None = None
 
     def as_dict(self) -> dict[str, Scalar]:
-        """The runtime's form: OpenAPI's own keys, only those the document sets."""
+        """The runtime's form: OpenAPI's own keys, only those the document sets, and
+        ``arrayFormat`` when a setting gives one."""
         found: dict[str, Scalar] = {
             "contentType": self.content_type,
             "style": self.style,
             "explode": self.explode,
             "allowReserved": self.allow_reserved or None,
+            "arrayFormat": self.array_format,
         }
         return {k: v for k, v in found.items() if v is not None}
 
@@ -248,19 +257,49 @@ class Stream:
     item_annotation: str
 
 
+PagingKind = Literal["cursor", "next_link", "link_header", "offset", "page"]
+
+
 @dataclass(frozen=True)
 class Pagination:
-    """How a list operation pages (see the runtime's ``Pages``): attribute names of its
-    response model, and the query parameter that takes the cursor."""
+    """How a list operation pages (see the runtime's ``Pages``): its ``kind``, the query
+    parameter that asks for a page (wire name), and the response's attributes that matter as
+    dotted paths of Python attribute names (``meta.next_cursor``). ``reason`` says why, for
+    ``--report``.
 
-    items: str
-    item_annotation: str
+    Kinds: ``cursor`` (``cursor``, else the last item's ``item_cursor``, goes back in
+    ``param``), ``next_link`` (the URL in ``next_link``), ``link_header`` (the ``Link``
+    header's ``rel="next"``; counting ``param`` up when a response has no such header),
+    ``offset`` (``param`` advances by the items received), ``page`` (``param`` counts up from
+    ``current_page``, else the number sent, else ``first_page``).
+    """
+
+    kind: PagingKind
     item: TypeRef
-    cursor_param: str | None = None
+    item_annotation: str
+    reason: str = ""
+    #: None when the response is the list itself
+    items: str | None = None
+    param: str | None = None
     cursor: str | None = None
     item_cursor: str | None = None
     has_more: str | None = None
+    is_last: str | None = None
     next_link: str | None = None
+    total: str | None = None
+    total_pages: str | None = None
+    current_page: str | None = None
+    first_page: int = 1
+
+
+@dataclass(frozen=True)
+class PagingVerdict:
+    """What ``--report`` says of one list-like operation: the kind of pagination found (None
+    when none was) and why."""
+
+    pointer: str
+    kind: str | None
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -292,6 +331,12 @@ class Operation:
     server_url: str = ""
     #: ``<name>_iter`` over every item of every page, when the operation pages
     pagination: Pagination | None = None
+    #: how deepObject parameters and form properties key array items: ``indices``
+    #: (``a[0]``), ``brackets`` (``a[]``) or ``repeat`` (``a``); the ``array-format`` setting
+    array_format: str = "indices"
+    #: the wire name of the header parameter that carries an idempotency key, which the
+    #: client generates per call when the caller gives none; None when the operation has none
+    idempotency_header: str | None = None
 
     @property
     def path_parameters(self) -> tuple[Parameter, ...]:
@@ -418,6 +463,8 @@ class Spec:
     #: the generated package's version: the ``version`` setting, else ``version`` if pip takes it
     package_version: str = "0.0.0"
     webhooks: tuple[Webhook, ...] = ()
+    #: every list-like operation's pagination, or why it has none (``--report``)
+    pagination: tuple[PagingVerdict, ...] = ()
 
 
 def relocated(node: _Node, locate: Callable[[str], str]) -> _Node:

@@ -382,6 +382,10 @@ def _report(
             {"level": d.level, "pointer": d.pointer, "message": d.message}
             for d in diags.items
         ],
+        "pagination": [
+            {"pointer": v.pointer, "kind": v.kind, "reason": v.reason}
+            for v in (spec.pagination if spec else ())
+        ],
         "stages": [
             {"name": name, "seconds": round(seconds, 3)}
             for name, seconds in (stages.seconds.items() if stages else ())

@@ -18,12 +18,14 @@ from generator.pipeline import load_and_check
 from generator.render import render
 
 
-def generate_client(spec: Path, out: Path, package: str) -> Path:
+def generate_client(
+    spec: Path, out: Path, package: str, config: Config | None = None
+) -> Path:
     """Writes the client package for ``spec`` (OpenAPI 3, or Swagger 2.0 read converted)
-    under ``out``; fails on document errors."""
-    docs, diags = load_and_check(Config(spec=spec), validator=False)
+    under ``out`` (with the settings of ``config``); fails on document errors."""
+    docs, diags = load_and_check(config or Config(spec=spec), validator=False)
     assert docs is not None and not diags.has_errors, [str(d) for d in diags.items]
-    files = render(build_spec(docs, diags, package))
+    files = render(build_spec(docs, diags, package, config))
     assert not diags.has_errors, [str(d) for d in diags.items if d.level == "error"]
     for relative, text in files.items():
         target = out / relative

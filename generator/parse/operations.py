@@ -11,9 +11,12 @@ from generator.diagnostics import Diagnostics
 from generator.ir import (
     Api,
     Body,
+    Encoding,
     Field,
     Header,
     Operation,
+    Pagination,
+    PagingVerdict,
     Parameter,
     Response,
     Scalar,
@@ -71,6 +74,7 @@ class OperationsResult:
     total: int
     request_types: tuple[TypeRef, ...]
     skipped: tuple[tuple[str, str], ...]
+    pagination: tuple[PagingVerdict, ...] = ()
 
 
 def security_schemes(
@@ -131,6 +135,13 @@ class OperationsBuilder:
     include_tags: frozenset[str] = frozenset()
     exclude_tags: frozenset[str] = frozenset()
     streaming: Mapping[str, tuple[str, Scalar] | None] = field(default_factory=dict)
+    #: settings: how nested arrays are keyed (document-wide, then per operation and
+    #: parameter or body property), and the header that carries an idempotency key
+    array_format: str = "indices"
+    array_formats: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    idempotency_header: str | None = "Idempotency-Key"
+    #: settings: each operation's pagination (None: no ``_iter``), over what is inferred
+    pagination: Mapping[str, Mapping[str, str] | None] = field(default_factory=dict)
 
     def build(self) -> OperationsResult:
         root = self.schemas.docs.root
@@ -140,6 +151,7 @@ class OperationsBuilder:
         by_tag: dict[str, list[Operation]] = {}
         request_types: list[TypeRef] = []
         skipped: list[tuple[str, str]] = []
+        verdicts: list[PagingVerdict] = []
         total = 0
         operation_ids = UniqueNames()
         for path_key, item in paths.items() if isinstance(paths, dict) else ():
@@ -165,7 +177,7 @@ class OperationsBuilder:
                     continue
                 total += 1
                 try:
-                    operation, types = self._operation(
+                    operation, types, verdict = self._operation(
                         str(path_key),
                         method,
                         path_at,
@@ -179,8 +191,13 @@ class OperationsBuilder:
                     continue
                 by_tag.setdefault(operation.tag, []).append(operation)
                 request_types.extend(types)
+                verdicts += [verdict] if verdict else []
         return OperationsResult(
-            self._apis(data, by_tag), total, tuple(request_types), tuple(skipped)
+            self._apis(data, by_tag),
+            total,
+            tuple(request_types),
+            tuple(skipped),
+            tuple(verdicts),
         )
 
     def webhooks(self) -> tuple[Webhook, ...]:
@@ -253,6 +270,7 @@ class OperationsBuilder:
                     names.claim(f"{name}_stream")
                 if op.pagination:
                     names.claim(f"{name}_iter")
+                    names.claim(f"{name}_pages")
                 renamed.append(_replace(op, name=name))
             apis.append(
                 Api(
@@ -311,7 +329,7 @@ class OperationsBuilder:
         op_at: Located,
         default_security: tuple[tuple[str, ...], ...],
         operation_ids: UniqueNames,
-    ) -> tuple[Operation, list[TypeRef]]:
+    ) -> tuple[Operation, list[TypeRef], PagingVerdict | None]:
         op = op_at.node
         path, _, fixed_query = path_key.partition("?")
         raw_id = op.get("operationId")
@@ -336,9 +354,23 @@ class OperationsBuilder:
                 body,
                 fields=tuple(f for f in body.fields if f.wire_name != stream.switch),
             )
+        keys = (operation_id, f"{method.upper()} {path}")
+        parameters, body = _with_array_formats(
+            parameters, body, _setting(self.array_formats, keys) or {}
+        )
+        idempotency = _idempotency_parameter(parameters, self.idempotency_header)
+        if idempotency is not None:
+            # the client sends a key of its own when the caller gives none
+            parameters = tuple(
+                _replace(p, required=False) if p is idempotency else p
+                for p in parameters
+            )
         security = _security(op["security"]) if "security" in op else default_security
         operation_ids.claim(operation_id)
         root_servers = parse_servers(self.schemas.docs.root.data.get("servers"))
+        paging, verdict = self._pagination(
+            op_at.location, method, keys, parameters, responses
+        )
         operation = Operation(
             name=base_name,
             operation_id=operation_id,
@@ -356,11 +388,45 @@ class OperationsBuilder:
             deprecated=op.get("deprecated") is True,
             pointer=op_at.location,
             server_url=operation_server_url(op, path_at.node, root_servers),
-            pagination=pagination.detect(
-                method, parameters, responses, self._model_fields
-            ),
+            pagination=paging,
+            array_format=self.array_format,
+            idempotency_header=idempotency.wire_name if idempotency else None,
         )
-        return operation, request_types
+        return operation, request_types, verdict
+
+    def _pagination(
+        self,
+        pointer: str,
+        method: str,
+        keys: tuple[str, ...],
+        parameters: tuple[Parameter, ...],
+        responses: tuple[Response, ...],
+    ) -> tuple[Pagination | None, PagingVerdict | None]:
+        """The operation's pagination, from its setting or inferred, and what ``--report``
+        says of it (None for an operation that is not list-like and has no setting)."""
+        configured = next((k for k in keys if k in self.pagination), None)
+        if configured is not None and self.pagination[configured] is None:
+            return None, PagingVerdict(
+                pointer, None, "turned off by the pagination setting"
+            )
+        if configured is not None:
+            setting = self.pagination[configured]
+            assert setting is not None
+            paging, reason = pagination.from_setting(
+                setting, responses, self._model_fields
+            )
+            if paging is None:
+                self.diags.warning(pointer, f"{reason} ({configured!r}); no _iter")
+        else:
+            inferred = pagination.infer(
+                method, parameters, responses, self._model_fields
+            )
+            if inferred is None:
+                return None, None
+            paging, reason = inferred
+        if paging is not None:
+            paging = _replace(paging, reason=reason)
+        return paging, PagingVerdict(pointer, paging.kind if paging else None, reason)
 
     def _uploads(self, t: TypeRef) -> bool:
         """Whether a body type carries files, itself or in a property."""
@@ -438,6 +504,7 @@ class OperationsBuilder:
                     deprecated=node.get("deprecated") is True,
                     pointer=at.location,
                     allow_reserved=node.get("allowReserved") is True,
+                    default=_scalar_default(schema_at.node if schema_at else None),
                 )
             )
         return tuple(result)
@@ -626,6 +693,52 @@ class _Skip(Exception):
     """An operation that cannot be generated; reported as a warning, the run goes on."""
 
 
+def _setting(table: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
+    """An operation's entry in a per-operation setting, by operationId or ``METHOD /path``."""
+    return next((table[key] for key in keys if key in table), None)
+
+
+def _with_array_formats(
+    parameters: tuple[Parameter, ...], body: Body | None, formats: Mapping[str, str]
+) -> tuple[tuple[Parameter, ...], Body | None]:
+    """The ``array-formats`` setting of one operation applied to its query parameters and
+    its form or multipart body's properties (by wire name)."""
+    if not formats:
+        return parameters, body
+    parameters = tuple(
+        (
+            _replace(p, array_format=formats[p.wire_name])
+            if p.location == "query" and p.wire_name in formats
+            else p
+        )
+        for p in parameters
+    )
+    if body is None or body.kind not in ("form", "multipart"):
+        return parameters, body
+    encoding = {e.name: e for e in body.encoding}
+    for f in body.fields:
+        if f.wire_name in formats:
+            found = encoding.get(f.wire_name) or Encoding(f.wire_name)
+            encoding[f.wire_name] = _replace(found, array_format=formats[f.wire_name])
+    return parameters, _replace(body, encoding=tuple(encoding.values()))
+
+
+def _idempotency_parameter(
+    parameters: tuple[Parameter, ...], header: str | None
+) -> Parameter | None:
+    """The header parameter named like the idempotency header (any case), if declared."""
+    if header is None:
+        return None
+    return next(
+        (
+            p
+            for p in parameters
+            if p.location == "header" and p.wire_name.lower() == header.lower()
+        ),
+        None,
+    )
+
+
 def _replace(obj: Any, **changes: Any) -> Any:
     from dataclasses import replace
 
@@ -652,6 +765,12 @@ def _parameter_schema(at: Located) -> Located | None:
         if isinstance(content[media], dict) and "schema" in content[media]:
             return at.child("content", media, "schema")
     return None
+
+
+def _scalar_default(schema: object) -> Scalar:
+    """A parameter schema's ``default`` when it is a plain value (not behind a ``$ref``)."""
+    default = schema.get("default") if isinstance(schema, dict) else None
+    return default if isinstance(default, (str, int, float, bool)) else None
 
 
 def _fixed_query(query: str) -> list[Parameter]:

@@ -10,8 +10,13 @@ pydantic models); booleans are ``true``/``false``.
 or cookie, an empty header), the closest a string format has to null; ``None`` items
 inside lists and objects are dropped; a path parameter may be neither ``None`` nor an
 empty simple-style value, since that would address a different resource. Values
-nested inside a list or object item are sent as compact JSON. In deepObject, nested
-objects become ``name[a][b]=v`` and lists repeat the key.
+nested inside a list or object item are sent as compact JSON.
+
+deepObject (and form bodies, see serialize.py) use the bracket convention of the APIs that
+nest values in a query (``nested_pairs``): ``name[a][b]=v``, arrays as ``name[0]=v``
+(``indices``, the default), ``name[]=v`` (``brackets``) or ``name=v`` repeated
+(``repeat``); there ``None`` at any depth is an empty value, which those APIs read as
+"unset", and an empty array or object sends nothing.
 
 Query and path functions return percent-encoded text with the delimiters left
 literal, so a delimiter inside a value stays distinguishable from one between values.
@@ -38,6 +43,8 @@ _RESERVED_SAFE = ":/?[]@!$'()*,;"
 # RFC 6265 cookie-octets minus "%", so encoded values can be told apart.
 _COOKIE_SAFE = "!#$&'()*+-./:<=>?@[]^_`{|}~"
 _TEMPLATE_VAR = re.compile(r"\{([^{}]+)\}")
+#: How ``nested_pairs`` writes an array item's key: ``a[0]``, ``a[]`` or ``a``.
+ARRAY_FORMATS = ("indices", "brackets", "repeat")
 
 
 def default_style(location: str) -> str:
@@ -178,15 +185,19 @@ def query_pairs(
     style: str = "form",
     explode: bool | None = None,
     allow_reserved: bool = False,
+    array_format: str = "indices",
 ) -> list[tuple[str, str]]:
-    """One query parameter (or form field) as encoded ``(key, value)`` pairs."""
+    """One query parameter (or form field) as encoded ``(key, value)`` pairs;
+    ``array_format`` applies to deepObject's arrays (see ``nested_pairs``)."""
     if explode is None:
         explode = default_explode(style)
     safe = _RESERVED_SAFE if allow_reserved else ""
     key = quote(name, safe="")
+    if style == "deepObject":
+        return nested_pairs(
+            name, value, array_format=array_format, allow_reserved=allow_reserved
+        )
     shaped = _shape(value)
-    if style == "deepObject" and isinstance(shaped, dict):
-        return _deep_pairs(key, shaped, safe)
     delimiter = _delimiter(style)
     if isinstance(shaped, list):
         if explode:
@@ -211,25 +222,75 @@ def _delimiter(style: str) -> str:
     return quote(_DELIMITERS.get(style, ","), safe="|,")
 
 
-def _deep_pairs(
-    prefix: str, obj: dict[str, object], safe: str
+def nested_pairs(
+    name: str,
+    value: object,
+    *,
+    array_format: str = "indices",
+    allow_reserved: bool = False,
 ) -> list[tuple[str, str]]:
-    pairs: list[tuple[str, str]] = []
-    for k, v in obj.items():
-        key = f"{prefix}[{quote(k, safe='')}]"
-        shaped = _shape(v)
-        if isinstance(shaped, dict):
-            pairs.extend(_deep_pairs(key, shaped, safe))
-        elif isinstance(shaped, list):
-            pairs.extend((key, _enc(item, safe)) for item in shaped)
-        else:
-            pairs.append((key, _enc(shaped, safe)))
-    return pairs
+    """A value of any depth in the bracket convention, as encoded pairs: ``name[a][b]=v`` for
+    objects and, per ``array_format``, ``name[0]=v``, ``name[]=v`` or ``name=v`` for array
+    items (arrays of objects: ``name[0][a]=v``). ``None`` is an empty value; an empty array or
+    object, and NOT_GIVEN inside one, send nothing."""
+    safe = _RESERVED_SAFE if allow_reserved else ""
+    return [
+        (
+            quote(name, safe="") + "".join(f"[{quote(s, safe='')}]" for s in segments),
+            quote(text, safe=safe),
+        )
+        for segments, text in nested_fields(value, array_format)
+    ]
+
+
+def nested_fields(
+    value: object, array_format: str = "indices"
+) -> list[tuple[tuple[str, ...], str]]:
+    """The scalars inside ``value`` in the bracket convention, unencoded: each one's bracket
+    segments under the value's name (``("items", "0", "price")`` is ``[items][0][price]``;
+    ``""`` is ``[]``) and its text."""
+    if array_format not in ARRAY_FORMATS:
+        raise ValueError(
+            f"array format {array_format!r} is not one of {', '.join(ARRAY_FORMATS)}"
+        )
+    found: list[tuple[tuple[str, ...], str]] = []
+    _nest((), value, array_format, found)
+    return found
+
+
+def _nest(
+    segments: tuple[str, ...],
+    value: object,
+    array_format: str,
+    found: list[tuple[tuple[str, ...], str]],
+) -> None:
+    if isinstance(value, pydantic.BaseModel):
+        value = value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(item, NotGiven):
+                _nest((*segments, str(key)), item, array_format, found)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for index, item in enumerate(value):
+            if array_format == "indices":
+                _nest((*segments, str(index)), item, array_format, found)
+            elif array_format == "brackets":
+                _nest((*segments, ""), item, array_format, found)
+            else:
+                _nest(segments, item, array_format, found)
+    else:
+        found.append((segments, to_text(value)))
 
 
 def join_query(pairs: Iterable[tuple[str, str]], *, sort: bool = True) -> str:
-    """Encoded pairs as a query string, sorted by key (stable for repeated keys)."""
-    ordered = sorted(pairs, key=lambda pair: pair[0]) if sort else list(pairs)
+    """Encoded pairs as a query string, sorted by parameter name: the key up to its first
+    bracket, so that a nested value's pairs (``items[0][id]``, ``items[0][price]``,
+    ``items[1]...``) keep their order, as do repeated keys."""
+    ordered = (
+        sorted(pairs, key=lambda pair: pair[0].partition("[")[0])
+        if sort
+        else list(pairs)
+    )
     return "&".join(f"{k}={v}" for k, v in ordered)
 
 

@@ -21,7 +21,7 @@ from typing import IO, Mapping, Union
 import pydantic
 
 from ._types import NotGiven
-from .params import join_query, query_pairs, to_text
+from .params import join_query, nested_fields, nested_pairs, query_pairs, to_text
 
 FilePart = tuple[Union[str, None], Union[bytes, IO[bytes]], Union[str, None]]
 """(filename, content, content type) as httpx's ``files=`` takes it; a None filename
@@ -97,8 +97,10 @@ def encode_body(
     content_type: str | None = None,
     encoding: Mapping[str, Mapping[str, object]] | None = None,
     extra_body: Mapping[str, object] | None = None,
+    array_format: str = "indices",
 ) -> EncodedBody | None:
-    """The request body for a call, or None when there is none."""
+    """The request body for a call, or None when there is none; ``array_format`` is how form
+    fields in the bracket convention write array items (see ``form_bytes``)."""
     if isinstance(body, NotGiven):
         if not extra_body:
             return None
@@ -111,9 +113,11 @@ def encode_body(
         return EncodedBody(json_bytes(body), None, content_type or "application/json")
     if kind == "form":
         form_type = content_type or "application/x-www-form-urlencoded"
-        return EncodedBody(form_bytes(_fields(body), encoding), None, form_type)
+        form = form_bytes(_fields(body), encoding, array_format)
+        return EncodedBody(form, None, form_type)
     if kind == "multipart":
-        return EncodedBody(None, multipart_files(_fields(body), encoding), None)
+        parts = multipart_files(_fields(body), encoding, array_format)
+        return EncodedBody(None, parts, None)
     if kind == "text":
         text_type = content_type or "text/plain; charset=utf-8"
         return EncodedBody(_raw_bytes(body), None, text_type)
@@ -143,11 +147,25 @@ def _encoding_of(
     return (encoding or {}).get(name) or {}
 
 
+def _array_format(enc: Mapping[str, object], default: str) -> str:
+    """A property's own array format (``arrayFormat`` beside its OpenAPI encoding), else the
+    call's."""
+    found = enc.get("arrayFormat")
+    return found if isinstance(found, str) else default
+
+
 def form_bytes(
     fields: Mapping[str, object],
     encoding: Mapping[str, Mapping[str, object]] | None = None,
+    array_format: str = "indices",
 ) -> bytes:
-    """An application/x-www-form-urlencoded body, in the fields' order."""
+    """An application/x-www-form-urlencoded body, in the fields' order.
+
+    A property whose encoding names no ``style`` nor ``explode``, or says ``deepObject``, is
+    written in the bracket convention (``metadata[a]=1``, ``items[0][price]=p``): OpenAPI
+    leaves nested form values undefined, and the APIs that take them read brackets. An
+    explicit ``form``, ``spaceDelimited`` or ``pipeDelimited`` style keeps OpenAPI's meaning.
+    """
     pairs: list[tuple[str, str]] = []
     for name, value in fields.items():
         enc = _encoding_of(encoding, name)
@@ -158,6 +176,16 @@ def form_bytes(
             continue
         style = enc.get("style")
         explode = enc.get("explode")
+        if style == "deepObject" or (style is None and explode is None):
+            pairs.extend(
+                nested_pairs(
+                    name,
+                    value,
+                    array_format=_array_format(enc, array_format),
+                    allow_reserved=enc.get("allowReserved") is True,
+                )
+            )
+            continue
         pairs.extend(
             query_pairs(
                 name,
@@ -222,24 +250,39 @@ def _file_part(name: str, value: object, part_type: str | None) -> FilePart:
 def multipart_files(
     fields: Mapping[str, object],
     encoding: Mapping[str, Mapping[str, object]] | None = None,
+    array_format: str = "indices",
 ) -> list[tuple[str, FilePart]]:
     """multipart/form-data parts for httpx's ``files=``.
 
     Text fields come first, then files and JSON parts, each group in the fields'
     order (the official OpenAI SDK orders them so). ``None`` fields are left out.
     Lists of uploads and lists of scalars repeat the part; other lists, objects and
-    models become one ``application/json`` part.
+    models become one ``application/json`` part, OpenAPI's default for multipart,
+    unless the property's encoding says ``style: deepObject`` (which OpenAPI 3.2 allows
+    here): then each scalar inside is a text part named in the bracket convention
+    (``metadata[a]``, ``items[0][price]``, per ``array_format``).
     """
     texts: list[tuple[str, FilePart]] = []
     others: list[tuple[str, FilePart]] = []
     for name, value in fields.items():
         if value is None or isinstance(value, NotGiven):
             continue
-        declared = _encoding_of(encoding, name).get("contentType")
+        enc = _encoding_of(encoding, name)
+        declared = enc.get("contentType")
         part_type = (
             declared.split(",")[0].strip() if isinstance(declared, str) else None
         )
-        if is_file(value):
+        if enc.get("style") == "deepObject" and not is_file(value):
+            texts.extend(
+                (
+                    name + "".join(f"[{segment}]" for segment in segments),
+                    (None, text.encode(), part_type),
+                )
+                for segments, text in nested_fields(
+                    value, _array_format(enc, array_format)
+                )
+            )
+        elif is_file(value):
             others.append((name, _file_part(name, value, part_type)))
         elif isinstance(value, (list, tuple)) and value and all(map(is_file, value)):
             others.extend((name, _file_part(name, v, part_type)) for v in value)

@@ -15,6 +15,7 @@ import json
 import re
 import subprocess
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,6 +65,8 @@ class Generated:
     success_types: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: type aliases of responses (their ``Param`` forms are never validated: not checked)
     aliases: list[str] = field(default_factory=list)
+    #: how many list-like operations got each kind of pagination ("none": no ``_iter``)
+    pagination: dict[str, int] = field(default_factory=dict)
 
 
 def read_manifest(specs: Path) -> list[Entry]:
@@ -126,6 +129,7 @@ def generate(
         for op in api.operations
     }
     result.aliases = [m.name for m in ir.models if m.kind == "alias"]
+    result.pagination = dict(Counter(v.kind or "none" for v in ir.pagination))
     return result
 
 

@@ -134,3 +134,32 @@ def test_swagger_documents_are_in_the_corpus(shared_dir: Path) -> None:
 def test_manifest_is_there(shared_dir: Path) -> None:
     """The parametrised tests above are empty without the manifest: say so instead."""
     assert ENTRIES, f"{SPECS / 'MANIFEST.tsv'} could not be read"
+
+
+# How many list-like operations of the documents that page got each kind of pagination, read
+# against each document ("none": no ``_iter``, with the reason in --report). Spotify pages
+# by offsets with a `next` URL, which wins; PagerDuty's "none" are lists whose responses say
+# `more` or `next_cursor` but whose operations declare no parameter to ask for a page.
+PAGINATION = {
+    "spotify": {"next_link": 18, "cursor": 1, "none": 9},
+    "pagerduty-rest": {"offset": 38, "cursor": 19, "none": 21},
+    "linode": {"page": 57, "cursor": 1, "none": 30},
+    "digitalocean": {"page": 69, "next_link": 20, "none": 7},
+    "asana": {"cursor": 64, "none": 10},
+    "box": {"cursor": 42, "offset": 10, "none": 9},
+    "twilio-api-v2010": {"next_link": 60},
+    "twilio-messaging-v1": {"next_link": 10},
+    "openai": {"cursor": 62, "none": 4},
+    "mistral": {"page": 4, "offset": 1, "cursor": 4, "next_link": 7}
+    | {"link_header": 3, "none": 6},
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", PAGINATION)
+def test_documents_that_page_get_iter(
+    shared_dir: Path, corpus_folder: Path, name: str
+) -> None:
+    entry = next(e for e in ENTRIES if e.name == name)
+    generated = ensure_generated(shared_dir / "specs", corpus_folder, entry)
+    assert generated.pagination == PAGINATION[name]

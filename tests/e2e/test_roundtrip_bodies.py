@@ -109,7 +109,8 @@ def test_text_body(client: Any) -> None:
         (
             "application/x-www-form-urlencoded",
             "application/x-www-form-urlencoded",
-            "title=t&tags=a&tags=b",
+            # no encoding object: nested values take the bracket convention
+            "title=t&tags[0]=a&tags[1]=b",
         ),
     ],
 )

@@ -64,7 +64,8 @@ QUERIES: list[tuple[str, dict[str, Any], str]] = [
     (
         "deepObject, nested",
         {"filter": {"status": "open", "range": {"min": 1, "max": 9}}},
-        "filter[range][max]=9&filter[range][min]=1&filter[status]=open&limit=1",
+        # sorted by parameter name; a nested value keeps its own order
+        "filter[status]=open&filter[range][min]=1&filter[range][max]=9&limit=1",
     ),
     (
         "allowReserved keeps reserved characters but not & = # +",

@@ -11,8 +11,20 @@ USAGE = """
 from collections.abc import Iterator
 from pathlib import Path
 
-from roundtrip_client import AsyncClient, Client, server_url
+from roundtrip_client import AsyncClient, AsyncPage, Client, SyncPage, server_url
 from roundtrip_client.models import Echo, Item, Note
+
+
+def pages(c: Client) -> list[Item]:
+    first: SyncPage[Item] = c.pages.list_items_pages(limit=2)
+    if first.has_next_page():
+        return first.next_page().items
+    return [item for page in first.iter_pages() for item in page.items]
+
+
+async def async_pages(c: AsyncClient) -> list[Item]:
+    first: AsyncPage[Item] = await c.pages.list_items_pages()
+    return [item async for page in first.iter_pages() for item in page.items]
 
 
 def calls(c: Client, path: Path) -> Iterator[Item]:

@@ -120,12 +120,21 @@ def test_report_counts_what_was_generated(tmp_path: Path) -> None:
     assert data["operations"] == {"total": 6, "generated": 6}
     assert data["schemas"] == {"total": 42, "generated": 42}
     assert data["any_fields"] == 0 and data["skipped"] == []
+    assert data["pagination"] == [
+        {
+            "pointer": f"#/paths/~1chat~1completions{path}/get",
+            "kind": "cursor",
+            "reason": "`after` takes `last_id`; `has_more` ends it",
+        }
+        for path in ("", "~1{completion_id}~1messages")
+    ]
     assert set(data) == {
         "operations",
         "schemas",
         "any_fields",
         "skipped",
         "diagnostics",
+        "pagination",
         "stages",  # an addition to the contract: each stage's time
     }
     assert [stage["name"] for stage in data["stages"]] == [

@@ -64,6 +64,31 @@ def yaml_file(tmp_path: Path, text: str) -> Path:
             "streaming: {a: false, b: true, c: go, d: {property: mode, value: sse}}",
             {"streaming": {"a": None, "c": ("go", True), "d": ("mode", "sse")}},
         ),
+        (
+            "array formats",
+            "array-format: repeat\narray-formats: {op: {expand: brackets}}",
+            {"array_format": "repeat", "array_formats": {"op": {"expand": "brackets"}}},
+        ),
+        (
+            "idempotency header",
+            "idempotency-header: X-Key",
+            {"idempotency_header": "X-Key"},
+        ),
+        (
+            "no idempotency keys",
+            "idempotency-header: false",
+            {"idempotency_header": None},
+        ),
+        (
+            "pagination",
+            "pagination: {a: false, b: {kind: offset, param: start, total: meta.total}}",
+            {
+                "pagination": {
+                    "a": None,
+                    "b": {"kind": "offset", "param": "start", "total": "meta.total"},
+                }
+            },
+        ),
     ],
 )
 def test_reading_settings(
@@ -111,6 +136,19 @@ def _plain(value: Any) -> Any:
             "'1X' is not an environment variable name",
         ),
         ("bad stream", "streaming: {op: [1]}", "op: must be false"),
+        ("bad array format", "array-format: comma", "must be one of indices, brackets"),
+        ("bad array formats", "array-formats: {op: {a: x}}", "op: must be a table"),
+        ("bad header", "idempotency-header: 'a b'", "must be a header name"),
+        (
+            "paging kind",
+            "pagination: {op: {kind: pages}}",
+            "op: must be false (no _iter",
+        ),
+        (
+            "paging field",
+            "pagination: {op: {kind: page, totl: n}}",
+            "op: unknown field 'totl'",
+        ),
         ("bad yaml", "a: [", "not valid YAML"),
     ],
 )
@@ -274,6 +312,8 @@ def test_settings_that_match_nothing_are_named() -> None:
             "POST /pets/{pet_id}/updates": ("since", "now"),
         },
         exclude_tags=("cats", "pets"),
+        array_formats={"listPets": {"limit": "repeat", "expand": "repeat"}, "x": {}},
+        pagination={"listPets": None, "GET /pet": None},
     )
     spec, _ = build(dataclasses.replace(config, exclude_tags=()))
     document = {"paths": {"/pets": {"get": {"tags": ["pets"]}}}}
@@ -285,6 +325,9 @@ def test_settings_that_match_nothing_are_named() -> None:
         "streaming: 'listPets' has no text/event-stream response to switch",
         "streaming: no generated operation is named 'nope'",
         "streaming: 'watchPet': the request body has no property 'strem'",
+        "array-formats: 'listPets' has no query parameter or body property 'expand'",
+        "array-formats: no generated operation is named 'x'",
+        "pagination: no generated operation is named 'GET /pet'",
         "exclude-tags: no operation is tagged 'cats'",
     ]
 

@@ -21,6 +21,7 @@ from ._runtime.errors import (
     StreamError,
     UnprocessableEntityError,
 )
+from ._runtime.pagination import AsyncPage, SyncPage
 from ._runtime.response import RawResponse
 
 __version__ = "1.0.0"
@@ -32,6 +33,7 @@ __all__ = [
     "ApiStatusError",
     "ApiTimeoutError",
     "AsyncClient",
+    "AsyncPage",
     "AuthenticationError",
     "BadRequestError",
     "Client",
@@ -46,6 +48,7 @@ __all__ = [
     "RawResponse",
     "ResponseTooLargeError",
     "StreamError",
+    "SyncPage",
     "UnprocessableEntityError",
     "server_url",
 ]

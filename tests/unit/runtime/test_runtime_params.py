@@ -66,7 +66,7 @@ def test_path_styles(style: str, explode: bool, value: object, want: str) -> Non
             "deepObject",
             True,
             {"a": {"b": 1}, "c": [1, 2]},
-            "color[a][b]=1&color[c]=1&color[c]=2",
+            "color[a][b]=1&color[c][0]=1&color[c][1]=2",
         ),
         ("form", True, None, "color="),
         ("form", True, [], ""),

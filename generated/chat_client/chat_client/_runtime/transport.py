@@ -16,6 +16,7 @@ import email.utils
 import logging
 import random
 import time
+import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -47,7 +48,7 @@ from .limits import (
     within,
 )
 from .models import JsonDecoder, json_value
-from .pagination import NextPage, Pages, items_of, next_page
+from .pagination import AsyncPage, NextPage, Pages, SyncPage
 from .params import (
     check_header,
     cookie_header,
@@ -82,6 +83,7 @@ class Param:
     style: str | None = None  # None -> the location's default
     explode: bool | None = None  # None -> the style's default
     allow_reserved: bool = False
+    array_format: str | None = None  # deepObject arrays; None -> the call's
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,10 @@ class Call:
     extra_body: Body | None = None  # merged into an object body's top level
     timeout: Timeout | NotGiven = NOT_GIVEN
     base_url: str | None = None  # a path- or operation-level server
+    # deepObject and form arrays: "indices" (a[0]=x), "brackets" (a[]=x) or "repeat" (a=x)
+    array_format: str = "indices"
+    # the header parameter that carries an idempotency key: see with_idempotency_key
+    idempotency_header: str | None = None
 
 
 Mode = Literal["parsed", "raw", "streaming"]
@@ -290,8 +296,28 @@ class PlacedParams:
     cookies: list[tuple[str, str]] = field(default_factory=list)
 
 
-def place_params(params: Sequence[Param]) -> PlacedParams:
-    """Serialize each given parameter per its style; NOT_GIVEN ones are left out."""
+def with_idempotency_key(call: Call) -> Call:
+    """The call with a fresh idempotency key in its ``idempotency_header``, unless it has
+    none or the caller gave one (as the parameter or in ``extra_headers``). Made once per
+    call, before the first attempt, so that every retry of the call sends the same key and
+    the server can tell a retry from a new request."""
+    name = call.idempotency_header
+    if name is None or any(
+        key.lower() == name.lower() for key in call.extra_headers or {}
+    ):
+        return call
+    own = [p for p in call.params if p.location == "header" and p.name == name]
+    if any(not isinstance(p.value, NotGiven) for p in own):
+        return call
+    params = [p for p in call.params if p not in own]
+    return replace(call, params=(*params, Param("header", name, str(uuid.uuid4()))))
+
+
+def place_params(
+    params: Sequence[Param], array_format: str = "indices"
+) -> PlacedParams:
+    """Serialize each given parameter per its style; NOT_GIVEN ones are left out.
+    ``array_format`` is the default for parameters that do not set one."""
     placed = PlacedParams()
     for param in params:
         if isinstance(param.value, NotGiven):
@@ -309,6 +335,7 @@ def place_params(params: Sequence[Param]) -> PlacedParams:
                 style=style,
                 explode=explode,
                 allow_reserved=param.allow_reserved,
+                array_format=param.array_format or array_format,
             )
         elif param.location == "header":
             placed.headers[param.name.lower()] = header_value(
@@ -384,7 +411,7 @@ class _BaseTransport:
         auth = RequestAuth()
         for credential in credentials:
             credential.apply(auth)
-        placed = place_params(call.params)
+        placed = place_params(call.params, call.array_format)
 
         path, _, fixed_query = call.path.partition("?")
         # A next-page link is complete: its query is sent as it came, in its order.
@@ -422,6 +449,7 @@ class _BaseTransport:
             content_type=call.content_type,
             encoding=call.encoding,
             extra_body=call.extra_body,
+            array_format=call.array_format,
         )
         # Later entries win: defaults, then the call's own, credentials, extra_headers.
         headers = {"accept": accept_for(call), "user-agent": self._user_agent}
@@ -545,30 +573,33 @@ class _BaseTransport:
         return partial(self._parse_success, call=call)
 
 
-def _cursor_sent(call: Call, pages: Pages) -> object:
-    """The cursor the call asks with (NOT_GIVEN on the first page)."""
+def param_sent(call: Call, name: str | None) -> object:
+    """The value the call gives the query parameter ``name`` (None when it gives none)."""
     return next(
         (
             p.value
             for p in call.params
-            if p.location == "query" and p.name == pages.cursor_param
+            if p.location == "query"
+            and p.name == name
+            and not isinstance(p.value, NotGiven)
         ),
-        NOT_GIVEN,
+        None,
     )
 
 
-def _following(call: Call, found: NextPage, pages: Pages) -> Call:
-    """The call for the next page: the same call with the new cursor, or the link."""
+def following(call: Call, found: NextPage) -> Call:
+    """The call for the next page: the same call with one query parameter set anew, or sent
+    to a next-page URL, which carries the whole query (path and query parameters go; header
+    and cookie parameters stay)."""
     if found.url is not None:
-        # The link carries the whole query: the call's parameters would repeat it.
-        return replace(call, path=found.url, params=(), extra_query=None)
+        kept = tuple(p for p in call.params if p.location in ("header", "cookie"))
+        return replace(call, path=found.url, params=kept, extra_query=None)
     params = tuple(
-        p
-        for p in call.params
-        if not (p.location == "query" and p.name == pages.cursor_param)
+        p for p in call.params if not (p.location == "query" and p.name == found.param)
     )
-    cursor = Param("query", pages.cursor_param or "", found.cursor)
-    return replace(call, params=(*params, cursor))
+    return replace(
+        call, params=(*params, Param("query", found.param or "", found.value))
+    )
 
 
 class SyncTransport(_BaseTransport):
@@ -612,6 +643,7 @@ class SyncTransport(_BaseTransport):
     def _send(self, call: Call, *, stream: bool) -> httpx.Response:
         """Send with retries. The response is read whole (within the attempt's deadline
         and ``max_response_bytes``) unless it is retried or a stream's success."""
+        call = with_idempotency_key(call)
         credentials = self._credentials_for(call)
         for credential in credentials:
             credential.prepare(self._client)
@@ -690,18 +722,21 @@ class SyncTransport(_BaseTransport):
             raise _not_a_stream(response)
         return Stream(response, self._item_decoder(item_type), self.max_event_bytes)
 
+    def first_page(self, call: Call, pages: Pages) -> SyncPage[Any]:
+        """The first page of a list call, which fetches the ones after it."""
+        return self._page(call, pages, 0)
+
+    def _page(self, call: Call, pages: Pages, seen: int) -> SyncPage[Any]:
+        def fetch(found: NextPage, seen_now: int) -> SyncPage[Any]:
+            return self._page(following(call, found), pages, seen_now)
+
+        raw = self.request(call, "raw")
+        return SyncPage(raw, pages, fetch, param_sent(call, pages.param), seen)
+
     def paginate(self, call: Call, pages: Pages) -> Iterator[Any]:
         """Every item of every page, fetching each page when the previous one is used up."""
-        while True:
-            raw = self.request(call, "raw")
-            page = raw.parse()
-            yield from items_of(page, pages)
-            found = next_page(
-                page, pages, raw.http_response.url, _cursor_sent(call, pages)
-            )
-            if found is None:
-                return
-            call = _following(call, found, pages)
+        for page in self.first_page(call, pages).iter_pages():
+            yield from page.items
 
     def close(self) -> None:
         """Close the HTTP client, if this transport created it."""
@@ -750,6 +785,7 @@ class AsyncTransport(_BaseTransport):
     async def _send(self, call: Call, *, stream: bool) -> httpx.Response:
         """Send with retries. The response is read whole (within the attempt's deadline
         and ``max_response_bytes``) unless it is retried or a stream's success."""
+        call = with_idempotency_key(call)
         credentials = self._credentials_for(call)
         for credential in credentials:
             await credential.aprepare(self._client)
@@ -846,19 +882,23 @@ class AsyncTransport(_BaseTransport):
             self.max_event_bytes,
         )
 
+    async def first_page(self, call: Call, pages: Pages) -> AsyncPage[Any]:
+        """The first page of a list call, which fetches the ones after it."""
+        return await self._page(call, pages, 0)
+
+    async def _page(self, call: Call, pages: Pages, seen: int) -> AsyncPage[Any]:
+        async def fetch(found: NextPage, seen_now: int) -> AsyncPage[Any]:
+            return await self._page(following(call, found), pages, seen_now)
+
+        raw = await self.request(call, "raw")
+        return AsyncPage(raw, pages, fetch, param_sent(call, pages.param), seen)
+
     async def paginate(self, call: Call, pages: Pages) -> AsyncIterator[Any]:
         """Every item of every page (``async for``, no ``await``), page by page."""
-        while True:
-            raw = await self.request(call, "raw")
-            page = raw.parse()
-            for item in items_of(page, pages):
+        page = await self.first_page(call, pages)
+        async for each in page.iter_pages():
+            for item in each.items:
                 yield item
-            found = next_page(
-                page, pages, raw.http_response.url, _cursor_sent(call, pages)
-            )
-            if found is None:
-                return
-            call = _following(call, found, pages)
 
     async def close(self) -> None:
         """Close the HTTP client, if this transport created it."""

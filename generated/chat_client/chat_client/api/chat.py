@@ -28,7 +28,7 @@ from .._runtime._wrappers import (
     to_streamed_response,
 )
 from .._runtime.models import BASE64, KEEP_UNKNOWN
-from .._runtime.pagination import Pages
+from .._runtime.pagination import AsyncPage, Pages, SyncPage
 from .._runtime.streaming import AsyncStream, Stream
 from .._runtime.transport import (
     AsyncTransport,
@@ -182,12 +182,60 @@ class ChatApi:
                 timeout=timeout,
             ),
             Pages(
+                kind="cursor",
                 items="data",
-                cursor_param="after",
+                param="after",
                 cursor="last_id",
                 item_cursor="id",
                 has_more="has_more",
-                next_link=None,
+            ),
+        )
+
+    def list_chat_completions_pages(
+        self,
+        *,
+        model: str | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        after: str | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        order: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> SyncPage[CreateChatCompletionResponse]:
+        """``list_chat_completions`` as pages: ``items``, ``parsed`` and ``raw`` of the first one;
+        ``has_next_page()`` and ``next_page()`` step on."""
+        return self._transport.first_page(
+            Call(
+                method="GET",
+                path="/chat/completions",
+                params=[
+                    Param("query", "model", model),
+                    Param(
+                        "query", "metadata", metadata, style="deepObject", explode=True
+                    ),
+                    Param("query", "after", after),
+                    Param("query", "limit", limit),
+                    Param("query", "order", order),
+                ],
+                security=(("ApiKeyAuth",),),
+                responses=[
+                    ResponseType("200", "json", ChatCompletionList),
+                    ResponseType("default", "json", ErrorResponse),
+                ],
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+            Pages(
+                kind="cursor",
+                items="data",
+                param="after",
+                cursor="last_id",
+                item_cursor="id",
+                has_more="has_more",
             ),
         )
 
@@ -789,12 +837,57 @@ class ChatApi:
                 timeout=timeout,
             ),
             Pages(
+                kind="cursor",
                 items="data",
-                cursor_param="after",
+                param="after",
                 cursor="last_id",
                 item_cursor="id",
                 has_more="has_more",
-                next_link=None,
+            ),
+        )
+
+    def get_chat_completion_messages_pages(
+        self,
+        completion_id: str,
+        *,
+        after: str | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        order: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> SyncPage[ChatCompletionMessageListDataItem]:
+        """``get_chat_completion_messages`` as pages: ``items``, ``parsed`` and ``raw`` of the first one;
+        ``has_next_page()`` and ``next_page()`` step on."""
+        return self._transport.first_page(
+            Call(
+                method="GET",
+                path="/chat/completions/{completion_id}/messages",
+                params=[
+                    Param("path", "completion_id", completion_id),
+                    Param("query", "after", after),
+                    Param("query", "limit", limit),
+                    Param("query", "order", order),
+                ],
+                security=(("ApiKeyAuth",),),
+                responses=[
+                    ResponseType("200", "json", ChatCompletionMessageList),
+                    ResponseType("404", "json", ErrorResponse),
+                    ResponseType("default", "json", ErrorResponse),
+                ],
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+            Pages(
+                kind="cursor",
+                items="data",
+                param="after",
+                cursor="last_id",
+                item_cursor="id",
+                has_more="has_more",
             ),
         )
 
@@ -935,12 +1028,60 @@ class AsyncChatApi:
                 timeout=timeout,
             ),
             Pages(
+                kind="cursor",
                 items="data",
-                cursor_param="after",
+                param="after",
                 cursor="last_id",
                 item_cursor="id",
                 has_more="has_more",
-                next_link=None,
+            ),
+        )
+
+    async def list_chat_completions_pages(
+        self,
+        *,
+        model: str | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        after: str | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        order: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> AsyncPage[CreateChatCompletionResponse]:
+        """``list_chat_completions`` as pages: ``items``, ``parsed`` and ``raw`` of the first one;
+        ``has_next_page()`` and ``await next_page()`` step on."""
+        return await self._transport.first_page(
+            Call(
+                method="GET",
+                path="/chat/completions",
+                params=[
+                    Param("query", "model", model),
+                    Param(
+                        "query", "metadata", metadata, style="deepObject", explode=True
+                    ),
+                    Param("query", "after", after),
+                    Param("query", "limit", limit),
+                    Param("query", "order", order),
+                ],
+                security=(("ApiKeyAuth",),),
+                responses=[
+                    ResponseType("200", "json", ChatCompletionList),
+                    ResponseType("default", "json", ErrorResponse),
+                ],
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+            Pages(
+                kind="cursor",
+                items="data",
+                param="after",
+                cursor="last_id",
+                item_cursor="id",
+                has_more="has_more",
             ),
         )
 
@@ -1543,12 +1684,57 @@ class AsyncChatApi:
                 timeout=timeout,
             ),
             Pages(
+                kind="cursor",
                 items="data",
-                cursor_param="after",
+                param="after",
                 cursor="last_id",
                 item_cursor="id",
                 has_more="has_more",
-                next_link=None,
+            ),
+        )
+
+    async def get_chat_completion_messages_pages(
+        self,
+        completion_id: str,
+        *,
+        after: str | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        order: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> AsyncPage[ChatCompletionMessageListDataItem]:
+        """``get_chat_completion_messages`` as pages: ``items``, ``parsed`` and ``raw`` of the first one;
+        ``has_next_page()`` and ``await next_page()`` step on."""
+        return await self._transport.first_page(
+            Call(
+                method="GET",
+                path="/chat/completions/{completion_id}/messages",
+                params=[
+                    Param("path", "completion_id", completion_id),
+                    Param("query", "after", after),
+                    Param("query", "limit", limit),
+                    Param("query", "order", order),
+                ],
+                security=(("ApiKeyAuth",),),
+                responses=[
+                    ResponseType("200", "json", ChatCompletionMessageList),
+                    ResponseType("404", "json", ErrorResponse),
+                    ResponseType("default", "json", ErrorResponse),
+                ],
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+            Pages(
+                kind="cursor",
+                items="data",
+                param="after",
+                cursor="last_id",
+                item_cursor="id",
+                has_more="has_more",
             ),
         )
 
