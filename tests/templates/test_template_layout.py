@@ -13,8 +13,10 @@ test measures by tracing the compiled templates while they render. Measured when
 og-petstore-fake-endpoints reaches 716 of the 807 places, specs/chat.yaml 62 more (event
 streams, form bodies), tests/e2e/roundtrip.yaml 14, osv-read-only-write-only 6, and the two
 small documents below the last 9 (a client without models, a model whose every property is
-write-only). A template branch no document reaches fails that test: add a document that
-reaches it (the corpus's, or a small one written here).
+write-only); tests/e2e/payments.yaml, with the array-format settings of ``SETTINGS``, and
+tests/e2e/paging.yaml reach issue 12's idempotency keys, array formats and a first page of 0.
+A template branch no document reaches fails that test: add a document that reaches it (the
+corpus's, or a small one written here).
 """
 
 from __future__ import annotations
@@ -87,6 +89,15 @@ DOCUMENTS = {
     ),
     "no-models": ("inline", NO_MODELS),
     "write-only": ("inline", WRITE_ONLY),
+    "payments": ("repo", "tests/e2e/payments.yaml"),
+    "paging": ("repo", "tests/e2e/paging.yaml"),
+}
+#: the settings a document is rendered with, where the defaults would leave a branch unreached
+SETTINGS: dict[str, dict[str, Any]] = {
+    "payments": {
+        "array_format": "brackets",
+        "array_formats": {"listCustomers": {"expand": "repeat"}},
+    },
 }
 # What starts a block body or writes output in a compiled template: the places to reach.
 _PLACE = re.compile(r"\s*(?:pass$|yield\b|t_\d+\.(?:append|extend)\()")
@@ -103,9 +114,9 @@ def document_path(name: str, shared: Path, folder: Path) -> Path:
     return path
 
 
-def rendered(path: Path) -> dict[str, str]:
+def rendered(path: Path, settings: dict[str, Any] | None = None) -> dict[str, str]:
     """Every file the built-in templates make of the document."""
-    config = Config(spec=path)
+    config = Config(spec=path, **(settings or {}))
     docs, diags = load_and_check(config, validator=False)
     assert docs is not None and not diags.has_errors, diags.items
     spec = build_spec(docs, diags, config=config)
@@ -128,7 +139,7 @@ def test_the_documents_reach_every_branch_of_the_built_in_templates(
     for name in DOCUMENTS:
         files = document_path(name, shared_dir, tmp_path)
         with _lines_run(templates, reached):
-            rendered(files)
+            rendered(files, SETTINGS.get(name))
     missed = dict.fromkeys(
         _shown(env, name, line)
         for name in names
@@ -146,7 +157,7 @@ def test_blackline_writes_what_black_writes(
 ) -> None:
     """Each file is read by the fast path (none left to black whole), black lays out each of
     its snippets as expected, and the result is black's for the whole file."""
-    files = rendered(document_path(name, shared_dir, tmp_path))
+    files = rendered(document_path(name, shared_dir, tmp_path), SETTINGS.get(name))
     # the runtime's modules are copied, not rendered: black --check holds them (golden test)
     python = [(p, text) for p, text in formattable(files) if "/_runtime/" not in p]
     plans = {path: plan_file(text) for path, text in python}
