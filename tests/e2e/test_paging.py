@@ -1,6 +1,6 @@
 """Every kind of pagination of tests/e2e/paging.yaml against a server that pages: the
-``_iter`` and ``_pages`` methods, what each asks the server, the ``--report`` verdicts, and a
-``Link`` to another origin refused."""
+``_iter`` and ``_pages`` methods, sync and async, what each asks the server, the ``--report``
+verdicts, and a ``Link`` header or a next URL to another origin refused."""
 
 from __future__ import annotations
 
@@ -58,6 +58,19 @@ def serve(request: Recorded) -> Reply:
         more = start + SIZE < len(THINGS)
         token = f"t{start + SIZE}" if more else None
         return Reply.json({"items": things(start), "next_page_token": token})
+    if request.path == "/cursors":
+        start = int(query.get("cursor", "c0")[1:])
+        more = start + SIZE < len(THINGS)
+        return Reply.json(
+            {"data": things(start), "next_cursor": f"c{start + SIZE}" * more}
+        )
+    if request.path == "/feed":
+        start = int(query.get("offset", "0"))
+        link = f"http://{request.header('host')}/feed?limit=2&offset={start + SIZE}"
+        more = start + SIZE < len(THINGS)
+        return Reply.json(
+            {"count": 5, "next": link if more else None, "results": things(start)}
+        )
     if request.path == "/linked":
         links = [f"</linked?page={number - 1}&per_page=2>; rel=prev"] * (number > 1)
         if number * SIZE < len(THINGS):
@@ -98,6 +111,16 @@ KINDS: list[tuple[str, dict[str, Any], list[str]]] = [
         "list_by_token",
         {"page_size": 2},
         ["page_size=2", "page_size=2&page_token=t2", "page_size=2&page_token=t4"],
+    ),
+    (
+        "list_by_cursor",
+        {"limit": 2},
+        ["limit=2", "cursor=c2&limit=2", "cursor=c4&limit=2"],
+    ),
+    (
+        "list_by_next_url",
+        {"limit": 2},
+        ["limit=2", "limit=2&offset=2", "limit=2&offset=4"],
     ),
     (
         "list_by_link_header",
@@ -154,17 +177,30 @@ def test_link_header_pages_keep_header_parameters(
     assert [r.header("x-api-version") for r in loopback.requests] == ["7", "7", "7"]
 
 
-def test_async_iter_and_pages(paging: ModuleType, loopback: Loopback) -> None:
+@pytest.mark.parametrize(
+    ("method", "arguments", "queries"), KINDS, ids=[k[0] for k in KINDS]
+)
+def test_async_every_item_of_every_page(
+    paging: ModuleType,
+    loopback: Loopback,
+    method: str,
+    arguments: dict[str, Any],
+    queries: list[str],
+) -> None:
     loopback.always("GET", "*", serve)
 
     async def main() -> tuple[list[str], list[int]]:
-        async with paging.AsyncClient(base_url=loopback.url) as c:
-            ids = [t.id async for t in c.default.list_by_link_header_iter(per_page=2)]
-            first = await c.default.list_by_offset_pages(limit=2)
+        async with paging.AsyncClient(base_url=loopback.url, max_retries=0) as c:
+            ids = [
+                t.id async for t in getattr(c.default, method + "_iter")(**arguments)
+            ]
+            first = await getattr(c.default, method + "_pages")(**arguments)
             sizes = [len(p.items) async for p in first.iter_pages()]
             return ids, sizes
 
-    assert asyncio.run(main()) == (THINGS, [2, 2, 1])
+    ids, sizes = asyncio.run(main())
+    assert ids == THINGS and sum(sizes) == len(THINGS) and sizes[:2] == [2, 2]
+    assert [r.query for r in loopback.requests] == queries * 2
 
 
 def test_a_link_header_to_another_origin_is_refused(
@@ -183,6 +219,15 @@ def test_a_link_header_to_another_origin_is_refused(
         with pytest.raises(paging.ApiError, match="another origin"):
             page.next_page()
     assert len(loopback.requests) == 2  # the other origin was never asked
+    loopback.always(
+        "GET",
+        "/feed",
+        Reply.json({"results": things(0), "next": f"{elsewhere}/feed?offset=2"}),
+    )
+    with paging.Client(base_url=loopback.url, max_retries=0) as c:
+        with pytest.raises(paging.ApiError, match="another origin"):
+            list(c.default.list_by_next_url_iter())
+    assert len(loopback.requests) == 3  # nor for a next URL in the body
 
 
 def test_the_report_says_how_each_list_pages() -> None:
@@ -193,6 +238,8 @@ def test_the_report_says_how_each_list_pages() -> None:
     verdicts = {v.pointer.split("/")[2]: (v.kind, v.reason) for v in spec.pagination}
     assert {name: kind for name, (kind, _) in verdicts.items()} == {
         "~1tokens": "cursor",
+        "~1cursors": "cursor",
+        "~1feed": "next_link",
         "~1linked": "link_header",
         "~1repos": "link_header",
         "~1offsets": "offset",
