@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import inspect
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -19,15 +20,25 @@ import pytest
 from clientgen import generate_client, import_client
 from loopback import Loopback, Recorded, Reply
 
+from generator.build import build_spec
+from generator.config import Config
+from generator.diagnostics import Diagnostics
+from generator.loader import load_documents
+
 SPEC = Path(__file__).with_name("tracker.yaml")
 BASIC = "Basic " + base64.b64encode(b"ada:s3cret").decode()
 ISSUES = [{"number": n, "title": f"issue {n}"} for n in range(1, 6)]
+SETTINGS = Config(
+    spec=SPEC, idempotency_header="X-Request-Id", pagination={"listLabels": None}
+)
+UUID4 = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
 
 
 @pytest.fixture(scope="session")
 def tracker(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
     out = tmp_path_factory.mktemp("tracker")
-    return import_client(generate_client(SPEC, out, "tracker_client"), "tracker_client")
+    package = "tracker_client"
+    return import_client(generate_client(SPEC, out, package, SETTINGS), package)
 
 
 def serve(request: Recorded) -> Reply:
@@ -103,6 +114,34 @@ def test_async_pages_by_link_headers(tracker: ModuleType, loopback: Loopback) ->
 
     assert asyncio.run(main()) == ([1, 2, 3, 4, 5], [2, 2, 1])
     assert {r.header("x-api-key") for r in loopback.requests} == {"k"}
+
+
+def test_the_idempotency_header_a_setting_names(
+    client: Any, loopback: Loopback
+) -> None:
+    """``X-Request-Id`` is the idempotency header here: optional although the document
+    requires it, one key per call, the same on its retry."""
+    busy = Reply.json({"message": "busy"}, status=503, headers={"retry-after-ms": "1"})
+    loopback.reply("POST", "/issues", busy)
+    client.default.create_issue(title="a")
+    client.default.create_issue(title="b", x_request_id="mine")
+    keys = [r.header("x-request-id") or "" for r in loopback.requests]
+    assert keys[0] == keys[1] and re.fullmatch(UUID4, keys[0])  # the retry repeats it
+    assert keys[2] == "mine" and len(keys) == 3
+
+
+def test_pagination_turned_off_by_a_setting(client: Any) -> None:
+    assert not hasattr(client.default, "list_labels_iter")
+    assert hasattr(client.default, "list_issues_iter")
+    diags = Diagnostics()
+    docs = load_documents(SPEC, diags)
+    assert docs is not None
+    spec = build_spec(docs, diags, "tracker_client", SETTINGS)
+    assert [(v.pointer, v.kind, v.reason) for v in spec.pagination] == [
+        ("#/paths/~1issues/get", "link_header", spec.pagination[0].reason),
+        ("#/paths/~1labels/get", None, "turned off by the pagination setting"),
+    ]
+    assert "Link" in spec.pagination[0].reason
 
 
 def test_credential_keywords_and_their_forms(tracker: ModuleType) -> None:
