@@ -70,13 +70,15 @@ def test_a_nested_form_body(client: Any, loopback: Loopback) -> None:
     issue = client.default.create_issue(
         title="Crash on save",
         labels=["bug", "ui"],
-        assignee={"login": "ada", "notify": True},
+        assignee={"login": "ada", "notify": False, "share": 0.5},
         milestone=None,
+        weight=1e20,
     )
     assert issue.number == 6 and issue.title == "Crash on save"
     assert loopback.last.body == (
         b"title=Crash%20on%20save&labels[0]=bug&labels[1]=ui"
-        b"&assignee[login]=ada&assignee[notify]=true&milestone="
+        b"&assignee[login]=ada&assignee[notify]=false&assignee[share]=0.5"
+        b"&milestone=&weight=1e%2B20"  # numbers as JSON writes them, + encoded
     )
     assert loopback.last.header("authorization") == BASIC
 
