@@ -44,6 +44,7 @@ def build_spec(
     info = data.get("info") if isinstance(data.get("info"), dict) else {}
     title = str(info.get("title") or "API")
     package = package or config.package_name or default_package_name(title)
+    # built in SchemaBuilder's order: components, operations and webhooks, request closure
     schemas = SchemaBuilder(
         docs,
         diags,

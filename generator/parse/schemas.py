@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.diagnostics import Diagnostics
-from generator.ir import Field, Model, Scalar, TypeRef
+from generator.ir import Field, Model, Scalar, TypeRef, reachable_models
 from generator.loader import Document, DocumentSet, pointer as make_pointer
 from generator.naming import (
     ANNOTATION_BUILTINS,
@@ -137,29 +137,45 @@ class _Draft:
 
 @dataclass
 class SchemaBuilder:
-    """Builds types for one document set; holds the registry of named models while it works."""
+    """Builds types for one document set, in a fixed order that ``build_spec`` follows:
+
+    1. ``build_components``: component schemas claim their class names, then their ``Param``
+       names (``reserve_components``), before any inline schema can take one; then each is
+       built, a reference building its target first and a chain of them afterwards;
+    2. the operations' and webhooks' inline schemas, as they are read (``type_of``);
+    3. ``request_closure``: the models requests send, which get a ``Param`` form;
+    4. ``models``: every model finished, in the order it was named.
+
+    Its registries below are the one record of what is named and built.
+    """
 
     docs: DocumentSet
     diags: Diagnostics
+    #: settings: class renames keyed by the name oapigen would give; field renames keyed by
+    #: the final class name, then the property's name in the document
+    class_renames: Mapping[str, str] = field(default_factory=dict)
+    field_renames: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    # -- registries: names claimed (classes and their Param forms, modules), each model's
+    # draft by class name, and by schema (document URI, pointer) its class name and its type
     class_names: UniqueNames = field(default_factory=UniqueNames)
     module_names: UniqueNames = field(default_factory=UniqueNames)
     drafts: dict[str, _Draft] = field(default_factory=dict)
     named: dict[tuple[str, str], str] = field(default_factory=dict)
     types: dict[tuple[str, str], TypeRef] = field(default_factory=dict)
+    #: component schemas extending each schema through ``allOf`` (see ``_allof_children``)
+    children: dict[tuple[str, str], list[Located]] | None = None
+    #: fields typed Any because the document gave no usable type
+    any_fields: int = 0
+
+    # -- work in progress: the named schemas being built (their keys, and outermost first),
+    # how many schemas deep the type being built is, and the named schemas met too deep to be
+    # built at once (see ``MAX_NESTING``)
     building: set[tuple[str, str]] = field(default_factory=set)
     roots: list[Located] = field(default_factory=list)
-    #: how many schemas deep the type being built is, and the named schemas met too deep to
-    #: be built at once (see ``MAX_NESTING``)
     nesting: int = 0
     deferred: list[Located] = field(default_factory=list)
     building_deferred: bool = False
-    #: component schemas extending each schema through ``allOf`` (see ``_allof_children``)
-    children: dict[tuple[str, str], list[Located]] | None = None
-    any_fields: int = 0
-    #: settings: class renames keyed by the name oapigen would give; field renames keyed by
-    #: the final class name, then the property's name in the document
-    class_renames: Mapping[str, str] = field(default_factory=dict)
-    field_renames: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     # -- names -------------------------------------------------------------------------------
 
@@ -1047,20 +1063,15 @@ class SchemaBuilder:
     def request_closure(self, roots: list[TypeRef]) -> set[str]:
         """Models reachable from request bodies: they get a ``Param`` TypedDict (an alias
         referred to by name gets a ``Param`` alias)."""
-        seen: set[str] = set()
-        stack = [n for t in roots for n in t.models()]
-        while stack:
-            name = stack.pop()
-            if name in seen or name not in self.drafts:
-                continue
-            seen.add(name)
-            draft = self.drafts[name]
-            if draft.alias is not None:
-                stack.extend(draft.alias.models())
-            for f in draft.fields:
-                if not f.read_only:
-                    stack.extend(f.type.models())
-        return seen
+
+        def sent(name: str) -> list[TypeRef] | None:
+            draft = self.drafts.get(name)
+            if draft is None:
+                return None
+            alias = [draft.alias] if draft.alias is not None else []
+            return [*alias, *(f.type for f in draft.fields if not f.read_only)]
+
+        return reachable_models(roots, sent)
 
 
 @dataclass
