@@ -132,6 +132,8 @@ SAME_NAME = [
     {"name": "id", "in": where, "required": where == "path", "schema": STRING}
     for where in ("path", "query", "header", "cookie")
 ]
+# a description written on the parameter's schema, not on the parameter
+SAME_NAME[1] = {**SAME_NAME[1], "schema": {**STRING, "description": "Which thing."}}
 HEADERS = [
     {"name": "X-Trace", "in": "header", "schema": STRING},
     {"name": "x-trace", "in": "header", "schema": STRING},
@@ -205,7 +207,11 @@ DOCUMENT: dict[str, Any] = {
             "post": {
                 "operationId": "putLabels",
                 "requestBody": {
-                    "content": {"application/json": {"schema": ref("Labels")}}
+                    "content": {
+                        "application/json": {
+                            "schema": {"description": "Labels to put.", **ref("Labels")}
+                        }
+                    }
                 },
                 "responses": json_response(ref("Echo")),
             }
@@ -411,3 +417,9 @@ def test_the_client_and_its_use_pass_mypy_strict(folder: Path) -> None:
         text=True,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_descriptions_on_schemas_reach_the_docs(folder: Path) -> None:
+    page = (folder / "docs" / "DefaultApi.md").read_text()
+    assert "| **id_query** | str | Which thing. |" in page
+    assert "| Labels to put. |" in page
