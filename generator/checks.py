@@ -25,18 +25,8 @@ from typing import Any
 
 from generator.diagnostics import Diagnostics
 from generator.loader import Document, DocumentSet, pointer, split_pointer
+from generator.methods import path_operations
 from generator.refs import is_reference, resolve
-
-OPERATION_METHODS = (
-    "get",
-    "put",
-    "post",
-    "delete",
-    "options",
-    "head",
-    "patch",
-    "trace",
-)
 
 #: Keys whose values are free-form data, not schemas: a ``pattern`` there is just a word.
 _DATA_KEYS = frozenset({"example", "examples", "default", "enum", "const"})
@@ -185,13 +175,10 @@ def _operation_ids(docs: DocumentSet) -> Iterator[tuple[str, str]]:
                 doc, where, item = found.document, found.pointer, found.node
             if not isinstance(item, dict):
                 continue
-            for method in OPERATION_METHODS:
-                operation = item.get(method)
-                if isinstance(operation, dict) and isinstance(
-                    operation.get("operationId"), str
-                ):
-                    at = pointer(*split_pointer(where), method, "operationId")
-                    yield docs.location(doc, at), operation["operationId"]
+            for operation in path_operations(item):
+                if isinstance(operation.node.get("operationId"), str):
+                    at = pointer(*split_pointer(where), *operation.parts, "operationId")
+                    yield docs.location(doc, at), operation.node["operationId"]
 
 
 def _patterns(data: Any) -> Iterator[tuple[str, str]]:

@@ -21,6 +21,7 @@ from types import MappingProxyType
 from typing import Any
 
 from generator.ir import Model, Operation, Scalar, Spec, TypeRef
+from generator.methods import path_operations
 from generator.sources import is_url, url_problem
 
 CONFIG_YAML = "oapigen.yaml"
@@ -544,23 +545,13 @@ def _takes(
     return False
 
 
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-
-
-def _operations(document: Any) -> Iterator[tuple[str, str, dict[str, Any]]]:
+def _operation_tags(document: Any) -> Iterator[tuple[str, str]]:
     paths = document.get("paths") if isinstance(document, dict) else None
     for path, item in paths.items() if isinstance(paths, dict) else ():
-        for method in _METHODS:
-            operation = item.get(method) if isinstance(item, dict) else None
-            if isinstance(operation, dict):
-                yield str(path), method, operation
-
-
-def _operation_tags(document: Any) -> Iterator[tuple[str, str]]:
-    for path, method, operation in _operations(document):
-        tags = operation.get("tags")
-        for tag in tags if isinstance(tags, list) and tags else ["default"]:
-            yield f"{method.upper()} {path}", str(tag)
+        for operation in path_operations(item):
+            tags = operation.node.get("tags")
+            for tag in tags if isinstance(tags, list) and tags else ["default"]:
+                yield f"{operation.method} {path}", str(tag)
 
 
 def _plain(value: Any) -> Any:

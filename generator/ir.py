@@ -129,9 +129,12 @@ class Model:
 
 @dataclass(frozen=True)
 class Parameter:
+    """One parameter; ``querystring`` (OpenAPI 3.2) is the whole query string, serialized from
+    its value as its ``content_type`` says (with ``encoding``, like a form body)."""
+
     name: str
     wire_name: str
-    location: Literal["path", "query", "header", "cookie"]
+    location: Literal["path", "query", "querystring", "header", "cookie"]
     type: TypeRef
     required: bool
     annotation: str
@@ -146,6 +149,12 @@ class Parameter:
     array_format: str | None = None
     #: the schema's ``default``, when it is a plain value
     default: Scalar = None
+    content_type: str | None = None
+    encoding: tuple[Encoding, ...] = ()
+
+    @property
+    def encoding_map(self) -> dict[str, dict[str, Scalar]]:
+        return _encoding_map(self.encoding)
 
 
 @dataclass(frozen=True)
@@ -171,6 +180,11 @@ class Encoding:
             "arrayFormat": self.array_format,
         }
         return {k: v for k, v in found.items() if v is not None}
+
+
+def _encoding_map(encoding: tuple[Encoding, ...]) -> dict[str, dict[str, Scalar]]:
+    """The runtime's ``encoding=``: each property's settings, those without any left out."""
+    return {e.name: e.as_dict() for e in encoding if e.as_dict()}
 
 
 @dataclass(frozen=True)
@@ -204,7 +218,7 @@ class Body:
 
     @property
     def encoding_map(self) -> dict[str, dict[str, Scalar]]:
-        return {e.name: e.as_dict() for e in self.encoding if e.as_dict()}
+        return _encoding_map(self.encoding)
 
     @property
     def kinds_by_content_type(self) -> dict[str, str]:

@@ -1,7 +1,8 @@
 """Validation against the OpenAPI specification, with openapi-spec-validator's rules.
 
-The version decides the validator class (OpenAPI 3.0.x or 3.1.x, Swagger 2.0); a document of
-another version, or none, is an error. Every complaint becomes a warning at the JSON pointer of the node
+The version decides the validator class (OpenAPI 3.0.x, 3.1.x or 3.2.x, Swagger 2.0); a
+document of another version, or none, is an error. Every complaint becomes a warning at the
+JSON pointer of the node
 it is about: the generator reports an error itself where it cannot build (DESIGN.md,
 "Diagnostics"). Nothing the validator raises escapes.
 
@@ -42,6 +43,7 @@ WHERE = "_oapigen_where"
 
 _OAS30 = re.compile(r"3\.0(\.\d+)?(-.+)?")
 _OAS31 = re.compile(r"3\.1(\.\d+)?(-.+)?")
+_OAS32 = re.compile(r"3\.2(\.\d+)?(-.+)?")
 _MAX_MESSAGE = 300
 
 BestMatch = Callable[[Iterable[Any]], Any]
@@ -73,8 +75,8 @@ def validate_document(
 
 
 def check_version(data: Any, diags: Diagnostics) -> bool:
-    """Whether the document is OpenAPI 3.0 or 3.1, or Swagger 2.0; an error says what it is
-    otherwise. Run before anything else looks at a document."""
+    """Whether the document is OpenAPI 3.0, 3.1 or 3.2, or Swagger 2.0; an error says what it
+    is otherwise. Run before anything else looks at a document."""
     return _validator_class(data, diags) is not None
 
 
@@ -101,9 +103,11 @@ def _validator_class(data: Any, diags: Diagnostics) -> str | None:
         return "OpenAPIV30SpecValidator"
     if _OAS31.fullmatch(version):
         return "OpenAPIV31SpecValidator"
+    if _OAS32.fullmatch(version):
+        return "OpenAPIV32SpecValidator"
     diags.error(
         "#/openapi",
-        f"unsupported OpenAPI version {version!r}: oapigen reads 3.0.x and 3.1.x",
+        f"unsupported OpenAPI version {version!r}: oapigen reads 3.0.x, 3.1.x and 3.2.x",
     )
     return None
 

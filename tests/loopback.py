@@ -143,7 +143,11 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _handle
+    def __getattr__(self, name: str) -> Any:
+        # Any method is answered (QUERY, COPY, PURGE...): the server dispatches on do_<METHOD>.
+        if name.startswith("do_"):
+            return self._handle
+        raise AttributeError(name)
 
     def _respond(self, reply: Reply) -> None:
         if reply.delay and self.server.owner.stopping.wait(reply.delay):

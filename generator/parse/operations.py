@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -26,6 +27,7 @@ from generator.ir import (
     Webhook,
     plain_responses,
 )
+from generator.methods import path_operations, refused_methods
 from generator.naming import (
     TEMPLATE_NAMES,
     WINDOWS_DEVICE_NAMES,
@@ -42,7 +44,6 @@ from generator.parse.schemas import Located, SchemaBuilder
 from generator.parse.servers import operation_server_url, parse_servers
 from generator.refs import resolve
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Names the generated method's signature takes itself, and those its body uses.
 ARGUMENT_RESERVED = (
     frozenset({"extra_headers", "extra_query", "extra_body", "timeout", "content_type"})
@@ -64,7 +65,9 @@ CLIENT_RESERVED = frozenset(
 # Client keywords are parameters of ``Client.__init__`` and ``_credentials``: a keyword named
 # like one of theirs, or like a name their bodies use, would clash.
 CREDENTIAL_RESERVED = CLIENT_RESERVED | TEMPLATE_NAMES["client"].locals
-_LOCATIONS = ("path", "query", "header", "cookie")
+_LOCATIONS = ("path", "query", "querystring", "header", "cookie")
+# A path template's variables, as the runtime's ``expand_path`` fills them.
+_TEMPLATE_VARIABLE = re.compile(r"\{([^{}]+)\}")
 _JSON_TYPES = ("application/json",)
 
 
@@ -163,14 +166,17 @@ class OperationsBuilder:
                     (f"#/paths/{path_key}", "path item could not be resolved")
                 )
                 continue
-            for method in HTTP_METHODS:
-                if not isinstance(path_at.node.get(method), dict):
-                    continue
+            for parts, reason in refused_methods(path_at.node):
+                total += 1
+                where = path_at.child(*parts).location
+                skipped.append((where, reason))
+                self.diags.warning(where, f"operation skipped: {reason}")
+            for found in path_operations(path_at.node):
                 # an operation given as a $ref to another file (DigitalOcean's all are)
-                op_at = self._deref(path_at.child(method))
+                op_at = self._deref(path_at.child(*found.parts))
                 if op_at is None or not isinstance(op_at.node, dict):
                     total += 1
-                    where = path_at.child(method).location
+                    where = path_at.child(*found.parts).location
                     skipped.append((where, "operation could not be resolved"))
                     continue
                 if not self._tag_wanted(op_at.node):
@@ -179,7 +185,7 @@ class OperationsBuilder:
                 try:
                     operation, types, verdict = self._operation(
                         str(path_key),
-                        method,
+                        found.method,
                         path_at,
                         op_at,
                         default_security,
@@ -212,17 +218,16 @@ class OperationsBuilder:
             item_at = self._deref(Located(hooks, root, "#/webhooks").child(key))
             if item_at is None or not isinstance(item_at.node, dict):
                 continue
-            for method in HTTP_METHODS:
-                if not isinstance(item_at.node.get(method), dict):
-                    continue
-                op_at = item_at.child(method)
-                suffix = "" if method == "post" else pascal_case(method)
+            for found in path_operations(item_at.node):
+                op_at = item_at.child(*found.parts)
+                method = found.method
+                suffix = "" if method == "POST" else pascal_case(method.lower())
                 hint = f"{pascal_case(str(key)) or 'Event'}{suffix}Webhook"
                 payload = self._payload_type(op_at, hint)
                 result.append(
                     Webhook(
                         name=str(key),
-                        method=method.upper(),
+                        method=method,
                         type=payload,
                         annotation=T.response_annotation(payload or T.ANY),
                         summary=_text(op_at.node.get("summary")),
@@ -333,13 +338,13 @@ class OperationsBuilder:
         op = op_at.node
         path, _, fixed_query = path_key.partition("?")
         raw_id = op.get("operationId")
-        operation_id = str(raw_id) if raw_id else f"{method} {path_key}"
+        operation_id = str(raw_id) if raw_id else f"{method.lower()} {path_key}"
         base_name = identifier(operation_id, reserved=METHOD_RESERVED, fallback="call")
         hint = pascal_case(operation_id) or "Call"
         tags = op.get("tags")
         tag = str(tags[0]) if isinstance(tags, list) and tags else "default"
         arguments = UniqueNames(set(ARGUMENT_RESERVED))
-        parameters = self._parameters(path_at, op_at, hint, arguments)
+        parameters = self._parameters(path, path_at, op_at, hint, arguments)
         parameters += tuple(_fixed_query(fixed_query))
         request_types: list[TypeRef] = [p.type for p in parameters]
         body = self._body(op_at, hint, arguments)
@@ -347,7 +352,7 @@ class OperationsBuilder:
             request_types.append(body.type)
         responses = self._responses(op_at, hint)
         stream = self._configured_stream(
-            self._stream(responses, body), (operation_id, f"{method.upper()} {path}")
+            self._stream(responses, body), (operation_id, f"{method} {path}")
         )
         if stream is not None and body is not None:
             body = _replace(
@@ -374,7 +379,7 @@ class OperationsBuilder:
         operation = Operation(
             name=base_name,
             operation_id=operation_id,
-            method=method.upper(),
+            method=method,
             path=path,
             summary=_text(op.get("summary")),
             description=_text(op.get("description")),
@@ -439,7 +444,12 @@ class OperationsBuilder:
         return tuple(draft.fields) if draft else ()
 
     def _parameters(
-        self, path_at: Located, op_at: Located, hint: str, arguments: UniqueNames
+        self,
+        path: str,
+        path_at: Located,
+        op_at: Located,
+        hint: str,
+        arguments: UniqueNames,
     ) -> tuple[Parameter, ...]:
         collected: dict[tuple[str, str], Located] = {}
         for owner in (path_at, op_at):
@@ -466,48 +476,91 @@ class OperationsBuilder:
                     continue
                 own[key] = name
                 collected[key] = at  # an operation's parameter replaces its path's
+        self._one_query_string(collected)
         ordered = sorted(collected.values(), key=lambda at: at.node["in"] != "path")
-        result = []
-        for at in ordered:
-            node = at.node
-            location, wire = node["in"], node["name"]
-            schema_at = _parameter_schema(at)
-            kind = (
-                self.schemas.type_of(schema_at, hint + pascal_case(wire))
-                if schema_at
-                else T.primitive("str")
-            )
-            required = location == "path" or node.get("required") is True
-            natural = identifier(wire, reserved=ARGUMENT_RESERVED)
-            if natural.lower() in arguments.taken and location != "path":
-                natural += f"_{location}"  # the same name in another place: say which
-            result.append(
-                Parameter(
-                    name=arguments.claim(natural, separator="_"),
-                    wire_name=wire,
-                    location=cast(Any, location),  # one of _LOCATIONS
-                    type=kind,
-                    required=required,
-                    annotation=self.schemas.request_annotation(kind, top_level=True),
-                    description=_text(node.get("description"))
-                    or self.schemas.description(schema_at),
-                    style=(
-                        node.get("style")
-                        if isinstance(node.get("style"), str)
-                        else None
-                    ),
-                    explode=(
-                        node.get("explode")
-                        if isinstance(node.get("explode"), bool)
-                        else None
-                    ),
-                    deprecated=node.get("deprecated") is True,
-                    pointer=at.location,
-                    allow_reserved=node.get("allowReserved") is True,
-                    default=_scalar_default(schema_at.node if schema_at else None),
+        result = [self._parameter(at, hint, arguments) for at in ordered]
+        declared = {wire for location, wire in collected if location == "path"}
+        for wire in dict.fromkeys(_TEMPLATE_VARIABLE.findall(path)):
+            if wire not in declared:
+                self.diags.warning(
+                    op_at.location,
+                    f"path parameter {wire!r} of {path} is not declared: "
+                    "taken as a required string",
                 )
+                result.append(self._undeclared_path_parameter(wire, op_at, arguments))
+        return tuple(sorted(result, key=lambda p: p.location != "path"))
+
+    def _one_query_string(self, collected: dict[tuple[str, str], Located]) -> None:
+        """An ``in: querystring`` parameter is the whole query string (OpenAPI 3.2): beside
+        it, ``query`` parameters and a second ``querystring`` are left out, with a warning.
+        """
+        found = [key for key in collected if key[0] == "querystring"]
+        if not found:
+            return
+        kept = collected[found[0]].location
+        for key in [*found[1:], *(k for k in collected if k[0] == "query")]:
+            self.diags.warning(
+                collected.pop(key).location,
+                f"ignored: the `querystring` parameter at {kept} is the whole query string",
             )
-        return tuple(result)
+
+    def _parameter(self, at: Located, hint: str, arguments: UniqueNames) -> Parameter:
+        node = at.node
+        location, wire = node["in"], node["name"]
+        schema_at = _parameter_schema(at)
+        kind = (
+            self.schemas.type_of(schema_at, hint + pascal_case(wire))
+            if schema_at
+            else T.primitive("str")
+        )
+        content_type = _parameter_media(node) if location == "querystring" else None
+        media_at = (
+            at.child("content", content_type)
+            if content_type and content_type in (node.get("content") or {})
+            else None
+        )
+        natural = identifier(wire, reserved=ARGUMENT_RESERVED)
+        if natural.lower() in arguments.taken and location != "path":
+            natural += f"_{location}"  # the same name in another place: say which
+        return Parameter(
+            name=arguments.claim(natural, separator="_"),
+            wire_name=wire,
+            location=cast(Any, location),  # one of _LOCATIONS
+            type=kind,
+            required=location == "path" or node.get("required") is True,
+            annotation=self.schemas.request_annotation(kind, top_level=True),
+            description=_text(node.get("description"))
+            or self.schemas.description(schema_at),
+            style=(node.get("style") if isinstance(node.get("style"), str) else None),
+            explode=(
+                node.get("explode") if isinstance(node.get("explode"), bool) else None
+            ),
+            deprecated=node.get("deprecated") is True,
+            pointer=at.location,
+            allow_reserved=node.get("allowReserved") is True,
+            default=_scalar_default(schema_at.node if schema_at else None),
+            content_type=content_type,
+            encoding=(
+                B.encodings(media_at.node)
+                if media_at is not None and isinstance(media_at.node, dict)
+                else ()
+            ),
+        )
+
+    def _undeclared_path_parameter(
+        self, wire: str, op_at: Located, arguments: UniqueNames
+    ) -> Parameter:
+        return Parameter(
+            name=arguments.claim(
+                identifier(wire, reserved=ARGUMENT_RESERVED), separator="_"
+            ),
+            wire_name=wire,
+            location="path",
+            type=T.primitive("str"),
+            required=True,
+            annotation="str",
+            pointer=op_at.location,
+        )
 
     def _body(self, op_at: Located, hint: str, arguments: UniqueNames) -> Body | None:
         """The request body; with several media types, one argument list for all of them
@@ -771,6 +824,15 @@ def _scalar_default(schema: object) -> Scalar:
     """A parameter schema's ``default`` when it is a plain value (not behind a ``$ref``)."""
     default = schema.get("default") if isinstance(schema, dict) else None
     return default if isinstance(default, (str, int, float, bool)) else None
+
+
+def _parameter_media(node: dict[str, Any]) -> str:
+    """The media type of a ``querystring`` parameter: its ``content``'s (form-urlencoded when
+    the document gives a ``schema`` instead)."""
+    content = node.get("content")
+    if isinstance(content, dict) and content:
+        return str(next(iter(content)))
+    return "application/x-www-form-urlencoded"
 
 
 def _fixed_query(query: str) -> list[Parameter]:

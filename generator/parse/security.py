@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+from generator.methods import path_operations
 
 
 def token_url(scheme: dict[str, Any]) -> str:
@@ -25,12 +25,7 @@ def requested_scopes(data: dict[str, Any], scheme: str) -> tuple[str, ...]:
     requirement_lists = [data.get("security")]
     paths = data.get("paths")
     for item in paths.values() if isinstance(paths, dict) else ():
-        if isinstance(item, dict):
-            requirement_lists += [
-                op.get("security")
-                for method, op in item.items()
-                if method in _METHODS and isinstance(op, dict)
-            ]
+        requirement_lists += [op.node.get("security") for op in path_operations(item)]
     for requirements in requirement_lists:
         for requirement in requirements if isinstance(requirements, list) else ():
             scopes = requirement.get(scheme) if isinstance(requirement, dict) else None

@@ -61,7 +61,7 @@ from .params import (
     query_pairs,
 )
 from .response import AsyncStreamedResponse, RawResponse, StreamedResponse
-from .serialize import encode_body
+from .serialize import encode_body, encode_querystring
 from .streaming import AsyncStream, Stream
 
 _log = logging.getLogger(__name__)
@@ -76,13 +76,16 @@ DEFAULT_USER_AGENT = "oapigen-client (python)"
 class Param:
     """One operation parameter; a NOT_GIVEN value is left out entirely."""
 
-    location: Literal["path", "query", "header", "cookie"]
+    location: Literal["path", "query", "querystring", "header", "cookie"]
     name: str  # wire name
     value: object
     style: str | None = None  # None -> the location's default
     explode: bool | None = None  # None -> the style's default
     allow_reserved: bool = False
     array_format: str | None = None  # deepObject arrays; None -> the call's
+    # querystring (the whole query string): its media type and form encoding
+    content_type: str | None = None
+    encoding: Mapping[str, Mapping[str, object]] | None = None
 
 
 @dataclass(frozen=True)
@@ -291,6 +294,7 @@ class PlacedParams:
 
     path: dict[str, str] = field(default_factory=dict)
     query: list[tuple[str, str]] = field(default_factory=list)
+    querystring: str = ""  # a querystring parameter: the query's start, as encoded
     headers: dict[str, str] = field(default_factory=dict)
     cookies: list[tuple[str, str]] = field(default_factory=list)
 
@@ -335,6 +339,10 @@ def place_params(
                 explode=explode,
                 allow_reserved=param.allow_reserved,
                 array_format=param.array_format or array_format,
+            )
+        elif param.location == "querystring":
+            placed.querystring = encode_querystring(
+                param.value, param.content_type, param.encoding
             )
         elif param.location == "header":
             placed.headers[param.name.lower()] = header_value(
@@ -439,8 +447,10 @@ class _BaseTransport:
             url = (own_server or self.base_url).rstrip("/") + expand_path(
                 path, placed.path
             )
-        if query:
-            url += ("&" if link and fixed_query else "?") + join_query(query)
+        parts = [placed.querystring] if placed.querystring else []
+        parts += [join_query(query)] if query else []
+        if parts:
+            url += ("&" if link and fixed_query else "?") + "&".join(parts)
 
         body = encode_body(
             call.body,

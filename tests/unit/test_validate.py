@@ -75,18 +75,19 @@ VERSIONS = [
         {"info": INFO, "paths": {}},
         ["error: #: not an OpenAPI document: no `openapi` field"],
     ),
+    ("3.2.0", {"openapi": "3.2.0", "info": INFO, "paths": {}}, []),
     (
-        "3.2.0",
-        {"openapi": "3.2.0", "info": INFO},
+        "3.3.0",
+        {"openapi": "3.3.0", "info": INFO},
         [
-            "error: #/openapi: unsupported OpenAPI version '3.2.0': oapigen reads 3.0.x and 3.1.x"
+            "error: #/openapi: unsupported OpenAPI version '3.3.0': oapigen reads 3.0.x, 3.1.x and 3.2.x"
         ],
     ),
     (
         "2.0 as openapi",
         {"openapi": "2.0"},
         [
-            "error: #/openapi: unsupported OpenAPI version '2.0': oapigen reads 3.0.x and 3.1.x"
+            "error: #/openapi: unsupported OpenAPI version '2.0': oapigen reads 3.0.x, 3.1.x and 3.2.x"
         ],
     ),
     (
