@@ -9,7 +9,7 @@ from dataclasses import replace
 from generator import __version__
 from generator.config import Config, default_version
 from generator.diagnostics import Diagnostics
-from generator.ir import Api, Spec, relocated
+from generator.ir import Api, Spec, Tag, relocated
 from generator.loader import DocumentSet
 from generator.naming import identifier
 from generator.parse.operations import (
@@ -19,6 +19,7 @@ from generator.parse.operations import (
 )
 from generator.parse.schemas import SchemaBuilder
 from generator.parse.servers import parse_servers
+from generator.parse.tags import parse_tags
 
 
 def default_package_name(title: str) -> str:
@@ -52,6 +53,7 @@ def build_spec(
         field_renames=config.field_names,
     )
     built = schemas.build_components()
+    tags = parse_tags(data, diags)
     builder = OperationsBuilder(
         schemas,
         diags,
@@ -62,6 +64,7 @@ def build_spec(
         array_formats=config.array_formats,
         idempotency_header=config.idempotency_header,
         pagination=config.pagination,
+        tags=tags,
     )
     operations = builder.build()
     webhooks = builder.webhooks()
@@ -95,9 +98,16 @@ def build_spec(
         skipped=operations.skipped,
         webhooks=webhooks,
         pagination=operations.pagination,
+        tags=_with_classes(tags, apis),
     )
     # a Swagger 2.0 document is built converted: its IR points into it as written
     return relocated(spec, diags.locate) if diags.locate else spec
+
+
+def _with_classes(tags: tuple[Tag, ...], apis: tuple[Api, ...]) -> tuple[Tag, ...]:
+    """Each tag with the class name of its API class, when it has one."""
+    classes = {api.tag: api.class_name for api in apis}
+    return tuple(replace(t, api=classes.get(t.name, "")) for t in tags)
 
 
 def _with_param_imports(api: Api, param_names: set[str], schemas: SchemaBuilder) -> Api:

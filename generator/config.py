@@ -488,8 +488,8 @@ def unused_settings(config: Config, spec: Spec, document: Any) -> Iterator[str]:
         op = operations.get(key)
         if op is None:
             yield f"streaming: no generated operation is named {key!r}"
-        elif not any(r.kind == "sse" for r in op.responses):
-            yield f"streaming: {key!r} has no text/event-stream response to switch"
+        elif not any(r.is_stream for r in op.responses):
+            yield f"streaming: {key!r} has no streamed response to switch"
         elif switch is not None and not _body_takes(op, switch[0], models):
             yield f"streaming: {key!r}: the request body has no property {switch[0]!r}"
     for key, formats in config.array_formats.items():

@@ -26,11 +26,22 @@ class TypeRef:
     recursive ones and tagged unions), ``literal`` (``values``; ``keep_unknown`` for an enum,
     which accepts a value a newer server adds, as opposed to a constant), ``union`` (``items``;
     ``discriminator`` and ``tags`` when the variants are told apart by a property: ``tags``
-    maps each wire value to the class name of its variant), ``any`` and ``none``.
+    maps each wire value to the class name of its variant), ``any`` and ``none``; ``event`` is
+    one event of a server-sent event stream described by ``itemSchema`` (OpenAPI 3.2),
+    ``items`` holding the type of its ``data`` (the runtime's ``TypedEvent[...]``).
     """
 
     kind: Literal[
-        "primitive", "list", "tuple", "map", "model", "literal", "union", "any", "none"
+        "primitive",
+        "list",
+        "tuple",
+        "map",
+        "model",
+        "literal",
+        "union",
+        "any",
+        "none",
+        "event",
     ]
     name: str = ""
     items: tuple[TypeRef, ...] = ()
@@ -125,6 +136,8 @@ class Model:
     param_alias_annotation: str = ""
     extra_annotation: str = ""
     extra_type: TypeRef | None = None
+    #: the schema says it is deprecated
+    deprecated: bool = False
 
 
 @dataclass(frozen=True)
@@ -215,6 +228,8 @@ class Body:
     pointer: str = ""
     encoding: tuple[Encoding, ...] = ()
     choices: tuple[MediaChoice, ...] = ()
+    #: the body's schema is deprecated
+    deprecated: bool = False
 
     @property
     def encoding_map(self) -> dict[str, dict[str, Scalar]]:
@@ -233,22 +248,42 @@ class Body:
 class Header:
     name: str
     description: str = ""
+    deprecated: bool = False
+
+
+#: Response kinds whose body is a sequence of items, offered as ``<method>_stream``: an event
+#: stream whose data are the items (``sse``, the OpenAI form), an event stream described by
+#: ``itemSchema`` whose events are the items (``events``), JSON Lines or NDJSON (``jsonl``),
+#: and JSON text sequences, RFC 7464 (``json-seq``).
+STREAM_KINDS = ("sse", "events", "jsonl", "json-seq")
 
 
 @dataclass(frozen=True)
 class Response:
+    """One response in one media type. For a stream kind, ``type`` is the type of each item
+    and ``annotation`` what reading the whole body gives: a list of items (``str`` for ``sse``,
+    whose whole body is read as text)."""
+
     status: str
     description: str
     content_type: str | None
-    kind: Literal["json", "text", "binary", "empty", "sse"]
+    kind: Literal[
+        "json", "text", "binary", "empty", "sse", "events", "jsonl", "json-seq"
+    ]
     type: TypeRef | None
     annotation: str
     headers: tuple[Header, ...] = ()
     pointer: str = ""
+    #: the response's schema is deprecated
+    deprecated: bool = False
 
     @property
     def is_success(self) -> bool:
         return self.status.startswith("2")
+
+    @property
+    def is_stream(self) -> bool:
+        return self.kind in STREAM_KINDS
 
     @property
     def value_type(self) -> TypeRef:
@@ -258,17 +293,31 @@ class Response:
             return TypeRef("primitive", read_as)
         if self.kind == "empty" or self.type is None:
             return TypeRef("none")
+        if self.kind in ("events", "jsonl", "json-seq"):
+            return TypeRef("list", items=(self.type,))
         return self.type
 
 
 @dataclass(frozen=True)
 class Stream:
-    """How to ask for the ``text/event-stream`` answer: the body property to set and its value."""
+    """The ``<method>_stream`` of an operation: the body property that asks for the stream and
+    its value (``switch`` "" when there is none), each item's type, and how the items are
+    framed (``kind``, one of ``STREAM_KINDS``) in the response's ``media_type``."""
 
     switch: str
     value: Scalar
     item: TypeRef
     item_annotation: str
+    kind: Literal["sse", "events", "jsonl", "json-seq"] = "sse"
+    media_type: str = "text/event-stream"
+
+    @property
+    def format_name(self) -> str:
+        """The framing's name, for docs and docstrings."""
+        return {
+            "jsonl": "JSON Lines",
+            "json-seq": "JSON text sequences",
+        }.get(self.kind, "server-sent events")
 
 
 PagingKind = Literal["cursor", "next_link", "link_header", "offset", "page"]
@@ -351,6 +400,13 @@ class Operation:
     #: the wire name of the header parameter that carries an idempotency key, which the
     #: client generates per call when the caller gives none; None when the operation has none
     idempotency_header: str | None = None
+    #: every tag of the operation, as in the document (``tag`` is the one of its class)
+    tags: tuple[str, ...] = ()
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Its tags other than its class's: badges, audiences, further groups (docs)."""
+        return tuple(t for t in self.tags if t != self.tag)
 
     @property
     def path_parameters(self) -> tuple[Parameter, ...]:
@@ -362,8 +418,8 @@ class Operation:
 
     @property
     def success(self) -> Response | None:
-        """The success response the plain method returns: the first that is not an event
-        stream, else the first event stream (read whole), else None."""
+        """The success response the plain method returns: the first that is not a stream,
+        else the first stream (read whole), else None."""
         plain = self.plain_responses
         return next((r for r in plain if r.is_success), None)
 
@@ -374,10 +430,10 @@ class Operation:
 
 
 def plain_responses(responses: tuple[Response, ...]) -> tuple[Response, ...]:
-    """The responses an operation's plain method reads: all but the event streams, which
-    ``<method>_stream`` iterates; when every success response is an event stream, those too,
-    read whole as text. The one rule for "the success response, not the event stream"."""
-    others = tuple(r for r in responses if r.kind != "sse")
+    """The responses an operation's plain method reads: all but the streams, which
+    ``<method>_stream`` iterates; when every success response is a stream, those too, read
+    whole. The one rule for "the success response, not the stream"."""
+    others = tuple(r for r in responses if not r.is_stream)
     if any(r.is_success for r in others):
         return others
     return responses
@@ -394,6 +450,31 @@ class Api:
     description: str
     operations: tuple[Operation, ...]
     imports: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: the tag's ``summary`` and ``parent`` (OpenAPI 3.2; "" when it has none)
+    summary: str = ""
+    parent: str = ""
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A tag of the document's ``tags`` list. OpenAPI 3.2 adds ``summary``, ``parent`` (the
+    name of another tag) and ``kind`` (``nav``, ``badge``, ``audience``...): only a tag for
+    navigation (no kind, or ``nav``) makes an API class."""
+
+    name: str
+    summary: str = ""
+    description: str = ""
+    parent: str = ""
+    kind: str = ""
+    #: how deep it sits under its parents (0 at the top)
+    depth: int = 0
+    #: the class name of its API class, "" when no operation goes to it
+    api: str = ""
+    pointer: str = ""
+
+    @property
+    def is_navigation(self) -> bool:
+        return self.kind in ("", "nav")
 
 
 @dataclass(frozen=True)
@@ -479,6 +560,8 @@ class Spec:
     webhooks: tuple[Webhook, ...] = ()
     #: every list-like operation's pagination, or why it has none (``--report``)
     pagination: tuple[PagingVerdict, ...] = ()
+    #: the ``tags`` list, parents before their children (see ``Tag``)
+    tags: tuple[Tag, ...] = ()
 
 
 def relocated(node: _Node, locate: Callable[[str], str]) -> _Node:

@@ -166,6 +166,7 @@ TEMPLATE_NAMES: dict[str, TemplateNames] = {
                 "SyncPage",
                 "AsyncStream",
                 "Stream",
+                "TypedEvent",
                 "AsyncTransport",
                 "Call",
                 "Mode",

@@ -23,6 +23,7 @@ from generator.ir import (
     Scalar,
     SecurityScheme,
     Stream,
+    Tag,
     TypeRef,
     Webhook,
     plain_responses,
@@ -42,6 +43,7 @@ from generator.parse import pagination, security
 from generator.parse import types as T
 from generator.parse.schemas import Located, SchemaBuilder
 from generator.parse.servers import operation_server_url, parse_servers
+from generator.parse.tags import api_tag
 from generator.refs import resolve
 
 # Names the generated method's signature takes itself, and those its body uses.
@@ -145,6 +147,8 @@ class OperationsBuilder:
     idempotency_header: str | None = "Idempotency-Key"
     #: settings: each operation's pagination (None: no ``_iter``), over what is inferred
     pagination: Mapping[str, Mapping[str, str] | None] = field(default_factory=dict)
+    #: the document's tags (``parse_tags``): which make API classes
+    tags: tuple[Tag, ...] = ()
 
     def build(self) -> OperationsResult:
         root = self.schemas.docs.root
@@ -199,7 +203,7 @@ class OperationsBuilder:
                 request_types.extend(types)
                 verdicts += [verdict] if verdict else []
         return OperationsResult(
-            self._apis(data, by_tag),
+            self._apis(by_tag),
             total,
             tuple(request_types),
             tuple(skipped),
@@ -249,14 +253,8 @@ class OperationsBuilder:
             return None
         return self.schemas.type_of(media.child("schema"), hint)
 
-    def _apis(
-        self, data: dict[str, Any], by_tag: dict[str, list[Operation]]
-    ) -> tuple[Api, ...]:
-        descriptions = {
-            t.get("name"): _text(t.get("description"))
-            for t in data.get("tags") or []
-            if isinstance(t, dict) and isinstance(t.get("name"), str)
-        }
+    def _apis(self, by_tag: dict[str, list[Operation]]) -> tuple[Api, ...]:
+        described = {t.name: t for t in self.tags}
         attributes = UniqueNames(set(CLIENT_RESERVED))
         # API modules import models by name: an API class must not take one of theirs.
         classes = UniqueNames({n.lower() for n in self.schemas.class_names.taken})
@@ -283,8 +281,10 @@ class OperationsBuilder:
                     class_name=_api_class_name(classes, tag),
                     attribute=attribute,
                     module=attribute,
-                    description=descriptions.get(tag, ""),
+                    description=described[tag].description if tag in described else "",
                     operations=tuple(renamed),
+                    summary=described[tag].summary if tag in described else "",
+                    parent=described[tag].parent if tag in described else "",
                 )
             )
         return tuple(apis)
@@ -342,7 +342,7 @@ class OperationsBuilder:
         base_name = identifier(operation_id, reserved=METHOD_RESERVED, fallback="call")
         hint = pascal_case(operation_id) or "Call"
         tags = op.get("tags")
-        tag = str(tags[0]) if isinstance(tags, list) and tags else "default"
+        tag = api_tag(tags, self.tags)
         arguments = UniqueNames(set(ARGUMENT_RESERVED))
         parameters = self._parameters(path, path_at, op_at, hint, arguments)
         parameters += tuple(_fixed_query(fixed_query))
@@ -396,6 +396,7 @@ class OperationsBuilder:
             pagination=paging,
             array_format=self.array_format,
             idempotency_header=idempotency.wire_name if idempotency else None,
+            tags=tuple(str(t) for t in tags) if isinstance(tags, list) else (),
         )
         return operation, request_types, verdict
 
@@ -535,7 +536,7 @@ class OperationsBuilder:
             explode=(
                 node.get("explode") if isinstance(node.get("explode"), bool) else None
             ),
-            deprecated=node.get("deprecated") is True,
+            deprecated=_is_deprecated(node) or self._deprecated(at, "schema"),
             pointer=at.location,
             allow_reserved=node.get("allowReserved") is True,
             default=_scalar_default(schema_at.node if schema_at else None),
@@ -631,6 +632,7 @@ class OperationsBuilder:
                 else ""
             ),
             pointer=body_at.location if first else media_at.location,
+            deprecated=self._deprecated(media_at, "schema"),
             encoding=(
                 B.encodings(media_at.node) if kind in ("form", "multipart") else ()
             ),
@@ -649,7 +651,9 @@ class OperationsBuilder:
             description = _text(at.node.get("description"))
             headers = tuple(
                 Header(
-                    str(h), _text(v.get("description")) if isinstance(v, dict) else ""
+                    str(h),
+                    _text(v.get("description")) if isinstance(v, dict) else "",
+                    deprecated=_is_deprecated(v),
                 )
                 for h, v in (at.node.get("headers") or {}).items()
             )
@@ -670,23 +674,10 @@ class OperationsBuilder:
                 continue
             suffix = "" if status_text in ("200", "201") else status_text.title()
             for content_type in _ordered_response_types(list(content)):
-                kind = _response_kind(content_type)
-                media = at.child("content", content_type)
-                schema = (
-                    media.child("schema")
-                    if isinstance(media.node, dict) and "schema" in media.node
-                    else None
-                )
-                rtype: TypeRef | None = None
-                if kind in ("json", "sse"):
-                    name = (
-                        hint + ("StreamEvent" if kind == "sse" else "Response") + suffix
-                    )
-                    rtype = self.schemas.type_of(schema, name) if schema else T.ANY
-                # what reading the body whole gives: an event stream's is its text
-                annotation = {"text": "str", "sse": "str", "binary": "bytes"}.get(
-                    kind
-                ) or T.response_annotation(rtype or T.ANY)
+                media = self._deref(at.child("content", content_type))
+                if media is None or not isinstance(media.node, dict):
+                    media = at.child("content", content_type)
+                kind, rtype = self._response_type(content_type, media, hint, suffix)
                 result.append(
                     Response(
                         status_text,
@@ -694,18 +685,83 @@ class OperationsBuilder:
                         content_type,
                         kind,
                         rtype,
-                        annotation,
+                        _whole_annotation(kind, rtype),
                         headers,
                         media.location,
+                        deprecated=self._deprecated(media, "schema", "itemSchema"),
                     )
                 )
         return tuple(result)
 
+    def _response_type(
+        self, content_type: str, media: Located, hint: str, suffix: str
+    ) -> tuple[Any, TypeRef | None]:
+        """The response's kind and type: for a stream, each item's type (``itemSchema``, or the
+        ``items`` of a sequence's ``schema``, which describes the whole as an array)."""
+        kind = _response_kind(content_type)
+        node = media.node if isinstance(media.node, dict) else {}
+        schema = media.child("schema") if "schema" in node else None
+        item_schema = media.child("itemSchema") if "itemSchema" in node else None
+        if kind == "sse" and item_schema is not None:
+            data = self._event_data_type(item_schema, hint + "StreamEvent" + suffix)
+            return "events", TypeRef("event", items=(data,))
+        if kind in ("jsonl", "json-seq"):
+            if item_schema is not None:
+                return kind, self.schemas.type_of(item_schema, hint + "Item" + suffix)
+            whole = self.schemas.type_of(schema, hint + "Response" + suffix)
+            return kind, whole.items[0] if whole.kind == "list" else T.ANY
+        if kind in ("json", "sse"):
+            name = hint + ("StreamEvent" if kind == "sse" else "Response") + suffix
+            return kind, self.schemas.type_of(schema, name) if schema else T.ANY
+        return kind, None
+
+    def _deprecated(self, at: Located, *keys: str) -> bool:
+        """Whether the schema under ``at`` (the first of ``keys`` it has) is deprecated."""
+        node = at.node if isinstance(at.node, dict) else {}
+        key = next((k for k in keys if isinstance(node.get(k), dict)), None)
+        schema = self._deref(at.child(key)) if key else None
+        return schema is not None and _is_deprecated(schema.node)
+
+    def _event_data_type(self, item_at: Located, hint: str) -> TypeRef:
+        """The type of an event's ``data`` in a server-sent event ``itemSchema``: its
+        ``contentSchema`` when its ``contentMediaType`` is JSON, else ``str``; an item schema
+        whose ``oneOf``/``anyOf`` variants type ``data`` differently gives their union.
+        """
+        found: list[TypeRef] = []
+        for data_at in self._event_data_schemas(item_at):
+            node = data_at.node if isinstance(data_at.node, dict) else {}
+            media = str(node.get("contentMediaType", "application/json")).lower()
+            json_media = media == "application/json" or media.endswith("+json")
+            if "contentSchema" in node and json_media:
+                found.append(self.schemas.type_of(data_at.child("contentSchema"), hint))
+            else:
+                found.append(T.primitive("str"))
+        return T.union(found) if found else T.primitive("str")
+
+    def _event_data_schemas(self, item_at: Located, depth: int = 0) -> list[Located]:
+        """The schemas of ``data`` an event item schema declares, itself, behind its ``$ref``
+        and in its ``allOf``/``oneOf``/``anyOf`` branches."""
+        node = item_at.node
+        if not isinstance(node, dict) or depth > 8:
+            return []
+        found: list[Located] = []
+        properties = node.get("properties")
+        if isinstance(properties, dict) and "data" in properties:
+            data = self._deref(item_at.child("properties", "data"))
+            found += [data] if data is not None else []
+        if isinstance(node.get("$ref"), str):
+            target = self._deref(item_at)
+            found += self._event_data_schemas(target, depth + 1) if target else []
+        for key in ("allOf", "oneOf", "anyOf"):
+            for i in range(len(node[key]) if isinstance(node.get(key), list) else 0):
+                found += self._event_data_schemas(item_at.child(key, i), depth + 1)
+        return found
+
     def _stream(
         self, responses: tuple[Response, ...], body: Body | None
     ) -> Stream | None:
-        sse = next((r for r in responses if r.is_success and r.kind == "sse"), None)
-        if sse is None:
+        streamed = next((r for r in responses if r.is_success and r.is_stream), None)
+        if streamed is None:
             return None
         switch = ""
         value: Scalar = None
@@ -715,12 +771,14 @@ class OperationsBuilder:
                 break
             if _offers(f.type, "sse"):
                 switch, value = f.wire_name, "sse"
-        item = sse.type or T.ANY
+        item = streamed.type or T.ANY
         return Stream(
             switch=switch,
             value=value,
             item=item,
             item_annotation=T.response_annotation(item),
+            kind=cast(Any, streamed.kind),
+            media_type=streamed.content_type or "text/event-stream",
         )
 
 
@@ -796,6 +854,10 @@ def _replace(obj: Any, **changes: Any) -> Any:
     from dataclasses import replace
 
     return replace(obj, **changes)
+
+
+def _is_deprecated(node: object) -> bool:
+    return isinstance(node, dict) and node.get("deprecated") is True
 
 
 def _text(value: object) -> str:
@@ -884,6 +946,10 @@ def _response_kind(content_type: str) -> Any:
     media = content_type.lower().split(";")[0].strip()
     if media == "text/event-stream":
         return "sse"
+    if media in ("application/jsonl", "application/x-ndjson"):
+        return "jsonl"
+    if media == "application/json-seq" or media.endswith("+json-seq"):
+        return "json-seq"
     if (
         media in _JSON_TYPES
         or media.endswith("+json")
@@ -913,6 +979,15 @@ def _return_annotation(responses: tuple[Response, ...]) -> str:
     success = [r for r in plain_responses(responses) if r.is_success]
     annotations = list(dict.fromkeys(r.annotation for r in success))
     return " | ".join(annotations) or "None"
+
+
+def _whole_annotation(kind: str, t: TypeRef | None) -> str:
+    """What reading a response whole gives: a list of the items of a sequence, the text of
+    an event stream whose items are its data, bytes, str, None or the parsed JSON."""
+    if kind in ("events", "jsonl", "json-seq"):
+        return f"list[{T.response_annotation(t or T.ANY)}]"
+    fixed = {"text": "str", "sse": "str", "binary": "bytes", "empty": "None"}
+    return fixed.get(kind) or T.response_annotation(t or T.ANY)
 
 
 def operation_models(op: Operation) -> set[str]:

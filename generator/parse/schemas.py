@@ -978,6 +978,7 @@ class SchemaBuilder:
                         kind="alias",
                         pointer=draft.pointer,
                         description=draft.description,
+                        deprecated=self._deprecated(draft.pointer),
                         alias_annotation=T.response_annotation(draft.alias),
                         alias_type=draft.alias,
                         has_param=has_param and draft.by_name,
@@ -1011,6 +1012,7 @@ class SchemaBuilder:
                     kind="object",
                     pointer=draft.pointer,
                     description=draft.description,
+                    deprecated=self._deprecated(draft.pointer),
                     fields=tuple(draft.fields),
                     has_param=has_param,
                     param_name=draft.param_name,
@@ -1059,6 +1061,12 @@ class SchemaBuilder:
                 f"{MAX_MODEL_DEPTH}: pydantic may exceed Python's recursion limit when "
                 f"it first reads {deepest}",
             )
+
+    def _deprecated(self, location: str) -> bool:
+        """Whether the schema a model was named at says it is deprecated."""
+        found = resolve(self.docs, self.docs.root, location)
+        node = found.node if isinstance(found, Resolved) else None
+        return isinstance(node, dict) and node.get("deprecated") is True
 
     def request_closure(self, roots: list[TypeRef]) -> set[str]:
         """Models reachable from request bodies: they get a ``Param`` TypedDict (an alias

@@ -149,6 +149,8 @@ def response_annotation(t: TypeRef) -> str:
         return " | ".join(response_annotation(i) for i in t.items)
     if t.kind == "none":
         return "None"
+    if t.kind == "event":
+        return f"TypedEvent[{response_annotation(t.items[0])}]"
     return "Any"
 
 

@@ -205,7 +205,8 @@ def encode_querystring(
     encoding: Mapping[str, Mapping[str, object]] | None = None,
 ) -> str:
     """A ``querystring`` parameter (OpenAPI 3.2) as the whole query string: a form-urlencoded
-    one as a form body would be, any other media type (JSON, text) percent-encoded whole."""
+    one as a form body would be, any other media type (JSON, text) percent-encoded whole.
+    """
     media = (content_type or "").split(";")[0].strip().lower()
     if media in ("", "application/x-www-form-urlencoded"):
         return form_bytes(_fields(value), encoding).decode("ascii")

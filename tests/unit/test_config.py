@@ -322,7 +322,7 @@ def test_settings_that_match_nothing_are_named() -> None:
         "field-names: class 'Pet' has no property 'colour'",
         "field-names: no class is named 'Pets'",
         "credential-env: no security scheme is named 'Token'",
-        "streaming: 'listPets' has no text/event-stream response to switch",
+        "streaming: 'listPets' has no streamed response to switch",
         "streaming: no generated operation is named 'nope'",
         "streaming: 'watchPet': the request body has no property 'strem'",
         "array-formats: 'listPets' has no query parameter or body property 'expand'",
