@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Mapping, Union
+from urllib.parse import quote
 
 import pydantic
 
@@ -197,6 +198,22 @@ def form_bytes(
             )
         )
     return join_query(pairs, sort=False).encode("ascii")
+
+
+def encode_querystring(
+    value: object,
+    content_type: str | None,
+    encoding: Mapping[str, Mapping[str, object]] | None = None,
+) -> str:
+    """A ``querystring`` parameter (OpenAPI 3.2) as the whole query string: a form-urlencoded
+    one as a form body would be, any other media type (JSON, text) percent-encoded whole.
+    """
+    media = (content_type or "").split(";")[0].strip().lower()
+    if media in ("", "application/x-www-form-urlencoded"):
+        return form_bytes(_fields(value), encoding).decode("ascii")
+    if media == "application/json" or media.endswith("+json"):
+        return quote(json_bytes(value), safe="")
+    return quote(to_text(value), safe="")
 
 
 def _is_file_content(value: object) -> bool:

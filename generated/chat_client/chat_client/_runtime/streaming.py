@@ -18,6 +18,7 @@ from typing import (
     Generator,
     Generic,
     Iterator,
+    Protocol,
     TypeVar,
 )
 
@@ -35,6 +36,23 @@ from .models import json_value
 from .sse import ServerSentEvent, SSEDecoder
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+
+class ItemReader(Protocol[T_co]):
+    """Bytes to items, for one response: ``feed`` each chunk, ``finish`` at the end of the
+    body; ``done`` once the stream said it is over."""
+
+    @property
+    def done(self) -> bool: ...
+
+    def feed(self, chunk: bytes) -> Iterator[T_co]: ...
+
+    def finish(self) -> Iterator[T_co]: ...
+
+
+#: Makes the reader of a response; by default its events' data are the items.
+ReaderFactory = Callable[[httpx.Response], ItemReader[T]]
 
 
 def _error_in(event: ServerSentEvent) -> StreamError | None:
@@ -90,12 +108,13 @@ class _EventReader(Generic[T]):
                 ) from exc
             yield item
 
-    def finish(self) -> None:
+    def finish(self) -> Iterator[T]:
         """At the end of the body: a half-received event means the stream was cut."""
         if not self.done and self._decoder.pending:
             raise ApiConnectionError(
                 "Connection error (the stream ended in the middle of an event)."
             )
+        return iter(())
 
 
 class Stream(Generic[T]):
@@ -106,17 +125,23 @@ class Stream(Generic[T]):
         response: httpx.Response,
         decode: Callable[[str], T],
         max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
+        reader: ReaderFactory[T] | None = None,
     ) -> None:
         self.response = response
-        self._items = self._iterate(_EventReader(response, decode, max_event_bytes))
+        made = (
+            reader(response)
+            if reader
+            else _EventReader(response, decode, max_event_bytes)
+        )
+        self._items = self._iterate(made)
 
-    def _iterate(self, reader: _EventReader[T]) -> Generator[T, None, None]:
+    def _iterate(self, reader: ItemReader[T]) -> Generator[T, None, None]:
         try:
             for chunk in self.response.iter_bytes():
                 yield from reader.feed(chunk)
                 if reader.done:
                     return
-            reader.finish()
+            yield from reader.finish()
         except httpx.TransportError as exc:
             raise connection_error(exc) from exc
         finally:
@@ -152,10 +177,12 @@ class AsyncStream(Generic[T]):
         opener: Callable[[], Awaitable[httpx.Response]],
         decode: Callable[[str], T],
         max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
+        reader: ReaderFactory[T] | None = None,
     ) -> None:
         self._opener: Callable[[], Awaitable[httpx.Response]] | None = opener
         self._decode = decode
         self._max_event_bytes = max_event_bytes
+        self._reader = reader
         self._response: httpx.Response | None = None
         self._items: AsyncGenerator[T, None] | None = None
         self._closed = False
@@ -181,14 +208,19 @@ class AsyncStream(Generic[T]):
     async def _iterate(self) -> AsyncGenerator[T, None]:
         await self.open()
         response = self.response
-        reader = _EventReader(response, self._decode, self._max_event_bytes)
+        reader: ItemReader[T] = (
+            self._reader(response)
+            if self._reader
+            else _EventReader(response, self._decode, self._max_event_bytes)
+        )
         try:
             async for chunk in response.aiter_bytes():
                 for item in reader.feed(chunk):
                     yield item
                 if reader.done:
                     return
-            reader.finish()
+            for item in reader.finish():
+                yield item
         except httpx.TransportError as exc:
             raise connection_error(exc) from exc
         finally:

@@ -62,8 +62,9 @@ from .params import (
     query_pairs,
 )
 from .response import AsyncStreamedResponse, RawResponse, StreamedResponse
-from .serialize import encode_body
-from .streaming import AsyncStream, Stream
+from .serialize import encode_body, encode_querystring
+from .sequences import SEQUENCE_KINDS, ItemReader, read_all
+from .streaming import AsyncStream, ReaderFactory, Stream
 
 _log = logging.getLogger(__name__)
 
@@ -77,13 +78,16 @@ DEFAULT_USER_AGENT = "oapigen-client (python)"
 class Param:
     """One operation parameter; a NOT_GIVEN value is left out entirely."""
 
-    location: Literal["path", "query", "header", "cookie"]
+    location: Literal["path", "query", "querystring", "header", "cookie"]
     name: str  # wire name
     value: object
     style: str | None = None  # None -> the location's default
     explode: bool | None = None  # None -> the style's default
     allow_reserved: bool = False
     array_format: str | None = None  # deepObject arrays; None -> the call's
+    # querystring (the whole query string): its media type and form encoding
+    content_type: str | None = None
+    encoding: Mapping[str, Mapping[str, object]] | None = None
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,10 @@ class ResponseType:
     """One declared response of an operation."""
 
     status: str  # "200", "2XX", "default"
-    kind: Literal["json", "text", "binary", "empty", "sse"]
+    # events, jsonl, json-seq: a sequence (OpenAPI 3.2 itemSchema), read whole as a list
+    kind: Literal[
+        "json", "text", "binary", "empty", "sse", "events", "jsonl", "json-seq"
+    ]
     type: object = None  # what JSON is parsed into; None -> the JSON value as is
     media_type: str | None = None  # the declared Content-Type, for Accept
 
@@ -187,6 +194,11 @@ def _kind_of(response: httpx.Response) -> str:
     content_type = response.headers.get("content-type", "").lower()
     if "event-stream" in content_type:
         return "sse"
+    media = content_type.split(";")[0].strip()
+    if media in ("application/jsonl", "application/x-ndjson"):
+        return "jsonl"
+    if media.endswith("json-seq"):
+        return "json-seq"
     if "json" in content_type:
         return "json"
     if content_type.startswith("text/"):
@@ -210,10 +222,15 @@ def pick_response(
         found = [r for r in responses if r.status.upper() == key]
         if found:
             kind = _kind_of(response)
-            return next((r for r in found if r.kind == kind), found[0])
+            return next((r for r in found if _framed_as(r.kind) == kind), found[0])
     if 200 <= status < 300:
         return next((r for r in responses if r.status.startswith("2")), None)
     return None
+
+
+def _framed_as(kind: str) -> str:
+    """The kind a Content-Type tells: an event stream is one, however its items are typed."""
+    return "sse" if kind == "events" else kind
 
 
 def should_retry(response: httpx.Response) -> bool:
@@ -266,14 +283,15 @@ def retry_delay(retry: int, headers: httpx.Headers | None = None) -> float:
 
 def _plain_json(response: httpx.Response) -> bool:
     """A success answer to a stream request that is plain JSON: the server did not stream."""
-    content_type = response.headers.get("content-type", "").lower()
-    return "json" in content_type and "event-stream" not in content_type
+    return _kind_of(response) == "json"
 
 
-def _not_a_stream(response: httpx.Response) -> ApiResponseValidationError:
+def _not_a_stream(
+    response: httpx.Response, media_type: str = "text/event-stream"
+) -> ApiResponseValidationError:
     content_type = response.headers.get("content-type", "")
     return ApiResponseValidationError(
-        f"Expected a text/event-stream response, got {content_type}.",
+        f"Expected a {media_type} response, got {content_type}.",
         response=response,
         body=response.content,
     )
@@ -292,6 +310,7 @@ class PlacedParams:
 
     path: dict[str, str] = field(default_factory=dict)
     query: list[tuple[str, str]] = field(default_factory=list)
+    querystring: str = ""  # a querystring parameter: the query's start, as encoded
     headers: dict[str, str] = field(default_factory=dict)
     cookies: list[tuple[str, str]] = field(default_factory=list)
 
@@ -336,6 +355,10 @@ def place_params(
                 explode=explode,
                 allow_reserved=param.allow_reserved,
                 array_format=param.array_format or array_format,
+            )
+        elif param.location == "querystring":
+            placed.querystring = encode_querystring(
+                param.value, param.content_type, param.encoding
             )
         elif param.location == "header":
             placed.headers[param.name.lower()] = header_value(
@@ -440,8 +463,10 @@ class _BaseTransport:
             url = (own_server or self.base_url).rstrip("/") + expand_path(
                 path, placed.path
             )
-        if query:
-            url += ("&" if link and fixed_query else "?") + join_query(query)
+        parts = [placed.querystring] if placed.querystring else []
+        parts += [join_query(query)] if query else []
+        if parts:
+            url += ("&" if link and fixed_query else "?") + "&".join(parts)
 
         body = encode_body(
             call.body,
@@ -535,6 +560,16 @@ class _BaseTransport:
         if kind == "binary":
             return response.content
         type_ = declared.type if declared is not None else None
+        if kind in SEQUENCE_KINDS:
+            items = read_all(response, kind)
+            if type_ is None:
+                return items
+            try:
+                return self._json.adapter(type_).validate_python(items)
+            except ValueError as exc:  # pydantic's ValidationError
+                raise ApiResponseValidationError(
+                    response=response, body=response.content
+                ) from exc
         content = response.content
         if type_ is None and not content.strip():
             return None
@@ -568,6 +603,16 @@ class _BaseTransport:
 
     def _item_decoder(self, item_type: object) -> Callable[[str], Any]:
         return partial(self._json.decode, item_type)
+
+    def _item_reader(self, item_type: object, kind: str) -> ReaderFactory[Any] | None:
+        """How a stream's bytes become items: None for the events' data (``sse``), else a
+        sequence's framing (``events``, ``jsonl``, ``json-seq``), each value validated.
+        """
+        if kind == "sse":
+            return None
+        validate = self._json.adapter(item_type).validate_python
+        limit = self.max_event_bytes
+        return lambda response: ItemReader(response, kind, validate, limit)
 
     def _parser(self, call: Call) -> Callable[[httpx.Response], Any]:
         return partial(self._parse_success, call=call)
@@ -714,13 +759,18 @@ class SyncTransport(_BaseTransport):
             return RawResponse(response, self._parser(call))
         return self._parse_success(response, call)
 
-    def stream(self, call: Call, item_type: object) -> Stream[Any]:
-        """Open the request now (status errors raise here) and iterate its events."""
+    def stream(self, call: Call, item_type: object, kind: str = "sse") -> Stream[Any]:
+        """Open the request now (status errors raise here) and iterate its items."""
         response = self._open(call)
         if _plain_json(response):
             self._read(response)
-            raise _not_a_stream(response)
-        return Stream(response, self._item_decoder(item_type), self.max_event_bytes)
+            raise _not_a_stream(response, call.accept or "text/event-stream")
+        return Stream(
+            response,
+            self._item_decoder(item_type),
+            self.max_event_bytes,
+            self._item_reader(item_type, kind),
+        )
 
     def first_page(self, call: Call, pages: Pages) -> SyncPage[Any]:
         """The first page of a list call, which fetches the ones after it."""
@@ -849,7 +899,7 @@ class AsyncTransport(_BaseTransport):
         response = await self._open(call)
         if _plain_json(response):
             await self._read(response)
-            raise _not_a_stream(response)
+            raise _not_a_stream(response, call.accept or "text/event-stream")
         return response
 
     async def request(self, call: Call, mode: Mode = "parsed") -> Any:
@@ -874,12 +924,15 @@ class AsyncTransport(_BaseTransport):
             opener=partial(self._open, call),
         )
 
-    def stream(self, call: Call, item_type: object) -> AsyncStream[Any]:
+    def stream(
+        self, call: Call, item_type: object, kind: str = "sse"
+    ) -> AsyncStream[Any]:
         """A lazy stream: the request is sent on first iteration or ``async with``."""
         return AsyncStream(
             partial(self._open_stream, call),
             self._item_decoder(item_type),
             self.max_event_bytes,
+            self._item_reader(item_type, kind),
         )
 
     async def first_page(self, call: Call, pages: Pages) -> AsyncPage[Any]:

@@ -29,6 +29,7 @@ from .._runtime._wrappers import (
 )
 from .._runtime.models import BASE64, KEEP_UNKNOWN
 from .._runtime.pagination import AsyncPage, Pages, SyncPage
+from .._runtime.sequences import TypedEvent
 from .._runtime.streaming import AsyncStream, Stream
 from .._runtime.transport import (
     AsyncTransport,
