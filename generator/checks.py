@@ -56,6 +56,7 @@ _COMPONENTS = (
     "links",
     "callbacks",
     "pathItems",
+    "mediaTypes",
 )
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: ECMA-262 constructs and what Python's ``re`` reads the same way (or near enough to check).

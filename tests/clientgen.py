@@ -8,6 +8,7 @@ OpenAI document; formatting is checked by the golden tests. Everything else is w
 from __future__ import annotations
 
 import importlib
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -39,3 +40,14 @@ def import_client(out: Path, package: str) -> ModuleType:
     if str(out) not in sys.path:
         sys.path.insert(0, str(out))
     return importlib.import_module(package)
+
+
+def mypy_strict(folder: Path, *targets: str) -> subprocess.CompletedProcess[str]:
+    """``mypy --strict`` over ``targets`` (packages or files) in ``folder``."""
+    return subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(folder / ".mypy")]
+        + list(targets),
+        cwd=folder,
+        capture_output=True,
+        text=True,
+    )

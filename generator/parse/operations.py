@@ -248,7 +248,7 @@ class OperationsBuilder:
         content = at.node.get("content") if at and isinstance(at.node, dict) else None
         if at is None or not isinstance(content, dict) or not content:
             return None
-        media = at.child("content", _preferred_request_type(list(content)))
+        media = self._media(at, _preferred_request_type(list(content)))
         if not isinstance(media.node, dict) or "schema" not in media.node:
             return None
         return self.schemas.type_of(media.child("schema"), hint)
@@ -312,6 +312,13 @@ class OperationsBuilder:
                 )
                 return configured
         return detected
+
+    def _media(self, owner: Located, media: str) -> Located:
+        """A Media Type Object of ``owner``'s ``content``, through its ``$ref`` (OpenAPI 3.2
+        ``components/mediaTypes``); where it is written when that does not resolve."""
+        at = owner.child("content", media)
+        found = self._deref(at)
+        return found if found is not None and isinstance(found.node, dict) else at
 
     def _deref(self, at: Located) -> Located | None:
         node = at.node
@@ -508,7 +515,7 @@ class OperationsBuilder:
     def _parameter(self, at: Located, hint: str, arguments: UniqueNames) -> Parameter:
         node = at.node
         location, wire = node["in"], node["name"]
-        schema_at = _parameter_schema(at)
+        schema_at = self._parameter_schema(at)
         kind = (
             self.schemas.type_of(schema_at, hint + pascal_case(wire))
             if schema_at
@@ -516,7 +523,7 @@ class OperationsBuilder:
         )
         content_type = _parameter_media(node) if location == "querystring" else None
         media_at = (
-            at.child("content", content_type)
+            self._media(at, content_type)
             if content_type and content_type in (node.get("content") or {})
             else None
         )
@@ -547,6 +554,18 @@ class OperationsBuilder:
                 else ()
             ),
         )
+
+    def _parameter_schema(self, at: Located) -> Located | None:
+        """A parameter's schema, or that of the media type of its ``content``."""
+        node = at.node
+        if "schema" in node:
+            return at.child("schema")
+        content = node.get("content")
+        if isinstance(content, dict) and content:
+            media = self._media(at, next(iter(content)))
+            if isinstance(media.node, dict) and "schema" in media.node:
+                return media.child("schema")
+        return None
 
     def _undeclared_path_parameter(
         self, wire: str, op_at: Located, arguments: UniqueNames
@@ -597,7 +616,7 @@ class OperationsBuilder:
         self, body_at: Located, media: str, hint: str, preferred: bool
     ) -> TypeRef:
         """The type of one media type's schema; a binary body without one is a file."""
-        at = body_at.child("content", media)
+        at = self._media(body_at, media)
         kind = _body_kind(media)
         if not isinstance(at.node, dict) or "schema" not in at.node:
             return T.primitive("file") if kind == "binary" else T.ANY
@@ -616,7 +635,7 @@ class OperationsBuilder:
             fields = tuple(
                 f for f in (draft.fields if draft else []) if not f.read_only
             )
-        media_at = body_at.child("content", media)
+        media_at = self._media(body_at, media)
         return Body(
             content_type=media,
             kind=kind,
@@ -674,9 +693,7 @@ class OperationsBuilder:
                 continue
             suffix = "" if status_text in ("200", "201") else status_text.title()
             for content_type in _ordered_response_types(list(content)):
-                media = self._deref(at.child("content", content_type))
-                if media is None or not isinstance(media.node, dict):
-                    media = at.child("content", content_type)
+                media = self._media(at, content_type)
                 kind, rtype = self._response_type(content_type, media, hint, suffix)
                 result.append(
                     Response(
@@ -868,18 +885,6 @@ def _security(value: object) -> tuple[tuple[str, ...], ...]:
     if not isinstance(value, list):
         return ()
     return tuple(tuple(str(k) for k in req) for req in value if isinstance(req, dict))
-
-
-def _parameter_schema(at: Located) -> Located | None:
-    node = at.node
-    if "schema" in node:
-        return at.child("schema")
-    content = node.get("content")
-    if isinstance(content, dict) and content:
-        media = next(iter(content))
-        if isinstance(content[media], dict) and "schema" in content[media]:
-            return at.child("content", media, "schema")
-    return None
 
 
 def _scalar_default(schema: object) -> Scalar:

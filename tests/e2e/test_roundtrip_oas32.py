@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
-from clientgen import generate_client, import_client
+from clientgen import generate_client, import_client, mypy_strict
 from loopback import Loopback, Reply, echo
 
 SPEC = Path(__file__).with_name("oas32.yaml")
@@ -315,21 +313,11 @@ c.items.get_shelf_item(1, 2)
 """
 
 
-def mypy(folder: Path, *targets: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(folder / ".mypy")]
-        + list(targets),
-        cwd=folder,
-        capture_output=True,
-        text=True,
-    )
-
-
 def test_the_client_and_its_use_pass_mypy_strict(oas32_dir: Path) -> None:
     """One run: the package and the documented calls are clean, the wrong calls are not."""
     (oas32_dir / "usage.py").write_text(USAGE)
     (oas32_dir / "wrong.py").write_text(WRONG)
-    done = mypy(oas32_dir, PACKAGE, "usage.py", "wrong.py")
+    done = mypy_strict(oas32_dir, PACKAGE, "usage.py", "wrong.py")
     errors = [line for line in done.stdout.splitlines() if ": error:" in line]
     assert all(line.startswith("wrong.py:") for line in errors), done.stdout
     assert any('Unexpected keyword argument "limit"' in line for line in errors), errors

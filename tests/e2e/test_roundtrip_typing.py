@@ -3,9 +3,9 @@ ways; a wrong media type or a missing upload is caught by the type checker."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
+
+from clientgen import mypy_strict
 
 USAGE = """
 from collections.abc import Iterator
@@ -61,21 +61,11 @@ c.bodies.multipart_body(name="n")
 """
 
 
-def mypy(folder: Path, *targets: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(folder / ".mypy")]
-        + list(targets),
-        cwd=folder,
-        capture_output=True,
-        text=True,
-    )
-
-
 def test_generated_client_and_its_use_pass_mypy_strict(roundtrip_dir: Path) -> None:
     (roundtrip_dir / "usage.py").write_text(USAGE)
     (roundtrip_dir / "wrong.py").write_text(WRONG)
-    done = mypy(roundtrip_dir, "roundtrip_client", "usage.py")
+    done = mypy_strict(roundtrip_dir, "roundtrip_client", "usage.py")
     assert done.returncode == 0, done.stdout + done.stderr
-    wrong = mypy(roundtrip_dir, "wrong.py")
+    wrong = mypy_strict(roundtrip_dir, "wrong.py")
     assert 'No overload variant of "choice_body"' in wrong.stdout, wrong.stdout
     assert "wrong.py:6: error" in wrong.stdout, wrong.stdout

@@ -3,11 +3,14 @@ operation's API class comes from."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from generator.build import build_spec
 from generator.diagnostics import Diagnostics
+from generator.loader import load_documents
 from generator.parse.tags import api_tag, parse_tags
 
 
@@ -102,3 +105,26 @@ def test_the_first_navigation_tag_names_the_class(
     operation_tags: object, want: str
 ) -> None:
     assert api_tag(operation_tags, LISTED) == want
+
+
+def test_the_openapi_initiatives_tags_example(shared_dir: Path) -> None:
+    """learn.openapis.org's 3.2 tags example: nav tags nest, the badge makes no class."""
+    diags = Diagnostics()
+    docs = load_documents(
+        shared_dir / "peer-specs/oai/v3.2__3.2-tags-example.yaml", diags
+    )
+    assert docs is not None
+    spec = build_spec(docs, diags, "flights")
+    assert {a.class_name: [o.name for o in a.operations] for a in spec.apis} == {
+        "FlightsApi": ["get_flights"],
+        "InternationalApi": ["get_flights_international"],
+        "DomesticApi": ["get_flights_domestic"],
+        "DefaultApi": ["get_flights_delayed"],
+    }
+    assert [(t.name, t.depth, t.api) for t in spec.tags] == [
+        ("flights", 0, "FlightsApi"),
+        ("international", 1, "InternationalApi"),
+        ("domestic", 1, "DomesticApi"),
+        ("delays", 0, ""),
+    ]
+    assert spec.apis[3].operations[0].labels == ("delays",)
