@@ -725,6 +725,8 @@ class OperationsBuilder:
         if kind in ("jsonl", "json-seq"):
             if item_schema is not None:
                 return kind, self.schemas.type_of(item_schema, hint + "Item" + suffix)
+            if schema is None:
+                return kind, T.ANY
             whole = self.schemas.type_of(schema, hint + "Response" + suffix)
             return kind, whole.items[0] if whole.kind == "list" else T.ANY
         if kind in ("json", "sse"):

@@ -473,6 +473,7 @@ JSON_DATA = {
             "list[TypedEvent[LogsStreamEvent | str]]",
         ),
         (media("text/event-stream", schema=ENTRY), "sse", "LogsStreamEvent", "str"),
+        (media("application/x-ndjson"), "jsonl", "Any", "list[Any]"),
     ],
     ids=[
         "jsonl",
@@ -483,6 +484,7 @@ JSON_DATA = {
         "text events",
         "variants",
         "sse",
+        "no schema",
     ],
 )
 def test_sequential_media_types_are_streams_of_items(
