@@ -8,9 +8,10 @@ fed and within the client's ``max_event_bytes`` (an item longer raises
 - JSON Lines and NDJSON (``application/jsonl``, ``application/x-ndjson``): one JSON text per
   line, LF or CRLF; blank lines are skipped, and the last line may lack its LF.
 - JSON text sequences (RFC 7464, ``application/json-seq``): each text starts with RS (0x1E)
-  and ends with LF; a text is complete at the next RS, or as soon as it ends with LF and
-  parses (so that a live stream is not held back by one item); a text that is not JSON is
-  skipped, as the RFC asks of parsers.
+  and ends with LF; a text is complete at the next RS, or as soon as a chunk ends with LF
+  after its top-level value closed (so that a live stream is not held back by one item:
+  brackets are counted as the bytes pass, and a text is parsed there at most once); a text
+  that is not JSON is skipped, as the RFC asks of parsers.
 - Server-sent events described by an ``itemSchema``: each event is an item, a ``TypedEvent``
   whose ``data`` is parsed as JSON when its declared type is not ``str``.
 
@@ -21,6 +22,7 @@ fed and within the client's ``max_event_bytes`` (an item longer raises
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Callable, Generic, Iterator, Protocol, TypeVar
 
 import httpx
@@ -100,23 +102,78 @@ class JsonTextSequence:
 
     def __init__(self, max_bytes: int | None = DEFAULT_MAX_EVENT_BYTES) -> None:
         self._texts = LineReader(max_bytes, _RS)
+        self._nesting = _Nesting()  # of the unfinished text
         self.done = False
 
     def feed(self, chunk: bytes) -> list[object]:
         values = [v for text in self._texts.feed(chunk) for v in _text_value(text)]
-        if chunk.endswith(b"\n") and self._texts.pending:
+        last_rs = chunk.rfind(_RS)
+        if last_rs >= 0:
+            self._nesting = _Nesting()
+        self._nesting.feed(chunk, last_rs + 1)
+        if chunk.endswith(b"\n") and self._texts.pending and self._nesting.closed:
             # A text complete with its LF is given now, not when the next one starts.
             rest = self._texts.take_rest()
             ended = _text_value(rest)
             if ended:
                 values += ended
-            else:
-                self._texts.feed(rest)  # an LF inside a pretty-printed text: wait
+                self._nesting = _Nesting()
+            else:  # not JSON, and more bytes cannot make it so: wait for the next RS
+                self._texts.feed(rest)
+                self._nesting.tried = True
         return values
 
     def end(self) -> list[object]:
         rest = self._texts.take_rest()
         return [json_value(rest)] if rest.strip() else []
+
+
+# The rest of a string, up to its closing quote.
+_STRING_REST = re.compile(rb'[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+
+
+class _Nesting:
+    """How deeply the JSON text read so far is nested, fed piece by piece: brackets outside
+    strings are counted, each byte looked at once (C-level scans between quotes)."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.started = False  # something other than whitespace was read
+        self.tried = False  # parsed once at depth 0, and it was no JSON
+        self._in_string = False
+        self._escaped = False  # the piece ended inside a string, after a lone backslash
+
+    @property
+    def closed(self) -> bool:
+        """Whether a top-level value may have ended: the moment to try parsing the text."""
+        return (
+            self.started and self.depth == 0 and not self._in_string and not self.tried
+        )
+
+    def feed(self, piece: bytes, start: int = 0) -> None:
+        self.started = self.started or bool(piece[start:].strip())
+        at = start
+        while at < len(piece):
+            if not self._in_string:
+                quote = piece.find(b'"', at)
+                end = len(piece) if quote < 0 else quote
+                opened = piece.count(b"{", at, end) + piece.count(b"[", at, end)
+                self.depth += (
+                    opened - piece.count(b"}", at, end) - piece.count(b"]", at, end)
+                )
+                self._in_string = quote >= 0
+                at = end + 1
+            elif self._escaped:
+                self._escaped = False
+                at += 1
+            else:
+                found = _STRING_REST.match(piece, at)
+                if found is None:  # the string goes on in the next piece
+                    backslashes = len(piece) - len(piece.rstrip(b"\\"))
+                    self._escaped = min(backslashes, len(piece) - at) % 2 == 1
+                    return
+                self._in_string = False
+                at = found.end()
 
 
 def _text_value(text: bytes) -> list[object]:

@@ -142,6 +142,39 @@ def test_async_streams_of_items(oas32: ModuleType, loopback: Loopback) -> None:
     assert asyncio.run(main()) == [ENTRIES] * len(STREAMS)
 
 
+def test_an_item_longer_than_max_event_bytes_is_refused(
+    oas32: ModuleType, loopback: Loopback
+) -> None:
+    """Every kind of stream reads its items within the client's ``max_event_bytes``, sync
+    and async: a server sending one endless item is cut off there."""
+    long_entry = json.dumps({"level": 1, "message": "x" * 64 * 1024}).encode()
+    long_items = {
+        "application/jsonl": long_entry + b"\n",
+        "application/x-ndjson": long_entry + b"\n",
+        "application/json-seq": b"\x1e" + long_entry + b"\n",
+        "text/event-stream": b"data: " + long_entry + b"\n\n",
+    }
+    for _, content_type, _, path, method, _ in STREAMS:
+        reply = Reply(
+            200,
+            {"content-type": content_type},
+            chunks=pieces(long_items[content_type], 1024),
+        )
+        loopback.reply(method, path, reply, reply)  # sync, then async
+
+    async def refused_async(open_stream: Callable[[Any], Any]) -> None:
+        async with oas32.AsyncClient(base_url=loopback.url, max_event_bytes=4096) as c:
+            with pytest.raises(oas32.ResponseTooLargeError) as raised:
+                [item async for item in open_stream(c)]
+            assert raised.value.limit == 4096
+
+    for *_, open_stream in STREAMS:
+        with oas32.Client(base_url=loopback.url, max_event_bytes=4096) as c:
+            with pytest.raises(oas32.ResponseTooLargeError, match="max_event_bytes"):
+                list(open_stream(c))
+        asyncio.run(refused_async(open_stream))
+
+
 def test_an_event_keeps_its_name_and_id(oas32: ModuleType, loopback: Loopback) -> None:
     loopback.reply("POST", "/events", Reply.sse(events().decode()))
     with oas32.Client(base_url=loopback.url) as c:

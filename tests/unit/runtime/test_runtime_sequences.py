@@ -3,11 +3,12 @@ sequences and typed server-sent events, fed in pieces cut anywhere, and read who
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import httpx
 import pytest
-from oapigen_runtime import errors
+from oapigen_runtime import errors, sequences
 from oapigen_runtime.models import ApiModel
 from oapigen_runtime.sequences import (
     EventItems,
@@ -72,6 +73,53 @@ def test_a_json_text_ending_with_its_lf_is_given_at_once() -> None:
     assert framing.feed(b"\n") == [{"n": 1}]  # not held until the next RS
     assert framing.feed(b'\x1e{"n":\n') == []  # an LF inside a text
     assert framing.feed(b" 2}\n") == [{"n": 2}]
+
+
+TRICKY = '{"a": "x]}\\\\\\"{[\\n", "b\\\\": ["]", {"c": "\\\\"}], "d": []}'
+
+
+def test_a_text_is_given_when_its_value_closes_wherever_it_is_cut() -> None:
+    """Brackets and quotes inside strings, escaped quotes and backslashes cut at every byte:
+    the value comes out with the LF that ends it, not before and not later."""
+    text = b"\x1e" + TRICKY.encode() + b"\n"
+    for cut in range(1, len(text) - 1):
+        framing = JsonTextSequence()
+        assert framing.feed(text[:cut]) == [], cut
+        assert framing.feed(text[cut:]) == [json.loads(TRICKY)], cut
+        assert framing.end() == []
+
+
+def test_a_pretty_text_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text arriving a line at a time is parsed when its value has closed, not at every
+    LF (which was quadratic in its size): reading a sequence is linear."""
+    parsed: list[int] = []
+
+    def counted(content: bytes | str) -> object:
+        parsed.append(len(content))
+        return json.loads(content)
+
+    monkeypatch.setattr(sequences, "json_value", counted)
+    lines = [b"[\n"] + [b'{"n": "]"},\n'] * 5000 + [b"{}\n", b"]\n"]
+    framing = JsonTextSequence()
+    values = [v for line in [b"\x1e", *lines] for v in framing.feed(line)]
+    assert len(values) == 1 and len(values[0]) == 5001  # type: ignore[arg-type]
+    assert parsed == [sum(map(len, lines))]
+
+
+def test_a_text_that_is_no_json_is_tried_once_then_skipped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    parsed: list[bytes | str] = []
+
+    def counted(content: bytes | str) -> object:
+        parsed.append(content)
+        return json.loads(content)
+
+    monkeypatch.setattr(sequences, "json_value", counted)
+    framing = JsonTextSequence()
+    fed = [framing.feed(piece) for piece in (b"\x1e][\n", b"{}\n", b"[]\n", b"\x1e1\n")]
+    assert fed == [[], [], [], [1]]
+    assert parsed == [b"][\n", b"][\n{}\n[]\n", b"1\n"]
 
 
 def test_a_line_that_is_not_json_is_an_error() -> None:
