@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from generator.methods import path_operations
+
 _SECTIONS = (
     "schemas",
     "responses",
@@ -24,7 +26,6 @@ _SECTIONS = (
     "callbacks",
     "pathItems",
 )
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -75,10 +76,8 @@ def _rewrite(node: Any, copy: int) -> Any:
 
 def _retag(path_item: dict[str, Any], copy: int) -> None:
     """New operationIds and tags, so each copy is a separate set of methods and API classes."""
-    for method in _METHODS:
-        op = path_item.get(method)
-        if not isinstance(op, dict):
-            continue
+    for found in path_operations(path_item):
+        op = found.node
         if "operationId" in op:
             op["operationId"] = f"{op['operationId']}Copy{copy}"
         if "tags" in op:

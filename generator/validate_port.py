@@ -41,6 +41,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from generator.loader import Document, DocumentSet
+from generator.methods import ADDITIONAL, FIXED_METHODS
 from generator.refs import resolve
 from generator.validate import WHERE, describe
 
@@ -145,8 +146,6 @@ def _depth() -> int:
 
 Parts = tuple[str | int, ...]
 
-#: The library's operations per path item (``query`` and ``additionalOperations`` in 3.2).
-_OPERATIONS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 #: Classes whose documents use JSON Schema draft 4 types: an integral float is no integer.
 _DRAFT4 = ("OpenAPIV2SpecValidator", "OpenAPIV30SpecValidator")
 
@@ -287,9 +286,10 @@ class _Replay:
             shared = (doc, item["parameters"])
             self.parameters((*parts, "parameters"), doc, item["parameters"])
         for field, operation in item.items():
-            if field in _OPERATIONS or (self.v32 and field == "query"):
+            # the library walks ``query`` and ``additionalOperations`` in 3.2 only
+            if field in FIXED_METHODS and (self.v32 or field != "query"):
                 self.operation(url, field, (*parts, field), doc, operation, shared)
-            elif self.v32 and field == "additionalOperations":
+            elif self.v32 and field == ADDITIONAL:
                 doc_, more = self.deref(doc, operation)
                 for method, extra in self.mapping(more).items():
                     self.operation(url, method, (*parts, field, method), doc_, extra, shared)

@@ -4,6 +4,8 @@ additionalOperations, whose entries that cannot be a request are named with the 
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -54,3 +56,13 @@ def test_query_is_one_of_the_fixed_methods() -> None:
 @pytest.mark.parametrize("item", [None, [], "x", {"get": "not an operation"}])
 def test_what_is_no_path_item_has_no_operations(item: object) -> None:
     assert list(path_operations(item)) == [] and list(refused_methods(item)) == []
+
+
+def test_the_method_list_is_written_once() -> None:
+    """Issue 14: every stage walks ``path_operations``; a list of its own would miss
+    ``query`` and ``additionalOperations``, as three copies once did."""
+    root = Path(__file__).parents[2]
+    sources = [p for d in ("generator", "benchmarks") for p in (root / d).rglob("*.py")]
+    listing = re.compile(r"[\"']patch[\"'],\s*[\"']trace[\"']")
+    written = [p for p in sources if listing.search(p.read_text(encoding="utf-8"))]
+    assert written == [root / "generator" / "methods.py"]
