@@ -14,9 +14,10 @@ og-petstore-fake-endpoints reaches 716 of the 807 places, specs/chat.yaml 62 mor
 streams, form bodies), tests/e2e/roundtrip.yaml 14, osv-read-only-write-only 6, and the two
 small documents below the last 9 (a client without models, a model whose every property is
 write-only); tests/e2e/payments.yaml, with the array-format settings of ``SETTINGS``, and
-tests/e2e/paging.yaml reach issue 12's idempotency keys, array formats and a first page of 0.
-A template branch no document reaches fails that test: add a document that reaches it (the
-corpus's, or a small one written here).
+tests/e2e/paging.yaml reach issue 12's idempotency keys, array formats and a first page of 0;
+tests/e2e/oas32.yaml what OpenAPI 3.2 adds (tags with a parent or a kind, streams of items,
+querystring parameters). A template branch no document reaches fails that test: add a
+document that reaches it (the corpus's, or a small one written here).
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ DOCUMENTS = {
     ),
     "chat": ("repo", "specs/chat.yaml"),
     "roundtrip": ("repo", "tests/e2e/roundtrip.yaml"),
+    "oas32": ("repo", "tests/e2e/oas32.yaml"),
     "osv-read-only-write-only": (
         "shared",
         "osv-read-only-write-only/read-only-write-only.yaml",
