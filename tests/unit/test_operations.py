@@ -295,8 +295,9 @@ def test_duplicate_operation_ids_are_found_among_additional_operations(
     assert docs is not None
     check_operation_ids(docs, diags)
     assert [d.format() for d in diags.items] == [
-        "error: #/paths/~1b/additionalOperations/LINK/operationId: "
-        "duplicate operationId 'same': also at #/paths/~1a/get/operationId"
+        "warning: #/paths/~1b/additionalOperations/LINK/operationId: "
+        "duplicate operationId 'same': also at #/paths/~1a/get/operationId; where the two "
+        "methods meet, this one gets a numeric suffix"
     ]
 
 
