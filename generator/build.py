@@ -9,6 +9,7 @@ from dataclasses import replace
 from generator import __version__
 from generator.config import Config, default_version
 from generator.diagnostics import Diagnostics
+from generator.imports import api_names
 from generator.ir import Api, Spec, Tag, relocated
 from generator.loader import DocumentSet
 from generator.naming import identifier
@@ -111,10 +112,14 @@ def _with_classes(tags: tuple[Tag, ...], apis: tuple[Api, ...]) -> tuple[Tag, ..
 
 
 def _with_param_imports(api: Api, param_names: set[str], schemas: SchemaBuilder) -> Api:
-    """API modules import each model they use, and its ``Param`` form when it has one."""
+    """API modules import each model they use, and its ``Param`` form, each where the
+    module's code names it (a model may be sent only as its ``Param`` form)."""
+    used = api_names(api)
     imports = []
     for name in sorted({n for op in api.operations for n in operation_models(op)}):
         draft = schemas.drafts[name]
-        names = (name, draft.param_name) if name in param_names else (name,)
-        imports.append((draft.module, names))
+        forms = (name, draft.param_name) if name in param_names else (name,)
+        names = tuple(n for n in forms if n in used)
+        if names:
+            imports.append((draft.module, names))
     return replace(api, imports=tuple(sorted(imports)))

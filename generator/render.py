@@ -25,12 +25,13 @@ import jinja2
 
 from generator.config import default_version
 from generator.inputs import builtin_templates, template_names
+from generator.imports import module_imports
 from generator.ir import Api, Field, Operation, Spec, TypeRef
 
 #: The version of the template context (the IR and the names below) that custom templates rely
 #: on: the minor number grows when something is added, the major one when anything is renamed,
 #: removed or changes meaning. docs/templates.md describes it and lists the changes.
-TEMPLATE_CONTEXT_VERSION = "2.1"
+TEMPLATE_CONTEXT_VERSION = "2.2"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 # What cannot stand as it is on one line of a comment: a backslash (so that the escapes below
@@ -205,6 +206,7 @@ def render(
                 "spec": spec,
                 "api": job.item if job.each == "apis" else None,
                 "model": job.item if job.each == "models" else None,
+                "imports": module_imports(job.item) if job.each else "",
             }
             text = _render_template(env, job.template, context, custom)
         else:

@@ -10,6 +10,8 @@ outcome kept beside it as JSON, so that the workers share the work instead of re
 from __future__ import annotations
 
 import csv
+import io
+import tokenize
 import dataclasses
 import json
 import re
@@ -243,3 +245,48 @@ def parse_mypy(output: str, packages: list[str]) -> dict[str, list[str]]:
         if ": error:" in line and len(parts) > 1 and parts[1] in found:
             found[parts[1]].append(line)
     return found
+
+
+def ruff_findings(folder: Path, packages: list[str]) -> list[str]:
+    """Unused and redefined imports (ruff's F401 and F811) in the packages, one line each."""
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "--isolated",
+         "--select", "F401,F811", "--output-format", "concise", "--quiet",
+         *[f"{p}/{p}" for p in packages]],
+        capture_output=True, text=True, cwd=folder, check=False,
+    )  # fmt: skip
+    if done.returncode not in (0, 1):
+        raise RuntimeError(f"ruff failed: {done.stderr[-2000:]}")
+    return done.stdout.splitlines()
+
+
+def long_code_lines(source: str, limit: int = 88) -> list[int]:
+    """Numbers of the lines longer than ``limit`` that hold code black could have split: a
+    line that is one string (with the comma or bracket after it), a comment, part of a
+    docstring or a ``from ... import`` of one long name is not counted."""
+    exempt: set[int] = set()
+    previous = tokenize.NEWLINE
+    tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    for token in tokens:
+        if token.type == tokenize.STRING and previous in _STATEMENT_START:
+            exempt.update(range(token.start[0], token.end[0] + 1))  # a docstring
+        if token.type not in (tokenize.NL, tokenize.COMMENT):
+            previous = token.type
+    lines = source.splitlines()
+    return [
+        number
+        for number, line in enumerate(lines, start=1)
+        if len(line) > limit
+        and number not in exempt
+        and not _UNSPLITTABLE_LINE.fullmatch(line)
+    ]
+
+
+_STATEMENT_START = (tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT)
+_ATOM = r"""(?:[rbf]?(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|[\w.]+(?: as \w+)?)"""
+# One atom (a string, a name) or a pair of them, alone on its line but for the keyword, target
+# or bracket black keeps beside it; a comment; a from-import of one name or opening a bracket.
+_UNSPLITTABLE_LINE = re.compile(
+    rf""" *(?:return |\) -> |class |(?:async )?def |\| |\w+=|\w+: |[\w.]+ = )?{_ATOM}(?:: {_ATOM})?[,:()\]]*(?:  #.*)?"""
+    r"""| *from [\w.]+ import (?:\(|\w+(?: as \w+)?)(?:  #.*)?| *#.*"""
+)

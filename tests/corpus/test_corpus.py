@@ -20,8 +20,10 @@ from corpus_support import (
     check_document,
     ensure_generated,
     import_errors,
+    long_code_lines,
     mypy_errors,
     read_manifest,
+    ruff_findings,
 )
 
 SPECS = (Path(__file__).resolve().parents[2] / ".." / "shared" / "specs").resolve()
@@ -81,6 +83,26 @@ def test_every_generated_package_is_exactly_what_black_writes(
         ensure_generated(shared_dir / "specs", corpus_folder, entry)
     stale = black_would_change(corpus_folder, [e.package for e in entries])
     assert not stale, stale
+
+
+@pytest.mark.slow
+def test_every_generated_module_imports_what_it_uses_in_lines_that_fit(
+    shared_dir: Path, corpus_folder: Path
+) -> None:
+    """Each module imports exactly the names its code uses (ruff's F401 and F811 find nothing),
+    and no code line outgrows black's limit unless black could not split it either."""
+    entries = by_kind("generate")
+    for entry in entries:
+        ensure_generated(shared_dir / "specs", corpus_folder, entry)
+    packages = [e.package for e in entries]
+    assert not ruff_findings(corpus_folder, packages)
+    long = [
+        f"{path.relative_to(corpus_folder)}:{number}"
+        for package in packages
+        for path in sorted((corpus_folder / package / package).rglob("*.py"))
+        for number in long_code_lines(path.read_text(encoding="utf-8"))
+    ]
+    assert not long, long[:20]
 
 
 @pytest.mark.slow
@@ -163,3 +185,25 @@ def test_documents_that_page_get_iter(
     entry = next(e for e in ENTRIES if e.name == name)
     generated = ensure_generated(shared_dir / "specs", corpus_folder, entry)
     assert generated.pagination == PAGINATION[name]
+
+
+def test_long_code_lines_are_those_black_could_split() -> None:
+    """The line check itself: a long annotation counts; a long string, name or import, a
+    comment and a docstring do not."""
+    long_name = "N" * 90
+    source = "\n".join(
+        [
+            '"""' + "d" * 90 + '"""',
+            "x: Literal[" + ", ".join(["'a'"] * 30) + "]",
+            "# " + "c" * 90,
+            "y = (",
+            f"    {'s' * 90!r},",
+            f"    {long_name},",
+            ")",
+            f"from .{'m' * 90} import (",
+            f"    {long_name} as {long_name},",
+            ")",
+            "",
+        ]
+    )
+    assert long_code_lines(source) == [2]

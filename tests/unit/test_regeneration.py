@@ -63,15 +63,59 @@ def generate(spec: Path, out: Path) -> dict[str, bytes]:
     }
 
 
+def changed_by(tmp_path: Path, before: str, after: str) -> list[str]:
+    """The files that differ between the packages generated from two versions of a document
+    (the package folder written as ``PKG``)."""
+    spec, out = tmp_path / "pets.yaml", tmp_path / "out"
+    spec.write_text(before, encoding="utf-8")
+    old = generate(spec, out)
+    spec.write_text(after, encoding="utf-8")
+    new = generate(spec, out)
+    assert set(new) == set(old)
+    package = next(p.split("/")[0] for p in new if p.endswith("/py.typed"))
+    return sorted(p.replace(package + "/", "PKG/", 1) for p in new if new[p] != old[p])
+
+
 def test_a_model_description_edit_changes_its_module_doc_and_manifest(
     tmp_path: Path,
 ) -> None:
-    spec, out = tmp_path / "pets.yaml", tmp_path / "out"
-    spec.write_text(DOCUMENT % "A pet.", encoding="utf-8")
-    before = generate(spec, out)
-    spec.write_text(DOCUMENT % "A pet, as the shop knows it.", encoding="utf-8")
-    after = generate(spec, out)
-    assert set(after) == set(before)
-    changed = sorted(p for p in after if after[p] != before[p])
-    package = next(p.split("/")[0] for p in after if p.endswith("/py.typed"))
-    assert changed == [MANIFEST, "docs/Pet.md", f"{package}/models/pet.py"]
+    edited = DOCUMENT % "A pet, as the shop knows it."
+    changed = changed_by(tmp_path, DOCUMENT % "A pet.", edited)
+    assert changed == [MANIFEST, "PKG/models/pet.py", "docs/Pet.md"]
+
+
+def test_an_added_operation_changes_its_api_module_doc_index_and_manifest(
+    tmp_path: Path,
+) -> None:
+    listing = """\
+  /pets:
+    get:
+      operationId: listPets
+      tags: [pets]
+      responses:
+        '200':
+          description: the pets
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}
+"""
+    text = DOCUMENT % "A pet."
+    changed = changed_by(
+        tmp_path, text, text.replace("  /owners:\n", listing + "  /owners:\n")
+    )
+    # README.md is the package's index of operations
+    assert changed == [MANIFEST, "PKG/api/pets.py", "README.md", "docs/PetsApi.md"]
+
+
+def test_an_edit_of_a_flattened_model_changes_the_api_docs_that_show_its_fields(
+    tmp_path: Path,
+) -> None:
+    """Owner's properties are add_owner's keyword arguments: the API's doc page lists them."""
+    owner_name = "        name: {type: string}\n"
+    described = "        name: {type: string, description: How the owner is called.}\n"
+    text = DOCUMENT % "A pet."
+    at = text.index("    Owner:")
+    edited = text[:at] + text[at:].replace(owner_name, described)
+    changed = changed_by(tmp_path, text, edited)
+    assert changed == [MANIFEST, "docs/Owner.md", "docs/OwnersApi.md"]
+

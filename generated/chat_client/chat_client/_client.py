@@ -13,7 +13,7 @@ import httpx
 from ._runtime import auth
 from ._runtime._types import NOT_GIVEN, NotGiven, Timeout
 from ._runtime.limits import DEFAULT_MAX_EVENT_BYTES, DEFAULT_MAX_RESPONSE_BYTES
-from ._runtime.servers import Server, ServerVariable, pick_server
+from ._runtime.servers import Server, pick_server
 from ._runtime.transport import AsyncTransport, SyncTransport
 
 if TYPE_CHECKING:

@@ -3,33 +3,18 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-import uuid as _uuid
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any, Literal, cast, overload
 
-from pydantic import Field
-from typing_extensions import Annotated
-
-from .._runtime._types import (
-    NOT_GIVEN,
-    Body,
-    FileTypes,
-    Headers,
-    NotGiven,
-    Query,
-    Timeout,
-)
+from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from .._runtime._wrappers import (
     to_async_raw_response,
     to_async_streamed_response,
     to_raw_response,
     to_streamed_response,
 )
-from .._runtime.models import BASE64, KEEP_UNKNOWN
 from .._runtime.pagination import AsyncPage, Pages, SyncPage
-from .._runtime.sequences import TypedEvent
 from .._runtime.streaming import AsyncStream, Stream
 from .._runtime.transport import (
     AsyncTransport,

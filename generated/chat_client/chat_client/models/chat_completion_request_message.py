@@ -3,25 +3,13 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-import uuid as _uuid
-from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from pydantic import Discriminator, Tag
+from typing_extensions import Annotated, TypeAliasType
 
-from pydantic import Discriminator, Field, Tag
-from typing_extensions import Annotated, Required, TypeAliasType, TypedDict
+from .._runtime.models import UnknownVariant, discriminate
 
-from .._runtime._types import FileTypes
-from .._runtime.models import (
-    BASE64,
-    KEEP_UNKNOWN,
-    ApiModel,
-    UnknownVariant,
-    discriminate,
-)
-
-# The value is a string, evaluated on first use, so that aliases may refer to themselves and to
-# models defined further down.
+# The value is a string, evaluated on first use, so that aliases may refer to themselves
+# and to models defined further down.
 ChatCompletionRequestMessage = TypeAliasType(
     "ChatCompletionRequestMessage",
     "Annotated[Annotated[ChatCompletionRequestDeveloperMessage, Tag('ChatCompletionRequestDeveloperMessage')] | Annotated[ChatCompletionRequestSystemMessage, Tag('ChatCompletionRequestSystemMessage')] | Annotated[ChatCompletionRequestUserMessage, Tag('ChatCompletionRequestUserMessage')] | Annotated[ChatCompletionRequestAssistantMessage, Tag('ChatCompletionRequestAssistantMessage')] | Annotated[ChatCompletionRequestToolMessage, Tag('ChatCompletionRequestToolMessage')] | Annotated[ChatCompletionRequestFunctionMessage, Tag('ChatCompletionRequestFunctionMessage')] | Annotated[ChatCompletionRequestDeveloperMessage | ChatCompletionRequestSystemMessage | ChatCompletionRequestUserMessage | ChatCompletionRequestAssistantMessage | ChatCompletionRequestToolMessage | ChatCompletionRequestFunctionMessage | UnknownVariant, Tag('*')] | Annotated[UnknownVariant, Tag('?')], Discriminator(discriminate('role', {'developer': 'ChatCompletionRequestDeveloperMessage', 'system': 'ChatCompletionRequestSystemMessage', 'user': 'ChatCompletionRequestUserMessage', 'assistant': 'ChatCompletionRequestAssistantMessage', 'tool': 'ChatCompletionRequestToolMessage', 'function': 'ChatCompletionRequestFunctionMessage'}))]",

@@ -3,22 +3,11 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-import uuid as _uuid
-from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import Discriminator, Field, Tag
-from typing_extensions import Annotated, Required, TypeAliasType, TypedDict
+from typing_extensions import Annotated
 
-from .._runtime._types import FileTypes
-from .._runtime.models import (
-    BASE64,
-    KEEP_UNKNOWN,
-    ApiModel,
-    UnknownVariant,
-    discriminate,
-)
+from .._runtime.models import KEEP_UNKNOWN, ApiModel
 
 
 class ChatCompletionResponseMessage(ApiModel):

@@ -3,24 +3,11 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-import uuid as _uuid
-from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import Discriminator, Field, Tag
-from typing_extensions import Annotated, Required, TypeAliasType, TypedDict
+from typing_extensions import TypeAliasType
 
-from .._runtime._types import FileTypes
-from .._runtime.models import (
-    BASE64,
-    KEEP_UNKNOWN,
-    ApiModel,
-    UnknownVariant,
-    discriminate,
-)
-
-# The value is a string, evaluated on first use, so that aliases may refer to themselves and to
-# models defined further down.
+# The value is a string, evaluated on first use, so that aliases may refer to themselves
+# and to models defined further down.
 FunctionParameters = TypeAliasType("FunctionParameters", "dict[str, Any]")
 """A JSON Schema object that describes the arguments of the function. Leave it out for a function that takes no arguments."""

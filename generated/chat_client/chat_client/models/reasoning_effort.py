@@ -3,25 +3,14 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-import uuid as _uuid
-from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import Discriminator, Field, Tag
-from typing_extensions import Annotated, Required, TypeAliasType, TypedDict
+from typing_extensions import Annotated, TypeAliasType
 
-from .._runtime._types import FileTypes
-from .._runtime.models import (
-    BASE64,
-    KEEP_UNKNOWN,
-    ApiModel,
-    UnknownVariant,
-    discriminate,
-)
+from .._runtime.models import KEEP_UNKNOWN
 
-# The value is a string, evaluated on first use, so that aliases may refer to themselves and to
-# models defined further down.
+# The value is a string, evaluated on first use, so that aliases may refer to themselves
+# and to models defined further down.
 ReasoningEffort = TypeAliasType(
     "ReasoningEffort",
     "Annotated[Literal['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'], KEEP_UNKNOWN] | None",

@@ -3,24 +3,9 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-import uuid as _uuid
-from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing_extensions import TypeAliasType
 
-from pydantic import Discriminator, Field, Tag
-from typing_extensions import Annotated, Required, TypeAliasType, TypedDict
-
-from .._runtime._types import FileTypes
-from .._runtime.models import (
-    BASE64,
-    KEEP_UNKNOWN,
-    ApiModel,
-    UnknownVariant,
-    discriminate,
-)
-
-# The value is a string, evaluated on first use, so that aliases may refer to themselves and to
-# models defined further down.
+# The value is a string, evaluated on first use, so that aliases may refer to themselves
+# and to models defined further down.
 StopConfiguration = TypeAliasType("StopConfiguration", "str | list[str] | None")
 """Up to four strings that end the reply when the model produces them."""

@@ -1,0 +1,190 @@
+"""What a generated API or model module imports: the names its code uses, each from where
+``GENERATED_IMPORTS`` says, and nothing else.
+
+The names come from the annotations the IR holds (``names_in``) and from what the built-in
+templates write around them (``api_names``, ``model_names``); the corpus test runs ruff's
+unused-import check over every generated package to hold the two to each other.
+"""
+
+from __future__ import annotations
+
+import re
+
+from generator.ir import Api, Model
+
+#: Where each name that generated model and API modules may import comes from: the module
+#: (relative ones from a subpackage of the client) of each name; a name with a leading
+#: underscore is the module itself (``import datetime as _dt``). The generator imports a name
+#: only where the module's code uses it (``module_imports``).
+GENERATED_IMPORTS: dict[str, str] = {
+    "_dt": "datetime",
+    "_uuid": "uuid",
+    "AsyncIterator": "collections.abc",
+    "Iterator": "collections.abc",
+    "Mapping": "collections.abc",
+    "Sequence": "collections.abc",
+    "cached_property": "functools",
+    "Any": "typing",
+    "Literal": "typing",
+    "cast": "typing",
+    "overload": "typing",
+    "Discriminator": "pydantic",
+    "Field": "pydantic",
+    "Tag": "pydantic",
+    "Annotated": "typing_extensions",
+    "Required": "typing_extensions",
+    "TypeAliasType": "typing_extensions",
+    "TypedDict": "typing_extensions",
+    "NOT_GIVEN": ".._runtime._types",
+    "Body": ".._runtime._types",
+    "FileTypes": ".._runtime._types",
+    "Headers": ".._runtime._types",
+    "NotGiven": ".._runtime._types",
+    "Query": ".._runtime._types",
+    "Timeout": ".._runtime._types",
+    "to_async_raw_response": ".._runtime._wrappers",
+    "to_async_streamed_response": ".._runtime._wrappers",
+    "to_raw_response": ".._runtime._wrappers",
+    "to_streamed_response": ".._runtime._wrappers",
+    "BASE64": ".._runtime.models",
+    "KEEP_UNKNOWN": ".._runtime.models",
+    "ApiModel": ".._runtime.models",
+    "AsyncPage": ".._runtime.pagination",
+    "Pages": ".._runtime.pagination",
+    "SyncPage": ".._runtime.pagination",
+    "TypedEvent": ".._runtime.sequences",
+    "AsyncStream": ".._runtime.streaming",
+    "Stream": ".._runtime.streaming",
+    "AsyncTransport": ".._runtime.transport",
+    "Call": ".._runtime.transport",
+    "Mode": ".._runtime.transport",
+    "Param": ".._runtime.transport",
+    "ResponseType": ".._runtime.transport",
+    "SyncTransport": ".._runtime.transport",
+    "UnknownVariant": ".._runtime.models",
+    "discriminate": ".._runtime.models",
+}
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+_NAME = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
+# The names the API template writes in every API module.
+_API_NAMES = frozenset(
+    {
+        "AsyncTransport",
+        "Body",
+        "Call",
+        "Headers",
+        "Mode",
+        "NOT_GIVEN",
+        "NotGiven",
+        "Query",
+        "SyncTransport",
+        "Timeout",
+        "cached_property",
+        "cast",
+        "to_async_raw_response",
+        "to_async_streamed_response",
+        "to_raw_response",
+        "to_streamed_response",
+    }
+)
+
+
+def names_in(code: str) -> set[str]:
+    """The names an annotation (or any expression the generator writes) refers to; not those
+    inside its strings (``Literal['Any']``), nor attributes (``_dt.datetime`` uses ``_dt``).
+    """
+    return set(_NAME.findall(_QUOTED.sub("", code)))
+
+
+def module_imports(item: Api | Model) -> str:
+    """The import statements an API or model module needs beside its model imports (which
+    ``imports`` of the API or model lists): each name its code uses, from where
+    ``GENERATED_IMPORTS`` says, grouped as isort does (standard library, other packages, the
+    client's own modules)."""
+    used = api_names(item) if isinstance(item, Api) else model_names(item)
+    by_module: dict[str, list[str]] = {}
+    for name in sorted(used & GENERATED_IMPORTS.keys(), key=_import_order):
+        by_module.setdefault(GENERATED_IMPORTS[name], []).append(name)
+    groups: dict[int, list[str]] = {}
+    for module, names in sorted(by_module.items(), key=lambda m: _module_order(m[0])):
+        if names[0].startswith("_"):
+            line = f"import {module} as {names[0]}"
+        else:
+            line = f"from {module} import {', '.join(names)}"
+        groups.setdefault(_module_order(module)[0], []).append(line)
+    return "\n\n".join("\n".join(lines) for _, lines in sorted(groups.items()))
+
+
+def _import_order(name: str) -> tuple[int, str]:
+    """isort's order within one statement: constants, classes, then functions."""
+    return (0 if name.isupper() else 1 if name[:1].isupper() else 2), name
+
+
+def _module_order(module: str) -> tuple[int, int, str]:
+    """isort's sections (standard library, other packages, the client's own modules), plain
+    imports before ``from`` ones within a section."""
+    section = 2 if module.startswith(".") else 1 if module in _THIRD_PARTY else 0
+    plain = any(
+        GENERATED_IMPORTS[n] == module for n in GENERATED_IMPORTS if n[0] == "_"
+    )
+    return section, 0 if plain else 1, module
+
+
+_THIRD_PARTY = frozenset({"pydantic", "typing_extensions"})
+
+
+def model_names(model: Model) -> set[str]:
+    """The names the model template writes for ``model``."""
+    if model.kind == "alias":
+        used = {"TypeAliasType"} | names_in(model.alias_annotation)
+        if model.has_param:
+            used |= names_in(model.param_alias_annotation)
+        return used
+    used = {"ApiModel"}
+    if model.extra_annotation:
+        used |= {"Field"} | names_in(model.extra_annotation)
+    for f in model.fields:
+        if not f.write_only:
+            used |= names_in(f.model_annotation)
+            if f.name != f.wire_name:
+                used.add("Field")
+    if model.has_param:
+        sent = [f for f in model.fields if not f.read_only]
+        used.add("TypedDict")
+        if any(f.required for f in sent):
+            used.add("Required")
+        for f in sent:
+            used |= names_in(f.param_annotation)
+    return used
+
+
+def api_names(api: Api) -> set[str]:
+    """The names the API template writes for ``api``."""
+    used = set(_API_NAMES)
+    for op in api.operations:
+        if op.parameters:
+            used.add("Param")
+        for p in op.parameters:
+            used |= names_in(p.annotation)
+        if op.body:
+            used |= names_in(op.body.annotation)
+            if op.body.fields:
+                used |= {"Any", "overload"}  # the overloads, and the payload they build
+            for f in op.body.fields:
+                used |= names_in(f.param_annotation)
+            if op.body.choices:
+                used |= names_in(op.body.content_type_annotation)
+        used |= names_in(op.return_annotation)
+        written = list(op.plain_responses)
+        if op.stream:
+            written += [r for r in op.responses if not r.is_success]
+            used |= {"AsyncStream", "Stream"} | names_in(op.stream.item_annotation)
+        if written:
+            used.add("ResponseType")
+        for r in written:
+            if r.type and r.kind == "json":
+                used |= names_in(r.annotation)
+        if op.pagination:
+            used |= {"AsyncIterator", "AsyncPage", "Iterator", "Pages", "SyncPage"}
+            used |= names_in(op.pagination.item_annotation)
+    return used
