@@ -86,8 +86,8 @@ CASES: list[tuple[str, Any, list[str]]] = [
         "an unsupported version is said first",
         {"openapi": "4.0.0"},
         [
-            "error: #/openapi: unsupported OpenAPI version '4.0.0': oapigen reads 3.0.x and "
-            "3.1.x"
+            "error: #/openapi: unsupported OpenAPI version '4.0.0': oapigen reads 3.0.x, "
+            "3.1.x and 3.2.x"
         ],
     ),
 ]
