@@ -31,7 +31,7 @@ import os
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
@@ -117,6 +117,11 @@ class DocumentSet:
 
     root: Document
     documents: Mapping[str, Document]
+    #: What each reference, by (URI of the document it is written in, its text), resolved to,
+    #: so that a chain of N aliases costs N steps in all, not N for each of its members.
+    resolutions: dict[tuple[str, str], Any] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def get(self, where: str | Path) -> Document | None:
         """The loaded document at a URI, or at a local path."""
@@ -149,41 +154,58 @@ def split_pointer(ptr: str) -> list[str]:
     return [t.replace("~1", "/").replace("~0", "~") for t in tokens]
 
 
+#: Keywords whose values are maps keyed by names the document chooses (a property, a header, a
+#: status code, a media type...): their keys are never keywords, so ``default`` or ``x-id`` there
+#: is a name, not data.
+_NAME_MAPS = frozenset(
+    {
+        "paths", "webhooks", "callbacks", "properties", "patternProperties", "$defs",
+        "definitions", "dependentSchemas", "schemas", "responses", "parameters",
+        "requestBodies", "headers", "content", "encoding", "links", "securitySchemes",
+        "securityDefinitions", "pathItems", "mediaTypes", "examples",
+    }
+)  # fmt: skip
+#: Keywords whose values are literal data: a ``$ref`` key inside them is a value, never resolved.
+_DATA_KEYWORDS = frozenset(
+    {"example", "examples", "default", "const", "enum", "value", "dataValue"}
+)
+
+
+def _holds_data(key: str, value: Any) -> bool:
+    """Whether a keyword's value is literal data (examples, defaults, extensions), where a
+    ``$ref`` key is part of the value (a SCIM member, an example pointing at an example).
+    """
+    if key.startswith("x-"):
+        return True
+    if key == "examples":  # a Schema's list of values, or a map of Example Objects
+        return not isinstance(value, dict)
+    return key in _DATA_KEYWORDS
+
+
 def iter_refs(node: Any) -> Iterator[tuple[str, str]]:
-    """Every ``$ref`` in a document as (JSON pointer of the object holding it, its value), in document order."""
+    """Every ``$ref`` in a document as (JSON pointer of the object holding it, its value), in
+    document order; references inside literal data (examples, defaults, ``x-`` extensions) are
+    data and left out."""
     # An explicit stack: documents can be deep, and aliases make some subtrees appear twice.
-    stack: list[tuple[str, Any]] = [("#", node)]
+    # Each entry says whether the node is a map of names (whose keys are not keywords).
+    stack: list[tuple[str, Any, bool]] = [("#", node, False)]
     while stack:
-        where, current = stack.pop()
+        where, current, names = stack.pop()
         if isinstance(current, dict):
             ref = current.get("$ref")
-            if isinstance(ref, str):
+            if isinstance(ref, str):  # a map given as a reference too
                 yield where, ref
-            stack.extend(
-                (f"{where}/{_escape(k)}", v) for k, v in reversed(current.items())
-            )
+            children = [
+                (f"{where}/{_escape(k)}", v, not names and k in _NAME_MAPS)
+                for k, v in current.items()
+                if names or not (isinstance(k, str) and _holds_data(k, v))
+            ]
+            stack.extend(reversed(children))
         elif isinstance(current, list):
             stack.extend(
-                (f"{where}/{i}", current[i]) for i in range(len(current) - 1, -1, -1)
+                (f"{where}/{i}", current[i], False)
+                for i in range(len(current) - 1, -1, -1)
             )
-
-
-def in_extension(ptr: str) -> bool:
-    """Whether a place lies inside a specification extension (an ``x-`` key).
-
-    Extensions hold free-form data (test fixtures, code samples) in which ``$ref`` may be just
-    a key; a dangling reference there is a warning, not an error. Where the generator does use
-    such a node (a header named ``x-rate-limit``), it reports the reference it cannot follow.
-    """
-    return any(token.startswith("x-") for token in split_pointer(ptr))
-
-
-def report_ref(diags: Diagnostics, where: str, ptr: str, message: str) -> None:
-    """An unresolvable reference: an error, or a warning inside an extension."""
-    if in_extension(ptr):
-        diags.warning(where, f"{message} (inside an extension, left as it is)")
-    else:
-        diags.error(where, message)
 
 
 def ref_target(base: Document, ref: str) -> str | Refusal | None:
@@ -280,12 +302,7 @@ def collect_documents(
             target = ref_target(doc, ref)
             where = site if doc is root else f"{doc.name}{site}"
             if isinstance(target, Refusal):
-                report_ref(
-                    diags,
-                    where,
-                    site,
-                    f"unresolvable reference {ref!r}: {target.reason}",
-                )
+                diags.error(where, f"unresolvable reference {ref!r}: {target.reason}")
                 continue
             if target is None or target in documents or target in broken:
                 continue
@@ -300,10 +317,8 @@ def collect_documents(
                     continue
                 refused[target] = loaded
             reason = refused[target]
-            report_ref(
-                diags,
+            diags.error(
                 where,
-                site,
                 (
                     f"reference {ref!r} refused: {reason.reason}"
                     if isinstance(reason, Refusal)

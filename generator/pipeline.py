@@ -34,7 +34,7 @@ from generator.outcome import (
     counted,
 )
 from generator.recognise import recognised
-from generator.refs import check_refs
+from generator.refs import check_refs, without_broken_parts
 from generator.render import TemplateError, plan, render
 from generator.sources import spec_name
 from generator.swagger import convert, is_swagger
@@ -114,7 +114,8 @@ def load_and_check(
     with stages.stage("validate"):
         if validator:
             validate_document(written.root, diags, docs=written)
-        check_refs(written, diags)
+        if check_refs(written, diags):
+            docs = without_broken_parts(docs, located)
         check_document(docs, located)
     return docs, located
 

@@ -9,7 +9,9 @@ Only ``$ref`` is handled here, with a JSON pointer or a plain name (``#node``, a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, replace
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import unquote
 
@@ -20,12 +22,19 @@ from generator.loader import (
     iter_refs,
     pointer,
     ref_target,
-    report_ref,
     split_pointer,
 )
+from generator.methods import path_operations
 from generator.sources import Refusal
 
-__all__ = ["Resolved", "resolve", "iter_refs", "check_refs", "is_reference"]
+__all__ = [
+    "Resolved",
+    "resolve",
+    "iter_refs",
+    "check_refs",
+    "without_broken_parts",
+    "is_reference",
+]
 
 #: Keys a Reference Object may carry besides ``$ref`` (OpenAPI 3.1); a ``$ref`` with any other
 #: sibling is a schema in its own right and is returned as it is, for the parser to combine.
@@ -71,11 +80,13 @@ def resolve(docs: DocumentSet, base: Document, ref: str) -> Resolved | str:
     return _resolve(docs, base, ref, 0)
 
 
-def check_refs(docs: DocumentSet, diags: Diagnostics) -> None:
-    """Report every reference that leads nowhere, at the place that uses it.
+def check_refs(docs: DocumentSet, diags: Diagnostics) -> bool:
+    """Warn of every reference that leads nowhere, at the place that uses it; whether there
+    was one. ``without_broken_parts`` then leaves out what reaches them.
 
     References to files that could not be loaded were reported by the loader already.
     """
+    dangling = False
     for doc in docs.documents.values():
         for site, ref in iter_refs(doc.data):
             target = ref_target(doc, ref)
@@ -85,26 +96,179 @@ def check_refs(docs: DocumentSet, diags: Diagnostics) -> None:
                 continue
             result = resolve(docs, doc, ref)
             if isinstance(result, str):
-                report_ref(diags, docs.location(doc, site), site, result)
+                diags.warning(docs.location(doc, site), result)
+                dangling = True
+    return dangling
+
+
+def without_broken_parts(docs: DocumentSet, diags: Diagnostics) -> DocumentSet:
+    """The documents without the operations and components that reach a reference leading
+    nowhere, each left out with a warning: one broken part does not sink the document
+    (``--strict`` makes the warnings errors). Only worth calling when ``check_refs`` found one.
+    """
+    parts = _parts(docs)
+    broken = _broken(docs, [node for _, node in parts])
+    removed: list[tuple[str, str]] = []
+    for (where, what), node in parts:
+        reason = broken.get((node.document.uri, node.pointer))
+        if reason is not None:
+            removed.append(where)
+            diags.warning(
+                docs.location(docs.get(where[0]) or docs.root, where[1]),
+                f"{what} left out: it reaches the reference at '{reason}', which leads nowhere",
+            )
+    return _pruned(docs, removed)
+
+
+#: A part of the document that may be left out: where it is listed (document URI, pointer)
+#: and what to call it, and the node it is (through references).
+_Part = tuple[tuple[tuple[str, str], str], Resolved]
+
+
+def _parts(docs: DocumentSet) -> list[_Part]:
+    """Every operation (of ``paths`` and ``webhooks``) and every component of the root."""
+    root = docs.root
+    found: list[_Part] = []
+    data = root.data if isinstance(root.data, dict) else {}
+    for section in ("paths", "webhooks"):
+        items = data.get(section)
+        for key, item in items.items() if isinstance(items, dict) else ():
+            at = Resolved(root, pointer(section, key), item, in_root=True)
+            if is_reference(item):
+                item_found = resolve(docs, root, item["$ref"])
+                if isinstance(item_found, str):
+                    continue  # check_refs warned; the whole path item is read as empty
+                at = item_found
+            for op in path_operations(at.node):
+                listed = (at.document.uri, at.pointer + pointer(*op.parts)[1:])
+                node = Resolved(at.document, listed[1], op.node, at.in_root)
+                if is_reference(op.node):
+                    op_found = resolve(docs, at.document, op.node["$ref"])
+                    if isinstance(op_found, str):
+                        continue
+                    node = op_found
+                shared = at.node.get("parameters")
+                if isinstance(
+                    shared, list
+                ):  # the path item's parameters are the operation's too
+                    node = Resolved(
+                        node.document, node.pointer, {"op": node.node, "shared": shared}
+                    )
+                found.append(((listed, f"operation {op.method} {key}"), node))
+    components = data.get("components")
+    for section, entries in components.items() if isinstance(components, dict) else ():
+        for name, entry in entries.items() if isinstance(entries, dict) else ():
+            at = Resolved(root, pointer("components", section, name), entry, True)
+            found.append((((root.uri, at.pointer), f"component {section}/{name}"), at))
+    return found
+
+
+def _broken(docs: DocumentSet, starts: list[Resolved]) -> dict[tuple[str, str], str]:
+    """Each node (by document URI and pointer) that reaches, through references, one that
+    leads nowhere, with the first such reference met."""
+    reasons: dict[tuple[str, str], str] = {}
+    users: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    seen: set[tuple[str, str]] = set()
+    queue = deque(starts)
+    while queue:
+        at = queue.popleft()
+        key = (at.document.uri, at.pointer)
+        if key in seen:
+            continue
+        seen.add(key)
+        for site, ref in iter_refs(at.node):
+            found = resolve(docs, at.document, ref)
+            if isinstance(
+                found, str
+            ):  # the reference as written is named by check_refs
+                place = docs.location(at.document, at.pointer + site[1:])
+                reasons.setdefault(key, place)
+                continue
+            target = (found.document.uri, found.pointer)
+            users.setdefault(target, []).append(key)
+            queue.append(found)
+    spread = deque(reasons)
+    while spread:
+        key = spread.popleft()
+        for user in users.get(key, ()):
+            if user not in reasons:
+                reasons[user] = reasons[key]
+                spread.append(user)
+    return reasons
+
+
+def _pruned(docs: DocumentSet, removed: list[tuple[str, str]]) -> DocumentSet:
+    """The document set with the nodes at ``removed`` (document URI, pointer) taken out of
+    their documents; what is not on the way to a removed node is shared, not copied."""
+    if not removed:
+        return docs
+    datas = {uri: doc.data for uri, doc in docs.documents.items()}
+    copied: set[int] = set()
+    for uri, where in removed:
+        *path, last = split_pointer(where)
+        if id(datas[uri]) not in copied:
+            datas[uri] = dict(datas[uri])
+            copied.add(id(datas[uri]))
+        node = datas[uri]
+        for token in path:
+            child = node[token]
+            if id(child) not in copied:
+                child = dict(child)
+                copied.add(id(child))
+                node[token] = child
+            node = child
+        node.pop(last, None)
+    documents = {
+        uri: doc if datas[uri] is doc.data else replace(doc, data=datas[uri])
+        for uri, doc in docs.documents.items()
+    }
+    return DocumentSet(documents[docs.root.uri], MappingProxyType(documents))
 
 
 def _resolve(
     docs: DocumentSet, base: Document, ref: str, nested: int
 ) -> Resolved | str:
+    """Follow a chain of references; every reference met on the way is remembered with the
+    chain's outcome, so each is followed once per run."""
+    memo = docs.resolutions
+    start = (base.uri, ref)
+    if start in memo:
+        return _told(memo[start], ref)
+    keys = [start]
+    seen: set[str] = set()
     chain: list[str] = []
     doc, current = base, ref
     while True:
         found = _lookup(docs, doc, current, nested)
-        if isinstance(found, str):
-            return found if not chain else f"{found} (reached through {ref!r})"
-        if not is_reference(found.node):
-            return found
-        if found.location in chain:
-            return "reference cycle with no base: " + " -> ".join(
-                [*chain, found.location]
-            )
+        if isinstance(found, str) or not is_reference(found.node):
+            outcome: tuple[Resolved | str, int] = (found, len(keys) - 1)
+            break
+        if found.location in seen:
+            cycle = " -> ".join([*chain, found.location])
+            outcome = (f"reference cycle with no base: {cycle}", 0)
+            break
+        seen.add(found.location)
         chain.append(found.location)
         doc, current = found.document, found.node["$ref"]
+        step = (doc.uri, current)
+        if step in memo:
+            result, depth = memo[step]
+            outcome = (result, depth + len(keys))
+            break
+        keys.append(step)
+    result, depth = outcome
+    for index, key in enumerate(keys):
+        memo[key] = (result, max(depth - index, 0))
+    return _told(memo[start], ref)
+
+
+def _told(outcome: tuple[Resolved | str, int], ref: str) -> Resolved | str:
+    """A chain's outcome as seen from its first reference: a failure further down the chain
+    says which reference led there."""
+    result, depth = outcome
+    if isinstance(result, str) and depth > 0:
+        return f"{result} (reached through {ref!r})"
+    return result
 
 
 def _lookup(docs: DocumentSet, base: Document, ref: str, nested: int) -> Resolved | str:

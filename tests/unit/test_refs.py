@@ -8,6 +8,10 @@ import pytest
 
 from generator.diagnostics import Diagnostics
 from generator.loader import DocumentSet, load_documents
+from click.testing import CliRunner
+
+from generator import refs
+from generator.cli import main
 from generator.refs import Resolved, check_refs, iter_refs, resolve
 
 ROOT = """
@@ -250,7 +254,7 @@ CHECKS = [
             )
         },
         [
-            "error: #/paths/~1pets/post/requestBody/content/application~1json/schema: "
+            "warning: #/paths/~1pets/post/requestBody/content/application~1json/schema: "
             "unresolvable reference '#/components/schemas/Missing'"
         ],
     ),
@@ -261,8 +265,8 @@ CHECKS = [
             "other.yaml": "A: {$ref: '#/B'}\n",
         },
         [
-            "error: #/a: unresolvable reference '#/B' (reached through 'other.yaml#/A')",
-            "error: other.yaml#/A: unresolvable reference '#/B'",
+            "warning: #/a: unresolvable reference '#/B' (reached through 'other.yaml#/A')",
+            "warning: other.yaml#/A: unresolvable reference '#/B'",
         ],
     ),
     (
@@ -271,18 +275,16 @@ CHECKS = [
         ["error: #/a: unresolvable reference 'none.yaml#/A': no such file"],
     ),
     (
-        "inside an extension it is a warning",
+        "inside an extension it is data",
         {"openapi.yaml": "x-tests:\n  data: {$ref: '#/nothing'}\n"},
-        [
-            "warning: #/x-tests/data: unresolvable reference '#/nothing' (inside an extension, left as it is)"
-        ],
+        [],
     ),
     (
         "a cycle, at each of its references",
         {"openapi.yaml": "a: {$ref: '#/b'}\nb: {$ref: '#/a'}\n"},
         [
-            "error: #/a: reference cycle with no base: #/b -> #/a -> #/b",
-            "error: #/b: reference cycle with no base: #/a -> #/b -> #/a",
+            "warning: #/a: reference cycle with no base: #/b -> #/a -> #/b",
+            "warning: #/b: reference cycle with no base: #/b -> #/a -> #/b",  # the cycle as first met
         ],
     ),
 ]
@@ -302,16 +304,16 @@ def test_check_refs(
             "a dangling body the validator misses",
             "invalid/opc-err-missing-body-ref/missing-body-ref.yaml",
             [
-                "error: #/paths/~1/post/requestBody: unresolvable reference '#/components/requestBodies/body'"
+                "warning: #/paths/~1/post/requestBody: unresolvable reference '#/components/requestBodies/body'"
             ],
         ),
         (
             "a body that refers to itself",
             "invalid/opc-err-circular-body-ref/circular-body-ref.yaml",
             [
-                "error: #/paths/~1/post/requestBody: reference cycle with no base: "
+                "warning: #/paths/~1/post/requestBody: reference cycle with no base: "
                 "#/components/requestBodies/body -> #/components/requestBodies/body",
-                "error: #/components/requestBodies/body: reference cycle with no base: "
+                "warning: #/components/requestBodies/body: reference cycle with no base: "
                 "#/components/requestBodies/body -> #/components/requestBodies/body",
             ],
         ),
@@ -332,3 +334,191 @@ def test_check_refs_on_shared_specs(
     assert docs is not None
     check_refs(docs, diags)
     assert [d.format() for d in diags.items] == want
+
+
+DATA_REFS = """\
+openapi: 3.1.0
+info: {title: t, version: '1'}
+paths:
+  /users:
+    get:
+      operationId: listUsers
+      x-samples: {$ref: 'https://api.example.com/Users/u1'}
+      parameters:
+        - name: default
+          in: query
+          schema: {$ref: '#/components/schemas/Health'}
+      responses:
+        default: {$ref: '#/components/responses/Plain'}
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  default: {$ref: '#/components/schemas/Health'}
+                  members:
+                    type: array
+                    items: {type: object}
+                    default: [{$ref: 'https://x.example/y'}]
+                    examples: [[{$ref: 'https://x.example/z'}]]
+              example: {$ref: '#/components/schemas/Health/example'}
+              examples:
+                scim: {value: {members: [{$ref: 'https://api.example.com/Users/u1'}]}}
+                shared: {$ref: '#/components/examples/Shared'}
+components:
+  responses:
+    Plain: {description: plain}
+  examples:
+    Shared: {value: {$ref: 'elsewhere.yaml#/nothing'}}
+  schemas:
+    Health:
+      type: object
+      properties: {ok: {type: boolean}}
+      example: {ok: true}
+      enum: [{$ref: '#/nowhere'}]
+      const: {$ref: '#/nowhere'}
+"""
+
+
+def test_references_inside_literal_data_are_data(tmp_path: Path) -> None:
+    """A ``$ref`` key in an example, a default, an enum, a const or an extension is a value
+    (a SCIM member, an example pointing at an example): never followed, no diagnostic. Names
+    the document chose (a parameter, a property, the ``default`` response) are not data.
+    """
+    (tmp_path / "openapi.yaml").write_text(DATA_REFS)
+    diags = Diagnostics()
+    docs = load_documents(tmp_path / "openapi.yaml", diags)
+    assert docs is not None
+    check_refs(docs, diags)
+    assert diags.items == []
+    assert sorted(ref for _, ref in iter_refs(docs.root.data)) == [
+        "#/components/examples/Shared",
+        "#/components/responses/Plain",
+        "#/components/schemas/Health",
+        "#/components/schemas/Health",
+    ]
+
+
+def test_a_long_chain_of_aliases_is_followed_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checking every reference of a chain of N aliases takes N steps in all, not N * N / 2:
+    10,000 aliases were a run killed after minutes."""
+    n = 10_000
+    lines = [f"  S{i}: {{$ref: '#/S{i + 1}'}}" for i in range(n)]
+    text = (
+        "openapi: 3.1.0\nroot: {$ref: '#/S0'}\n"
+        + "\n".join(lines)
+        + f"\n  S{n}: {{}}\n"
+    )
+    (tmp_path / "openapi.yaml").write_text(text.replace("  S", "S"))
+    diags = Diagnostics()
+    docs = load_documents(tmp_path / "openapi.yaml", diags)
+    assert docs is not None
+    steps = []
+    lookup = refs._lookup
+    monkeypatch.setattr(
+        refs, "_lookup", lambda *args: steps.append(args[2]) or lookup(*args)
+    )
+    check_refs(docs, diags)
+    assert diags.items == []
+    assert len(steps) == n + 1
+    found = resolve(docs, docs.root, "#/S0")
+    assert isinstance(found, Resolved) and found.pointer == f"#/S{n}"
+    assert len(steps) == n + 1  # remembered
+
+
+DANGLING = """\
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Good'}
+  /b:
+    get:
+      operationId: getB
+      parameters:
+        - $ref: '#/components/parameters/Missing'
+      responses:
+        '200': {description: ok}
+    post:
+      operationId: postB
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/UsesBroken'}
+      responses:
+        '200': {description: ok}
+components:
+  schemas:
+    Good: {type: object, properties: {x: {type: string}}}
+    Broken: {type: object, properties: {x: {$ref: '#/components/schemas/Nope'}}}
+    UsesBroken: {type: object, properties: {u: {$ref: '#/components/schemas/Broken'}}}
+"""
+
+
+def test_a_dangling_reference_leaves_out_what_reaches_it(tmp_path: Path) -> None:
+    """One broken part does not sink the document: the operations and components that reach
+    a reference leading nowhere are left out with a warning naming it; ``--strict`` refuses.
+    """
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(DANGLING)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["generate", str(spec), "-o", str(out), "--package-name", "dangling"]
+    )
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if "left out" in line]
+    nope = "the reference at '#/components/schemas/Broken/properties/x'"
+    assert warnings == [
+        "warning: #/paths/~1b/get: operation GET /b left out: it reaches the reference at "
+        "'#/paths/~1b/get/parameters/0', which leads nowhere",
+        f"warning: #/paths/~1b/post: operation POST /b left out: it reaches {nope}, "
+        "which leads nowhere",
+        "warning: #/components/schemas/Broken: component schemas/Broken left out: it "
+        f"reaches {nope}, which leads nowhere",
+        "warning: #/components/schemas/UsesBroken: component schemas/UsesBroken left out: "
+        f"it reaches {nope}, which leads nowhere",
+    ]
+    api = (out / "dangling" / "api" / "default.py").read_text()
+    assert "def get_a(" in api and "def get_b(" not in api and "def post_b(" not in api
+    models = (out / "dangling" / "models" / "__init__.py").read_text()
+    assert "Good" in models and "Broken" not in models
+    strict = CliRunner().invoke(
+        main, ["generate", str(spec), "-o", str(tmp_path / "strict"), "--strict"]
+    )
+    assert strict.exit_code == 1
+    assert "error: #/paths/~1b/get: operation GET /b left out" in strict.output
+    assert not (tmp_path / "strict").exists()
+
+
+def test_a_dangling_reference_in_swagger_is_named_as_written(tmp_path: Path) -> None:
+    spec = tmp_path / "swagger.yaml"
+    spec.write_text(
+        "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n"
+        "  /pets:\n    get:\n      operationId: listPets\n      responses:\n"
+        "        '200':\n          description: ok\n"
+        "          schema: {type: array, items: {$ref: '#/definitions/Missing'}}\n"
+        "  /ok:\n    get:\n      operationId: ok\n      responses:\n"
+        "        '200': {description: ok}\n"
+    )
+    result = CliRunner().invoke(main, ["validate", str(spec)])
+    lines = result.output.splitlines()
+    assert (
+        "warning: #/paths/~1pets/get/responses/200/schema/items: unresolvable reference "
+        "'#/definitions/Missing'" in lines
+    ), result.output
+    assert (
+        "warning: #/paths/~1pets/get: operation GET /pets left out: it reaches the reference "
+        "at '#/paths/~1pets/get/responses/200/schema/items', which leads nowhere"
+        in lines
+    ), result.output
