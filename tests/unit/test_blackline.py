@@ -67,6 +67,20 @@ CASES = {
     "a lone string is not a docstring": "x = 1\n'''not a docstring   '''\n",
     "a lone string after an assignment": 'x = 1\n"""Not a docstring.  \n  Kept as written.  """\n',
     "a comment": "# comment\nx = 1  # trailing\n",
+    # calls split after their opening parenthesis by the reader itself (_split_call)
+    "a call whose argument fits the next line": (
+        "class A:\n    def f(self, api):\n"
+        "        self.retrieve_project_permissions = to_streamed_response(api.retrieve_project_permissions)\n"
+        "        return AsyncEmbeddingsApiWithRawResponse(AsyncEmbeddingsApi(self._transport, 'raw'))\n"
+    ),
+    "a call whose arguments fit the next line": f"name = {'f' * 40}(argument_one, 'two', keyword=3, other=[1, 2])\n",
+    "an alias one argument a line": f"X = TypeAliasType('X', \"Annotated[{'A' * 90}, 'b']\")\n",
+    "names one a line": f"x = call({LONG}, {LONG}, {LONG})\n",
+    "a call whose argument needs splitting": f"y = {LONG}({LONG}, {LONG}({LONG}))\n",
+    "a call with a one-line trailing comma": f"y = {LONG}({LONG}, {LONG},)\n",
+    "a call in a subscript": f"y = {LONG}({LONG}, {LONG})[0]\n",
+    "a call too long for its head": f"{'y' * 86} = f(a)\n",
+    "a call of a call": f"y = {LONG}({LONG})({LONG})\n",
 }
 
 
@@ -119,7 +133,7 @@ def test_a_stray_quote_sends_the_file_to_black_which_reports_it() -> None:
 def test_only_outgrown_statements_reach_black() -> None:
     text = (
         "x = 1\n"
-        f"y = {LONG}({LONG}, {LONG})\n"
+        f"y = {LONG}({LONG}, {LONG}({LONG}))\n"
         "z = call(\n    a=1,\n"
         f"    b={LONG}({LONG}, {LONG}),\n)\n"
     )
@@ -127,6 +141,22 @@ def test_only_outgrown_statements_reach_black() -> None:
     assert plan is not None
     snippets = [p for p in plan if isinstance(p, Snippet)]
     assert [(s.kind, s.depth) for s in snippets] == [("statement", 0), ("call", 0)]
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "a call whose argument fits the next line",
+        "a call whose arguments fit the next line",
+        "an alias one argument a line",
+        "names one a line",
+        "a long import head",
+    ],
+)
+def test_calls_the_reader_splits_reach_no_black(case: str) -> None:
+    plan = plan_file(CASES[case])
+    assert plan is not None
+    assert not [p for p in plan if isinstance(p, Snippet)]
 
 
 def test_batch_equals_one_run_each() -> None:
