@@ -245,7 +245,7 @@ def test_bad_success_bodies(loopback: Loopback, make_transport: MakeTransport) -
     loopback.reply(
         "GET", "/untyped", Reply(200, {"content-type": "application/json"}, b"[1,")
     )
-    transport = make_transport()
+    transport = make_transport(strict_response_validation=True)
     with pytest.raises(errors.ApiResponseValidationError) as bad_json:
         transport.request(GET_MODEL)
     assert isinstance(bad_json.value.__cause__, pydantic.ValidationError)

@@ -47,7 +47,8 @@ from .limits import (
     start_attempt,
     within,
 )
-from .models import JsonDecoder, json_value
+from .lenient import build_leniently
+from .models import JsonDecoder, is_model_class, json_value
 from .pagination import AsyncPage, NextPage, Pages, SyncPage
 from .params import (
     check_header,
@@ -131,6 +132,8 @@ class Call:
     array_format: str = "indices"
     # the header parameter that carries an idempotency key: see with_idempotency_key
     idempotency_header: str | None = None
+    # NOT_GIVEN: the client's setting
+    strict_response_validation: bool | NotGiven = NOT_GIVEN
 
 
 Mode = Literal["parsed", "raw", "streaming"]
@@ -385,6 +388,7 @@ class _BaseTransport:
         operation_servers: bool,
         max_response_bytes: int | None,
         max_event_bytes: int | None,
+        strict_response_validation: bool,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         # False when the caller chose the base URL: it then serves every operation.
@@ -393,6 +397,8 @@ class _BaseTransport:
         self.max_retries = max_retries
         self.max_response_bytes = max_response_bytes
         self.max_event_bytes = max_event_bytes
+        # False: a success body that does not fit its type is built leniently.
+        self.strict_response_validation = strict_response_validation
         self._credentials = dict(credentials)
         self._hints = dict(credential_hints)
         self._default_headers = {
@@ -567,6 +573,8 @@ class _BaseTransport:
             try:
                 return self._json.adapter(type_).validate_python(items)
             except ValueError as exc:  # pydantic's ValidationError
+                if not self._strict(call):
+                    return build_leniently(type_, items)
                 raise ApiResponseValidationError(
                     response=response, body=response.content
                 ) from exc
@@ -576,7 +584,43 @@ class _BaseTransport:
         try:
             return self._json.decode(type_, content)
         except ValueError as exc:  # pydantic's ValidationError is a ValueError too
+            if self._strict(call):
+                raise ApiResponseValidationError(
+                    response=response, body=content
+                ) from exc
+            return self._forgive(response, type_, exc)
+
+    def _strict(self, call: Call) -> bool:
+        """Whether a body that does not fit its type raises, for this call."""
+        if isinstance(call.strict_response_validation, NotGiven):
+            return self.strict_response_validation
+        return call.strict_response_validation
+
+    @staticmethod
+    def _forgive(response: httpx.Response, type_: object, exc: ValueError) -> Any:
+        """What a success body that failed validation still gives: the body itself when
+        it is not JSON (served as another media type, or a string declared as JSON),
+        else the declared type built from what could be read. A body with nothing to
+        read (empty, malformed JSON for a model, a model's JSON that is not an object)
+        raises ``ApiResponseValidationError``."""
+        content = response.content
+        kind = _kind_of(response)
+        if kind in ("text", "binary"):
+            return response.text if kind == "text" else content
+        try:
+            value = json_value(content)
+        except ValueError:
+            if type_ is str and content:
+                return response.text
             raise ApiResponseValidationError(response=response, body=content) from exc
+        if is_model_class(type_) and not isinstance(value, dict):
+            raise ApiResponseValidationError(response=response, body=content) from exc
+        _log.debug(
+            "Response of status %d does not fit %s; built leniently",
+            response.status_code,
+            getattr(type_, "__name__", type_),
+        )
+        return build_leniently(type_, value)
 
     def _status_error(self, response: httpx.Response, call: Call) -> ApiStatusError:
         """The error for a read non-success response, with its body parsed leniently:
@@ -601,8 +645,21 @@ class _BaseTransport:
             response=response, body=content, parsed=_json_or_none(content)
         )
 
-    def _item_decoder(self, item_type: object) -> Callable[[str], Any]:
-        return partial(self._json.decode, item_type)
+    def _item_decoder(self, item_type: object, call: Call) -> Callable[[str], Any]:
+        """How an event's data becomes an item: validated, else (unless strict) built
+        from what could be read; data that is not JSON raises."""
+        if self._strict(call):
+            return partial(self._json.decode, item_type)
+        return partial(self._decode_forgiving, item_type)
+
+    def _decode_forgiving(self, item_type: object, data: str) -> Any:
+        try:
+            return self._json.decode(item_type, data)
+        except ValueError:
+            value = json_value(data)  # not JSON: the stream's ValueError, as before
+            if is_model_class(item_type) and not isinstance(value, dict):
+                raise
+            return build_leniently(item_type, value)
 
     def _item_reader(self, item_type: object, kind: str) -> ReaderFactory[Any] | None:
         """How a stream's bytes become items: None for the events' data (``sse``), else a
@@ -664,6 +721,7 @@ class SyncTransport(_BaseTransport):
         operation_servers: bool = True,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
+        strict_response_validation: bool = False,
     ) -> None:
         resolved = _resolve_timeout(timeout, http_client)
         super().__init__(
@@ -677,6 +735,7 @@ class SyncTransport(_BaseTransport):
             operation_servers=operation_servers,
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
+            strict_response_validation=strict_response_validation,
         )
         self._owns_client = http_client is None
         self._client = (
@@ -767,7 +826,7 @@ class SyncTransport(_BaseTransport):
             raise _not_a_stream(response, call.accept or "text/event-stream")
         return Stream(
             response,
-            self._item_decoder(item_type),
+            self._item_decoder(item_type, call),
             self.max_event_bytes,
             self._item_reader(item_type, kind),
         )
@@ -811,6 +870,7 @@ class AsyncTransport(_BaseTransport):
         operation_servers: bool = True,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
+        strict_response_validation: bool = False,
     ) -> None:
         resolved = _resolve_timeout(timeout, http_client)
         super().__init__(
@@ -824,6 +884,7 @@ class AsyncTransport(_BaseTransport):
             operation_servers=operation_servers,
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
+            strict_response_validation=strict_response_validation,
         )
         self._owns_client = http_client is None
         self._client = (
@@ -930,7 +991,7 @@ class AsyncTransport(_BaseTransport):
         """A lazy stream: the request is sent on first iteration or ``async with``."""
         return AsyncStream(
             partial(self._open_stream, call),
-            self._item_decoder(item_type),
+            self._item_decoder(item_type, call),
             self.max_event_bytes,
             self._item_reader(item_type, kind),
         )
