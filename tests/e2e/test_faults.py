@@ -206,7 +206,8 @@ def test_an_html_error_page(chat: ModuleType, loopback: Loopback, status: int) -
             get(c)
     only_client_errors(chat, raised.value)
     assert raised.value.status_code == status
-    assert raised.value.body == page and raised.value.parsed is None
+    assert raised.value.content == page and raised.value.parsed is None
+    assert raised.value.body == page.decode()
     assert isinstance(
         raised.value, chat.NotFoundError if status == 404 else chat.InternalServerError
     )

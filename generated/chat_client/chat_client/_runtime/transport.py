@@ -32,6 +32,7 @@ from .errors import (
     ApiStatusError,
     MissingCredentialError,
     connection_error,
+    request_id_of,
     status_error_class,
 )
 from .limits import (
@@ -389,6 +390,7 @@ class _BaseTransport:
         max_response_bytes: int | None,
         max_event_bytes: int | None,
         strict_response_validation: bool,
+        request_id_header: str | None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         # False when the caller chose the base URL: it then serves every operation.
@@ -399,6 +401,8 @@ class _BaseTransport:
         self.max_event_bytes = max_event_bytes
         # False: a success body that does not fit its type is built leniently.
         self.strict_response_validation = strict_response_validation
+        # a header that carries the server's request id, besides x-request-id, request-id
+        self.request_id_header = request_id_header
         self._credentials = dict(credentials)
         self._hints = dict(credential_hints)
         self._default_headers = {
@@ -623,26 +627,25 @@ class _BaseTransport:
         return build_leniently(type_, value)
 
     def _status_error(self, response: httpx.Response, call: Call) -> ApiStatusError:
-        """The error for a read non-success response, with its body parsed leniently:
-        the declared error type, else the JSON value, else None."""
+        """The error for a read non-success response, its body parsed forgivingly: the
+        declared error model (built from what could be read when it does not fit), else
+        the JSON value, else None."""
         error_class = status_error_class(response.status_code)
         content = response.content
-        if not content.strip():
-            return error_class(response=response, body=content)
-        declared = pick_response(call.responses, response)
-        if (
-            declared is not None
-            and declared.kind == "json"
-            and declared.type is not None
-        ):
-            try:
-                parsed = self._json.decode(declared.type, content)
-            except ValueError:
-                pass
-            else:
-                return error_class(response=response, body=content, parsed=parsed)
+        request_id = request_id_of(response.headers, self.request_id_header)
+        parsed: object = None
+        if content.strip():
+            declared = pick_response(call.responses, response)
+            value = _json_or_none(content)
+            parsed = value
+            if declared is not None and declared.kind == "json" and declared.type:
+                try:
+                    parsed = self._json.decode(declared.type, content)
+                except ValueError:
+                    if isinstance(value, dict) or not is_model_class(declared.type):
+                        parsed = build_leniently(declared.type, value)
         return error_class(
-            response=response, body=content, parsed=_json_or_none(content)
+            response=response, content=content, parsed=parsed, request_id=request_id
         )
 
     def _item_decoder(self, item_type: object, call: Call) -> Callable[[str], Any]:
@@ -722,6 +725,7 @@ class SyncTransport(_BaseTransport):
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
         strict_response_validation: bool = False,
+        request_id_header: str | None = None,
     ) -> None:
         resolved = _resolve_timeout(timeout, http_client)
         super().__init__(
@@ -736,6 +740,7 @@ class SyncTransport(_BaseTransport):
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
             strict_response_validation=strict_response_validation,
+            request_id_header=request_id_header,
         )
         self._owns_client = http_client is None
         self._client = (
@@ -809,13 +814,16 @@ class SyncTransport(_BaseTransport):
         """Parsed value, ``RawResponse`` or unread ``StreamedResponse``, per ``mode``."""
         if mode == "streaming":
             return StreamedResponse(
-                self._open(call), self._parser(call), self.max_response_bytes
+                self._open(call),
+                self._parser(call),
+                self.max_response_bytes,
+                request_id_header=self.request_id_header,
             )
         response = self._send(call, stream=False)
         if not response.is_success:
             raise self._status_error(response, call)
         if mode == "raw":
-            return RawResponse(response, self._parser(call))
+            return RawResponse(response, self._parser(call), self.request_id_header)
         return self._parse_success(response, call)
 
     def stream(self, call: Call, item_type: object, kind: str = "sse") -> Stream[Any]:
@@ -871,6 +879,7 @@ class AsyncTransport(_BaseTransport):
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
         strict_response_validation: bool = False,
+        request_id_header: str | None = None,
     ) -> None:
         resolved = _resolve_timeout(timeout, http_client)
         super().__init__(
@@ -885,6 +894,7 @@ class AsyncTransport(_BaseTransport):
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
             strict_response_validation=strict_response_validation,
+            request_id_header=request_id_header,
         )
         self._owns_client = http_client is None
         self._client = (
@@ -967,13 +977,16 @@ class AsyncTransport(_BaseTransport):
         """Parsed value, ``RawResponse`` or open ``AsyncStreamedResponse``, per ``mode``."""
         if mode == "streaming":
             return AsyncStreamedResponse(
-                await self._open(call), self._parser(call), self.max_response_bytes
+                await self._open(call),
+                self._parser(call),
+                self.max_response_bytes,
+                request_id_header=self.request_id_header,
             )
         response = await self._send(call, stream=False)
         if not response.is_success:
             raise self._status_error(response, call)
         if mode == "raw":
-            return RawResponse(response, self._parser(call))
+            return RawResponse(response, self._parser(call), self.request_id_header)
         return self._parse_success(response, call)
 
     def streamed_response(self, call: Call) -> AsyncStreamedResponse[Any]:
@@ -983,6 +996,7 @@ class AsyncTransport(_BaseTransport):
             self._parser(call),
             self.max_response_bytes,
             opener=partial(self._open, call),
+            request_id_header=self.request_id_header,
         )
 
     def stream(
