@@ -100,6 +100,7 @@ def build_spec(
         webhooks=webhooks,
         pagination=operations.pagination,
         tags=_with_classes(tags, apis),
+        request_id_header=config.request_id_header,
     )
     # a Swagger 2.0 document is built converted: its IR points into it as written
     return relocated(spec, diags.locate) if diags.locate else spec

@@ -87,6 +87,8 @@ class Config:
     array_format: str = "indices"
     array_formats: Mapping[str, Mapping[str, str]] = field(default_factory=_nothing)
     idempotency_header: str | None = "Idempotency-Key"
+    #: a response header holding the server's request id, besides x-request-id and request-id
+    request_id_header: str | None = None
     pagination: Mapping[str, PagingSetting] = field(default_factory=_nothing)
     check: bool = False
     force: bool = False
@@ -283,14 +285,24 @@ def _array_formats(value: Any, key: str, base: Path) -> Mapping[str, Mapping[str
     return MappingProxyType(result)
 
 
+def _is_header_name(value: Any) -> bool:
+    return isinstance(value, str) and bool(
+        re.fullmatch(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", value)
+    )
+
+
 def _idempotency_header(value: Any, key: str, base: Path) -> str | None:
     if value is False:
         return None
-    if not isinstance(value, str) or not re.fullmatch(
-        r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", value
-    ):
+    if not _is_header_name(value):
         raise ValueError("must be a header name, or false to send no idempotency keys")
-    return value
+    return str(value)
+
+
+def _request_id_header(value: Any, key: str, base: Path) -> str:
+    if not _is_header_name(value):
+        raise ValueError("must be a header name")
+    return str(value)
 
 
 def _pagination(value: Any, key: str, base: Path) -> Mapping[str, PagingSetting]:
@@ -345,6 +357,13 @@ KEYS = (
         _idempotency_header,
         True,
         "header that carries a key per call",
+    ),
+    Key(
+        "request-id-header",
+        "request_id_header",
+        _request_id_header,
+        True,
+        "response header with the request id",
     ),
     Key("pagination", "pagination", _pagination, True, "paging per operation"),
     Key("check", "check", _flag, False, "like --check"),

@@ -562,6 +562,8 @@ class Spec:
     pagination: tuple[PagingVerdict, ...] = ()
     #: the ``tags`` list, parents before their children (see ``Tag``)
     tags: tuple[Tag, ...] = ()
+    #: a response header holding the request id (the ``request-id-header`` setting)
+    request_id_header: str | None = None
 
 
 def relocated(node: _Node, locate: Callable[[str], str]) -> _Node:

@@ -48,7 +48,16 @@ from generator.refs import resolve
 
 # Names the generated method's signature takes itself, and those its body uses.
 ARGUMENT_RESERVED = (
-    frozenset({"extra_headers", "extra_query", "extra_body", "timeout", "content_type"})
+    frozenset(
+        {
+            "extra_headers",
+            "extra_query",
+            "extra_body",
+            "timeout",
+            "strict_response_validation",
+            "content_type",
+        }
+    )
     | TEMPLATE_NAMES["api"].locals
 )
 METHOD_RESERVED = frozenset({"with_raw_response", "with_streaming_response"})
@@ -61,6 +70,7 @@ CLIENT_RESERVED = frozenset(
         "http_client",
         "max_response_bytes",
         "max_event_bytes",
+        "strict_response_validation",
         "close",
     }
 )

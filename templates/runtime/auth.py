@@ -185,7 +185,7 @@ class OAuth2ClientCredentials(Credential):
             raise status_error_class(response.status_code)(
                 f"OAuth2 token request failed with status {response.status_code}",
                 response=response,
-                body=response.content,
+                content=response.content,
             )
         try:
             data = json_value(response.content)

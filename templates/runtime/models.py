@@ -89,7 +89,7 @@ BASE64 = _Base64()
 is written back as base64 in JSON."""
 
 
-def _is_model_class(type_: object) -> TypeGuard[type[pydantic.BaseModel]]:
+def is_model_class(type_: object) -> TypeGuard[type[pydantic.BaseModel]]:
     # On Python 3.10, list[X] passes isinstance(..., type): rule aliases out first.
     return (
         isinstance(type_, type)
@@ -124,7 +124,7 @@ class JsonDecoder:
         """
         if type_ is None:
             return json_value(content)
-        if _is_model_class(type_):
+        if is_model_class(type_):
             return type_.model_validate_json(content)
         return self.adapter(type_).validate_json(content)
 

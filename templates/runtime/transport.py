@@ -31,6 +31,7 @@ from .errors import (
     ApiStatusError,
     MissingCredentialError,
     connection_error,
+    request_id_of,
     status_error_class,
 )
 from .limits import (
@@ -46,7 +47,8 @@ from .limits import (
     start_attempt,
     within,
 )
-from .models import JsonDecoder, json_value
+from .lenient import build_leniently
+from .models import JsonDecoder, is_model_class, json_value
 from .pagination import AsyncPage, NextPage, Pages, SyncPage
 from .params import (
     check_header,
@@ -130,6 +132,8 @@ class Call:
     array_format: str = "indices"
     # the header parameter that carries an idempotency key: see with_idempotency_key
     idempotency_header: str | None = None
+    # NOT_GIVEN: the client's setting
+    strict_response_validation: bool | NotGiven = NOT_GIVEN
 
 
 Mode = Literal["parsed", "raw", "streaming"]
@@ -384,6 +388,8 @@ class _BaseTransport:
         operation_servers: bool,
         max_response_bytes: int | None,
         max_event_bytes: int | None,
+        strict_response_validation: bool,
+        request_id_header: str | None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         # False when the caller chose the base URL: it then serves every operation.
@@ -392,6 +398,10 @@ class _BaseTransport:
         self.max_retries = max_retries
         self.max_response_bytes = max_response_bytes
         self.max_event_bytes = max_event_bytes
+        # False: a success body that does not fit its type is built leniently.
+        self.strict_response_validation = strict_response_validation
+        # a header that carries the server's request id, besides x-request-id, request-id
+        self.request_id_header = request_id_header
         self._credentials = dict(credentials)
         self._hints = dict(credential_hints)
         self._default_headers = {
@@ -566,6 +576,8 @@ class _BaseTransport:
             try:
                 return self._json.adapter(type_).validate_python(items)
             except ValueError as exc:  # pydantic's ValidationError
+                if not self._strict(call):
+                    return build_leniently(type_, items)
                 raise ApiResponseValidationError(
                     response=response, body=response.content
                 ) from exc
@@ -575,33 +587,81 @@ class _BaseTransport:
         try:
             return self._json.decode(type_, content)
         except ValueError as exc:  # pydantic's ValidationError is a ValueError too
+            if self._strict(call):
+                raise ApiResponseValidationError(
+                    response=response, body=content
+                ) from exc
+            return self._forgive(response, type_, exc)
+
+    def _strict(self, call: Call) -> bool:
+        """Whether a body that does not fit its type raises, for this call."""
+        if isinstance(call.strict_response_validation, NotGiven):
+            return self.strict_response_validation
+        return call.strict_response_validation
+
+    @staticmethod
+    def _forgive(response: httpx.Response, type_: object, exc: ValueError) -> Any:
+        """What a success body that failed validation still gives: the body itself when
+        it is not JSON (served as another media type, or a string declared as JSON),
+        else the declared type built from what could be read. A body with nothing to
+        read (empty, malformed JSON for a model, a model's JSON that is not an object)
+        raises ``ApiResponseValidationError``."""
+        content = response.content
+        kind = _kind_of(response)
+        if kind in ("text", "binary"):
+            return response.text if kind == "text" else content
+        try:
+            value = json_value(content)
+        except ValueError:
+            if type_ is str and content:
+                return response.text
             raise ApiResponseValidationError(response=response, body=content) from exc
+        if is_model_class(type_) and not isinstance(value, dict):
+            raise ApiResponseValidationError(response=response, body=content) from exc
+        _log.debug(
+            "Response of status %d does not fit %s; built leniently",
+            response.status_code,
+            getattr(type_, "__name__", type_),
+        )
+        return build_leniently(type_, value)
 
     def _status_error(self, response: httpx.Response, call: Call) -> ApiStatusError:
-        """The error for a read non-success response, with its body parsed leniently:
-        the declared error type, else the JSON value, else None."""
+        """The error for a read non-success response, its body parsed forgivingly: the
+        declared error model (built from what could be read when it does not fit), else
+        the JSON value, else None."""
         error_class = status_error_class(response.status_code)
         content = response.content
-        if not content.strip():
-            return error_class(response=response, body=content)
-        declared = pick_response(call.responses, response)
-        if (
-            declared is not None
-            and declared.kind == "json"
-            and declared.type is not None
-        ):
-            try:
-                parsed = self._json.decode(declared.type, content)
-            except ValueError:
-                pass
-            else:
-                return error_class(response=response, body=content, parsed=parsed)
+        request_id = request_id_of(response.headers, self.request_id_header)
+        parsed: object = None
+        if content.strip():
+            declared = pick_response(call.responses, response)
+            value = _json_or_none(content)
+            parsed = value
+            if declared is not None and declared.kind == "json" and declared.type:
+                try:
+                    parsed = self._json.decode(declared.type, content)
+                except ValueError:
+                    if isinstance(value, dict) or not is_model_class(declared.type):
+                        parsed = build_leniently(declared.type, value)
         return error_class(
-            response=response, body=content, parsed=_json_or_none(content)
+            response=response, content=content, parsed=parsed, request_id=request_id
         )
 
-    def _item_decoder(self, item_type: object) -> Callable[[str], Any]:
-        return partial(self._json.decode, item_type)
+    def _item_decoder(self, item_type: object, call: Call) -> Callable[[str], Any]:
+        """How an event's data becomes an item: validated, else (unless strict) built
+        from what could be read; data that is not JSON raises."""
+        if self._strict(call):
+            return partial(self._json.decode, item_type)
+        return partial(self._decode_forgiving, item_type)
+
+    def _decode_forgiving(self, item_type: object, data: str) -> Any:
+        try:
+            return self._json.decode(item_type, data)
+        except ValueError:
+            value = json_value(data)  # not JSON: the stream's ValueError, as before
+            if is_model_class(item_type) and not isinstance(value, dict):
+                raise
+            return build_leniently(item_type, value)
 
     def _item_reader(self, item_type: object, kind: str) -> ReaderFactory[Any] | None:
         """How a stream's bytes become items: None for the events' data (``sse``), else a
@@ -663,6 +723,8 @@ class SyncTransport(_BaseTransport):
         operation_servers: bool = True,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
+        strict_response_validation: bool = False,
+        request_id_header: str | None = None,
     ) -> None:
         resolved = _resolve_timeout(timeout, http_client)
         super().__init__(
@@ -676,6 +738,8 @@ class SyncTransport(_BaseTransport):
             operation_servers=operation_servers,
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
+            strict_response_validation=strict_response_validation,
+            request_id_header=request_id_header,
         )
         self._owns_client = http_client is None
         self._client = (
@@ -749,13 +813,16 @@ class SyncTransport(_BaseTransport):
         """Parsed value, ``RawResponse`` or unread ``StreamedResponse``, per ``mode``."""
         if mode == "streaming":
             return StreamedResponse(
-                self._open(call), self._parser(call), self.max_response_bytes
+                self._open(call),
+                self._parser(call),
+                self.max_response_bytes,
+                request_id_header=self.request_id_header,
             )
         response = self._send(call, stream=False)
         if not response.is_success:
             raise self._status_error(response, call)
         if mode == "raw":
-            return RawResponse(response, self._parser(call))
+            return RawResponse(response, self._parser(call), self.request_id_header)
         return self._parse_success(response, call)
 
     def stream(self, call: Call, item_type: object, kind: str = "sse") -> Stream[Any]:
@@ -766,7 +833,7 @@ class SyncTransport(_BaseTransport):
             raise _not_a_stream(response, call.accept or "text/event-stream")
         return Stream(
             response,
-            self._item_decoder(item_type),
+            self._item_decoder(item_type, call),
             self.max_event_bytes,
             self._item_reader(item_type, kind),
         )
@@ -810,6 +877,8 @@ class AsyncTransport(_BaseTransport):
         operation_servers: bool = True,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
+        strict_response_validation: bool = False,
+        request_id_header: str | None = None,
     ) -> None:
         resolved = _resolve_timeout(timeout, http_client)
         super().__init__(
@@ -823,6 +892,8 @@ class AsyncTransport(_BaseTransport):
             operation_servers=operation_servers,
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
+            strict_response_validation=strict_response_validation,
+            request_id_header=request_id_header,
         )
         self._owns_client = http_client is None
         self._client = (
@@ -905,13 +976,16 @@ class AsyncTransport(_BaseTransport):
         """Parsed value, ``RawResponse`` or open ``AsyncStreamedResponse``, per ``mode``."""
         if mode == "streaming":
             return AsyncStreamedResponse(
-                await self._open(call), self._parser(call), self.max_response_bytes
+                await self._open(call),
+                self._parser(call),
+                self.max_response_bytes,
+                request_id_header=self.request_id_header,
             )
         response = await self._send(call, stream=False)
         if not response.is_success:
             raise self._status_error(response, call)
         if mode == "raw":
-            return RawResponse(response, self._parser(call))
+            return RawResponse(response, self._parser(call), self.request_id_header)
         return self._parse_success(response, call)
 
     def streamed_response(self, call: Call) -> AsyncStreamedResponse[Any]:
@@ -921,6 +995,7 @@ class AsyncTransport(_BaseTransport):
             self._parser(call),
             self.max_response_bytes,
             opener=partial(self._open, call),
+            request_id_header=self.request_id_header,
         )
 
     def stream(
@@ -929,7 +1004,7 @@ class AsyncTransport(_BaseTransport):
         """A lazy stream: the request is sent on first iteration or ``async with``."""
         return AsyncStream(
             partial(self._open_stream, call),
-            self._item_decoder(item_type),
+            self._item_decoder(item_type, call),
             self.max_event_bytes,
             self._item_reader(item_type, kind),
         )

@@ -173,7 +173,7 @@ def test_a_success_body_that_is_not_the_model(
     loopback.reply(
         "GET", "/chat/completions/x", Reply(200, {"content-type": content_type}, body)
     )
-    with client(chat, loopback.url) as c:
+    with client(chat, loopback.url, strict_response_validation=True) as c:
         with pytest.raises(chat.ApiResponseValidationError) as raised:
             get(c)
     only_client_errors(chat, raised.value)
@@ -186,7 +186,7 @@ def test_a_missing_required_field_names_it(
     body = completion()
     del body["choices"]
     loopback.reply("GET", "/chat/completions/x", Reply.json(body))
-    with client(chat, loopback.url) as c:
+    with client(chat, loopback.url, strict_response_validation=True) as c:
         with pytest.raises(chat.ApiResponseValidationError) as raised:
             get(c)
     assert isinstance(raised.value.__cause__, pydantic.ValidationError)
@@ -206,7 +206,8 @@ def test_an_html_error_page(chat: ModuleType, loopback: Loopback, status: int) -
             get(c)
     only_client_errors(chat, raised.value)
     assert raised.value.status_code == status
-    assert raised.value.body == page and raised.value.parsed is None
+    assert raised.value.content == page and raised.value.parsed is None
+    assert raised.value.body == page.decode()
     assert isinstance(
         raised.value, chat.NotFoundError if status == 404 else chat.InternalServerError
     )
@@ -341,7 +342,9 @@ def test_a_stream_event_that_is_not_the_model(
     )
     with client(chat, loopback.url) as c:
         stream = c.chat.create_chat_completion_stream(
-            model="m", messages=[{"role": "user", "content": "hi"}]
+            model="m",
+            messages=[{"role": "user", "content": "hi"}],
+            strict_response_validation=True,
         )
         with pytest.raises(chat.ApiResponseValidationError) as raised:
             list(stream)
@@ -364,7 +367,11 @@ def test_the_async_client_fails_the_same_way(
     async def run() -> list[type[BaseException]]:
         seen: list[type[BaseException]] = []
         async with chat.AsyncClient(
-            api_key=SECRET, base_url=loopback.url, max_retries=0, timeout=5
+            api_key=SECRET,
+            base_url=loopback.url,
+            max_retries=0,
+            timeout=5,
+            strict_response_validation=True,
         ) as c:
             for call in (
                 c.chat.get_chat_completion("x"),

@@ -80,6 +80,11 @@ def yaml_file(tmp_path: Path, text: str) -> Path:
             {"idempotency_header": None},
         ),
         (
+            "request id header",
+            "request-id-header: X-Amzn-RequestId",
+            {"request_id_header": "X-Amzn-RequestId"},
+        ),
+        (
             "pagination",
             "pagination: {a: false, b: {kind: offset, param: start, total: meta.total}}",
             {
@@ -139,6 +144,7 @@ def _plain(value: Any) -> Any:
         ("bad array format", "array-format: comma", "must be one of indices, brackets"),
         ("bad array formats", "array-formats: {op: {a: x}}", "op: must be a table"),
         ("bad header", "idempotency-header: 'a b'", "must be a header name"),
+        ("bad request id header", "request-id-header: false", "must be a header name"),
         (
             "paging kind",
             "pagination: {op: {kind: pages}}",

@@ -56,7 +56,7 @@ def why_not(client: Client, file_id: str) -> str:
     try:
         client.files.retrieve_file(file_id=file_id)
     except NotFoundError as err:
-        return f"{err.status_code}: {err}"
+        return f"{err.status_code}: {err.message} (request id {err.request_id})"
     except RateLimitError as err:
         return err.headers["retry-after"] if "retry-after" in err.headers else "later"
     except ApiStatusError as err:
@@ -70,7 +70,7 @@ def request_id(client: Client) -> str | None:
     )
     completion = raw.parse()
     print(completion.id)
-    return raw.headers["x-request-id"] if "x-request-id" in raw.headers else None
+    return raw.request_id
 
 
 async def ask_async(question: str) -> list[str]:

@@ -56,6 +56,8 @@ class Client:
 
     Each credential falls back to its environment variable ``CHAT_CLIENT_API_KEY``; the base URL to
     ``CHAT_CLIENT_BASE_URL``, then to the document's first server.
+    A success body that does not fit its model is built from what could be read, unless
+    ``strict_response_validation`` is true: it then raises ``ApiResponseValidationError``.
     """
 
     def __init__(
@@ -69,6 +71,7 @@ class Client:
         http_client: httpx.Client | None = None,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
+        strict_response_validation: bool = False,
     ) -> None:
         # A base URL the caller chose serves every operation, even those the document
         # sends to a server of their own.
@@ -84,6 +87,7 @@ class Client:
             http_client=http_client,
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
+            strict_response_validation=strict_response_validation,
             user_agent="chat_client/1.0.0",
         )
 
@@ -118,6 +122,8 @@ class AsyncClient:
 
     Each credential falls back to its environment variable ``CHAT_CLIENT_API_KEY``; the base URL to
     ``CHAT_CLIENT_BASE_URL``, then to the document's first server.
+    A success body that does not fit its model is built from what could be read, unless
+    ``strict_response_validation`` is true: it then raises ``ApiResponseValidationError``.
     """
 
     def __init__(
@@ -131,6 +137,7 @@ class AsyncClient:
         http_client: httpx.AsyncClient | None = None,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
+        strict_response_validation: bool = False,
     ) -> None:
         # A base URL the caller chose serves every operation, even those the document
         # sends to a server of their own.
@@ -146,6 +153,7 @@ class AsyncClient:
             http_client=http_client,
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
+            strict_response_validation=strict_response_validation,
             user_agent="chat_client/1.0.0",
         )
 

@@ -446,8 +446,8 @@ def test_a_500_of_deep_json_is_an_internal_server_error(
     for responses in [(), (ResponseType("default", "json", Problem),)]:
         with pytest.raises(errors.InternalServerError) as raised:
             answer(side, loopback, Call("GET", "/x", responses=responses))
-        assert raised.value.body == DEEP.encode()
-        assert raised.value.parsed is None
+        assert raised.value.content == DEEP.encode()
+        assert raised.value.body == DEEP and raised.value.parsed is None
 
 
 @pytest.mark.parametrize("side", SIDES)

@@ -92,9 +92,11 @@ def test_error_hierarchy_and_messages() -> None:
         assert issubclass(cls, errors.ApiError)
     assert errors.status_error_class(599) is errors.InternalServerError
     assert errors.status_error_class(302) is errors.ApiStatusError
-    long_body = b'{"error": "' + b"x" * 2000 + b'"}'
-    error = errors.ApiStatusError(response=_response(400, long_body), body=long_body)
-    assert str(error).startswith('Error code: 400 - {"error": "xxx')
+    long_body = b'{"errors": 5, "x": "' + b"x" * 2000 + b'"}'
+    error = errors.ApiStatusError(
+        response=_response(400, long_body), content=long_body
+    )
+    assert str(error).startswith('Error code: 400 - {"errors": 5, "x": "xxx')
     assert len(str(error)) < 600
     stream_error = errors.StreamError(
         data={"error": {"message": "overloaded"}}, event="error"

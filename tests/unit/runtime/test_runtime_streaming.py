@@ -147,8 +147,9 @@ def test_item_not_fitting_its_model(
     loopback: Loopback, make_transport: MakeTransport
 ) -> None:
     loopback.reply("POST", "/chat/completions", Reply.sse('data: {"id": 5}\n\n'))
+    strict = make_transport(strict_response_validation=True)
     with pytest.raises(errors.ApiResponseValidationError) as info:
-        list(open_stream(make_transport()))
+        list(open_stream(strict))
     assert info.value.body == b'{"id": 5}'
 
 

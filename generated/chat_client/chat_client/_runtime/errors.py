@@ -7,6 +7,7 @@ request headers, so credentials cannot leak through an error.
 
 from __future__ import annotations
 
+import json
 from typing import Mapping, Sequence
 
 import httpx
@@ -45,25 +46,107 @@ class ApiTimeoutError(ApiConnectionError):
 
 
 class ApiStatusError(ApiError):
-    """The server answered with a status that is not a success."""
+    """The server answered with a status that is not a success.
+
+    ``message`` is what the error body says (its ``error.message``, ``message``, ``detail``,
+    ``title``..., else an excerpt of its text); ``body`` the body's JSON value (its text when
+    it is not JSON, None when empty) and ``content`` its bytes; ``parsed`` the declared error
+    model, else the JSON value, else None; ``request_id`` the server's request id, for a
+    support ticket. ``str(err)`` reads ``Error code: 404 - No such file (request id req_1)``.
+    """
 
     def __init__(
         self,
         message: str | None = None,
         *,
         response: httpx.Response,
-        body: bytes,
+        content: bytes,
         parsed: object = None,
+        request_id: str | None = None,
     ) -> None:
-        if message is None:
-            message = f"Error code: {response.status_code} - {_excerpt(body)}"
-        super().__init__(message)
         self.response = response
         self.status_code = response.status_code
         self.headers: httpx.Headers = response.headers
-        self.body = body
+        self.content = content
+        self.body = _body_value(content)
         # The declared error model, else the JSON value, else None.
         self.parsed = parsed
+        self.request_id = request_id
+        if message is None:
+            detail = error_message(self.body) or _excerpt(content)
+            text = f"Error code: {response.status_code}"
+            if detail:
+                text += f" - {detail}"
+            if request_id:
+                text += f" (request id {request_id})"
+        else:
+            detail = text = message
+        super().__init__(text)
+        self.message = detail
+
+
+REQUEST_ID_HEADERS = ("x-request-id", "request-id")
+
+
+def request_id_of(headers: httpx.Headers, header: str | None = None) -> str | None:
+    """The request id a response carries: in ``header`` (a setting names it), else in
+    ``x-request-id`` or ``request-id``."""
+    for name in (header, *REQUEST_ID_HEADERS):
+        if name and headers.get(name):
+            return str(headers[name])
+    return None
+
+
+def _body_value(content: bytes) -> object:
+    """An error body's JSON value; its text when it is not JSON; None when empty."""
+    if not content.strip():
+        return None
+    try:
+        return json.loads(content)
+    except (ValueError, RecursionError):
+        return content.decode("utf-8", errors="replace")
+
+
+_MESSAGE_KEYS = ("message", "detail", "title", "error_description", "description")
+
+
+def error_message(value: object) -> str | None:
+    """The human message of an error body's JSON value, in the shapes APIs use:
+    ``{"error": {"message"}}`` (OpenAI, Stripe, Google), ``{"message"}``, ``{"detail"}``
+    (FastAPI, also its list of ``{"msg"}``), ``{"title"}`` (RFC 9457 problem details),
+    ``{"error": "...", "error_description"}`` (OAuth2), ``{"errors": [{"message"}]}``.
+    """
+    if not isinstance(value, Mapping):
+        return None
+    error = value.get("error")
+    if isinstance(error, Mapping):
+        found = error_message(error)
+        if found:
+            return found
+    for key in _MESSAGE_KEYS:
+        found = _text_of(value.get(key))
+        if found:
+            return found
+    if isinstance(error, str) and error:
+        return error
+    errors = value.get("errors")
+    if isinstance(errors, list) and errors:
+        return error_message(errors[0]) or _text_of(errors[0])
+    return None
+
+
+def _text_of(value: object) -> str | None:
+    """A message value as text: a string, or a list of FastAPI-style ``{"msg"}`` items."""
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, list):
+        parts = [
+            str(item["msg"])
+            for item in value
+            if isinstance(item, Mapping) and isinstance(item.get("msg"), str)
+        ]
+        return "; ".join(parts) or None
+    return None
 
 
 class BadRequestError(ApiStatusError):

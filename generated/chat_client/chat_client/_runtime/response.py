@@ -10,7 +10,7 @@ from typing import AsyncIterator, Awaitable, Callable, Generic, Iterator, TypeVa
 import httpx
 from typing_extensions import Self
 
-from .errors import connection_error
+from .errors import connection_error, request_id_of
 from .limits import DEFAULT_MAX_RESPONSE_BYTES, aread_body, read_body
 
 T = TypeVar("T")
@@ -25,10 +25,22 @@ class _Unparsed:
 class RawResponse(Generic[T]):
     """A read success response: status, headers and bytes, and ``parse()`` for the model."""
 
-    def __init__(self, http_response: httpx.Response, parse: Parser[T]) -> None:
+    def __init__(
+        self,
+        http_response: httpx.Response,
+        parse: Parser[T],
+        request_id_header: str | None = None,
+    ) -> None:
         self.http_response = http_response
         self._parse = parse
         self._parsed: T | _Unparsed = _Unparsed()
+        self._request_id_header = request_id_header
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's request id (``x-request-id``, ``request-id`` or the configured
+        header), for a support ticket."""
+        return request_id_of(self.http_response.headers, self._request_id_header)
 
     @property
     def status_code(self) -> int:
@@ -68,10 +80,18 @@ class StreamedResponse(Generic[T]):
         http_response: httpx.Response,
         parse: Parser[T],
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        *,
+        request_id_header: str | None = None,
     ) -> None:
         self.http_response = http_response
         self._parse = parse
         self._max_bytes = max_response_bytes
+        self._request_id_header = request_id_header
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's request id, as ``RawResponse.request_id``."""
+        return request_id_of(self.http_response.headers, self._request_id_header)
 
     @property
     def status_code(self) -> int:
@@ -129,11 +149,13 @@ class AsyncStreamedResponse(Generic[T]):
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         *,
         opener: Callable[[], Awaitable[httpx.Response]] | None = None,
+        request_id_header: str | None = None,
     ) -> None:
         self._response = http_response
         self._parse = parse
         self._max_bytes = max_response_bytes
         self._opener = opener
+        self._request_id_header = request_id_header
 
     async def open(self) -> Self:
         """Send the request if that has not happened yet."""
@@ -158,6 +180,11 @@ class AsyncStreamedResponse(Generic[T]):
     @property
     def headers(self) -> httpx.Headers:
         return self.http_response.headers
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's request id, as ``RawResponse.request_id``."""
+        return request_id_of(self.http_response.headers, self._request_id_header)
 
     async def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
         """The body in chunks, decompressed, without holding all of it."""

@@ -91,6 +91,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> ChatCompletionList:
         """List stored chat completions.
 
@@ -124,6 +125,7 @@ class ChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
             ),
@@ -141,6 +143,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> Iterator[CreateChatCompletionResponse]:
         """Like ``list_chat_completions``, yielding every item of every page (``for``); each page is
         fetched when the previous one is used up."""
@@ -166,6 +169,7 @@ class ChatApi:
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                strict_response_validation=strict_response_validation,
             ),
             Pages(
                 kind="cursor",
@@ -189,6 +193,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> SyncPage[CreateChatCompletionResponse]:
         """``list_chat_completions`` as pages: ``items``, ``parsed`` and ``raw`` of the first one;
         ``has_next_page()`` and ``next_page()`` step on."""
@@ -214,6 +219,7 @@ class ChatApi:
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                strict_response_validation=strict_response_validation,
             ),
             Pages(
                 kind="cursor",
@@ -282,6 +288,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse: ...
 
     @overload
@@ -293,6 +300,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse: ...
 
     def create_chat_completion(
@@ -355,6 +363,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse:
         """Create a chat completion.
 
@@ -409,6 +418,7 @@ class ChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
             ),
@@ -471,6 +481,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> Stream[CreateChatCompletionStreamResponse]: ...
 
     @overload
@@ -482,6 +493,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> Stream[CreateChatCompletionStreamResponse]: ...
 
     def create_chat_completion_stream(
@@ -544,6 +556,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> Stream[CreateChatCompletionStreamResponse]:
         """Like ``create_chat_completion``, with the answer streamed as server-sent events: iterate it
         (``for``), or use it as a context manager to close the connection early."""
@@ -593,6 +606,7 @@ class ChatApi:
                 extra_query=extra_query,
                 extra_body={"stream": True, **(extra_body or {})},
                 timeout=timeout,
+                strict_response_validation=strict_response_validation,
             ),
             CreateChatCompletionStreamResponse,
         )
@@ -605,6 +619,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse:
         """Get a stored chat completion.
 
@@ -629,6 +644,7 @@ class ChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
             ),
@@ -644,6 +660,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse: ...
 
     @overload
@@ -656,6 +673,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse: ...
 
     def update_chat_completion(
@@ -670,6 +688,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse:
         """Update a stored chat completion.
 
@@ -702,6 +721,7 @@ class ChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
             ),
@@ -715,6 +735,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> ChatCompletionDeleted:
         """Delete a stored chat completion.
 
@@ -739,6 +760,7 @@ class ChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
             ),
@@ -755,6 +777,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> ChatCompletionMessageList:
         """List the messages of a stored chat completion.
 
@@ -782,6 +805,7 @@ class ChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
             ),
@@ -798,6 +822,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> Iterator[ChatCompletionMessageListDataItem]:
         """Like ``get_chat_completion_messages``, yielding every item of every page (``for``); each page is
         fetched when the previous one is used up."""
@@ -821,6 +846,7 @@ class ChatApi:
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                strict_response_validation=strict_response_validation,
             ),
             Pages(
                 kind="cursor",
@@ -843,6 +869,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> SyncPage[ChatCompletionMessageListDataItem]:
         """``get_chat_completion_messages`` as pages: ``items``, ``parsed`` and ``raw`` of the first one;
         ``has_next_page()`` and ``next_page()`` step on."""
@@ -866,6 +893,7 @@ class ChatApi:
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                strict_response_validation=strict_response_validation,
             ),
             Pages(
                 kind="cursor",
@@ -937,6 +965,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> ChatCompletionList:
         """List stored chat completions.
 
@@ -970,6 +999,7 @@ class AsyncChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
             ),
@@ -987,6 +1017,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[CreateChatCompletionResponse]:
         """Like ``list_chat_completions``, yielding every item of every page (``async for``); each page is
         fetched when the previous one is used up."""
@@ -1012,6 +1043,7 @@ class AsyncChatApi:
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                strict_response_validation=strict_response_validation,
             ),
             Pages(
                 kind="cursor",
@@ -1035,6 +1067,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> AsyncPage[CreateChatCompletionResponse]:
         """``list_chat_completions`` as pages: ``items``, ``parsed`` and ``raw`` of the first one;
         ``has_next_page()`` and ``await next_page()`` step on."""
@@ -1060,6 +1093,7 @@ class AsyncChatApi:
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                strict_response_validation=strict_response_validation,
             ),
             Pages(
                 kind="cursor",
@@ -1128,6 +1162,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse: ...
 
     @overload
@@ -1139,6 +1174,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse: ...
 
     async def create_chat_completion(
@@ -1201,6 +1237,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse:
         """Create a chat completion.
 
@@ -1255,6 +1292,7 @@ class AsyncChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
             ),
@@ -1317,6 +1355,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[CreateChatCompletionStreamResponse]: ...
 
     @overload
@@ -1328,6 +1367,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[CreateChatCompletionStreamResponse]: ...
 
     def create_chat_completion_stream(
@@ -1390,6 +1430,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[CreateChatCompletionStreamResponse]:
         """Like ``create_chat_completion``, with the answer streamed as server-sent events: iterate it
         (``async for``), or use it as a context manager to close the connection early.
@@ -1440,6 +1481,7 @@ class AsyncChatApi:
                 extra_query=extra_query,
                 extra_body={"stream": True, **(extra_body or {})},
                 timeout=timeout,
+                strict_response_validation=strict_response_validation,
             ),
             CreateChatCompletionStreamResponse,
         )
@@ -1452,6 +1494,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse:
         """Get a stored chat completion.
 
@@ -1476,6 +1519,7 @@ class AsyncChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
             ),
@@ -1491,6 +1535,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse: ...
 
     @overload
@@ -1503,6 +1548,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse: ...
 
     async def update_chat_completion(
@@ -1517,6 +1563,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse:
         """Update a stored chat completion.
 
@@ -1549,6 +1596,7 @@ class AsyncChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
             ),
@@ -1562,6 +1610,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> ChatCompletionDeleted:
         """Delete a stored chat completion.
 
@@ -1586,6 +1635,7 @@ class AsyncChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
             ),
@@ -1602,6 +1652,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> ChatCompletionMessageList:
         """List the messages of a stored chat completion.
 
@@ -1629,6 +1680,7 @@ class AsyncChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
             ),
@@ -1645,6 +1697,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[ChatCompletionMessageListDataItem]:
         """Like ``get_chat_completion_messages``, yielding every item of every page (``async for``); each page is
         fetched when the previous one is used up."""
@@ -1668,6 +1721,7 @@ class AsyncChatApi:
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                strict_response_validation=strict_response_validation,
             ),
             Pages(
                 kind="cursor",
@@ -1690,6 +1744,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> AsyncPage[ChatCompletionMessageListDataItem]:
         """``get_chat_completion_messages`` as pages: ``items``, ``parsed`` and ``raw`` of the first one;
         ``has_next_page()`` and ``await next_page()`` step on."""
@@ -1713,6 +1768,7 @@ class AsyncChatApi:
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                strict_response_validation=strict_response_validation,
             ),
             Pages(
                 kind="cursor",
