@@ -12,7 +12,7 @@ import re
 import textwrap
 from typing import Literal
 
-from generator.ir import Operation, Parameter
+from generator.ir import Field, Operation, Parameter
 
 # Lines of generated prose are filled to this width, counted from the start of the line.
 _WIDTH = 88
@@ -69,6 +69,12 @@ def docstring_block(text: object, indent: int) -> str:
     pad = " " * indent
     body = [f"{pad}{line[margin:]}" if line else "" for line in lines[1:]]
     return '"""' + "\n".join([lines[0], *body, f'{pad}"""'])
+
+
+def field_docstring(f: Field, indent: int = 4) -> str:
+    """The attribute docstring of a model field or a ``Param`` key (the string right after
+    its annotation, which editors show on hover), its prose filled to the line."""
+    return docstring_block(_fill(f.description, _WIDTH - indent - 3), indent)
 
 
 def method_docstring(

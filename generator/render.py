@@ -25,7 +25,12 @@ import jinja2
 
 from generator.config import default_version
 from generator.docstrings import clean as _clean
-from generator.docstrings import docstring, docstring_block, method_docstring
+from generator.docstrings import (
+    docstring,
+    docstring_block,
+    field_docstring,
+    method_docstring,
+)
 from generator.inputs import builtin_templates, template_names
 from generator.imports import module_imports
 from generator.ir import Api, Field, Operation, Spec, TypeRef
@@ -138,6 +143,7 @@ def environment(custom: Path | None = None) -> jinja2.Environment:
         docstring=docstring,
         docstring_block=docstring_block,
         method_docstring=method_docstring,
+        field_docstring=field_docstring,
         first_line=lambda text: text.strip().split("\n", 1)[0],
         md=markdown_cell,
         md_block=markdown_block,

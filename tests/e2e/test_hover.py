@@ -119,3 +119,45 @@ def test_a_docstring_is_indented_as_one_block(hover_dir: Path) -> None:
             assert any(re.fullmatch(f"{margin}``[A-Z]+ /\\S*``", x) for x in lines)
             checked += 1
     assert checked >= 14
+
+
+def attribute_docstrings(source: str) -> dict[str, dict[str, str]]:
+    """Per class of ``source``, the docstring right after each annotated attribute."""
+    found: dict[str, dict[str, str]] = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.ClassDef):
+            docs = found.setdefault(node.name, {})
+            for this, after in zip(node.body, node.body[1:]):
+                if (
+                    isinstance(this, ast.AnnAssign)
+                    and isinstance(this.target, ast.Name)
+                    and isinstance(after, ast.Expr)
+                    and isinstance(after.value, ast.Constant)
+                    and isinstance(after.value.value, str)
+                ):
+                    docs[this.target.id] = inspect.cleandoc(after.value.value)
+    return found
+
+
+def test_described_fields_and_param_keys_carry_their_description(
+    hover_dir: Path, hover: ModuleType
+) -> None:
+    source = (hover_dir / PACKAGE / "models" / "widget.py").read_text()
+    docs = attribute_docstrings(source)
+    want = {
+        "id": "Set by the server.",
+        "name": "The widget's name.\nLower-case letters only.",
+        "count": "How many there are.",
+        "code": "A code whose pattern pydantic's engine cannot read.",
+        "legacy": "The old name.",
+    }
+    assert {k: v for k, v in docs["Widget"].items() if k != "legacy"} == {
+        k: v for k, v in want.items() if k != "legacy"
+    }
+    assert docs["Widget"]["legacy"].startswith(want["legacy"])
+    sent = {k: v for k, v in want.items() if k != "id"}  # read-only: not in the request
+    assert {k: v for k, v in docs["WidgetParam"].items() if k != "legacy"} == {
+        k: v for k, v in sent.items() if k != "legacy"
+    }
+    event = attribute_docstrings((hover_dir / PACKAGE / "models" / "event.py").read_text())
+    assert event["Event"] == {"kind": "What happened."}
