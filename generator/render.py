@@ -25,6 +25,13 @@ import jinja2
 
 from generator.calls import call_arguments, pages_arguments
 from generator.config import default_version
+from generator.docstrings import clean as _clean
+from generator.docstrings import (
+    docstring,
+    docstring_block,
+    field_docstring,
+    method_docstring,
+)
 from generator.inputs import builtin_templates, template_names
 from generator.imports import module_imports
 from generator.ir import Api, Field, Operation, Spec, TypeRef
@@ -32,9 +39,8 @@ from generator.ir import Api, Field, Operation, Spec, TypeRef
 #: The version of the template context (the IR and the names below) that custom templates rely
 #: on: the minor number grows when something is added, the major one when anything is renamed,
 #: removed or changes meaning. docs/templates.md describes it and lists the changes.
-TEMPLATE_CONTEXT_VERSION = "2.4"
+TEMPLATE_CONTEXT_VERSION = "2.5"
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 # What cannot stand as it is on one line of a comment: a backslash (so that the escapes below
 # read back unambiguously), control characters (C0, DEL, C1: newlines of every kind), the line
 # and paragraph separators, and bidirectional controls (they reorder what a reader sees).
@@ -136,6 +142,9 @@ def environment(custom: Path | None = None) -> jinja2.Environment:
         tomlstr=_toml_string,
         pep440=_pep440,
         docstring=docstring,
+        docstring_block=docstring_block,
+        method_docstring=method_docstring,
+        field_docstring=field_docstring,
         first_line=lambda text: text.strip().split("\n", 1)[0],
         md=markdown_cell,
         md_block=markdown_block,
@@ -359,19 +368,6 @@ def _items(spec: Spec, each: str | None) -> Iterator[Any]:
         yield None
     else:
         yield from getattr(spec, each)
-
-
-def _clean(text: str) -> str:
-    """Control characters cannot appear in source files or markdown tables."""
-    return _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
-def docstring(text: object) -> str:
-    """Text made safe inside a triple-quoted docstring: it can never close the string."""
-    escaped = (
-        _clean(str(text)).replace("\\", "\\\\").replace('"""', '\\"\\"\\"').strip()
-    )
-    return escaped + " " if escaped.endswith('"') else escaped
 
 
 _HTML_START = re.compile(r"<(?=[A-Za-z/!?])")

@@ -95,7 +95,34 @@ class ChatApi:
     ) -> ChatCompletionList:
         """List stored chat completions.
 
+        Returns a page of completions that were created with `store` set to true.
+
         ``GET /chat/completions``
+
+        Args:
+            model: Only return completions produced by this model.
+            metadata: Only return completions with these metadata pairs
+                (`metadata[key]=value`).
+            after: Return items that come after the item with this ID.
+            limit: The largest number of items to return.
+            order: Sort by creation time, oldest first (`asc`) or newest first (`desc`).
+            extra_headers: Headers sent with this call, over the client's.
+            extra_query: Query parameters added to this call's URL.
+            extra_body: Properties added to this call's JSON body.
+            timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            strict_response_validation: Raise ``ApiResponseValidationError`` when the
+                response does not match its schema, instead of reading what it can (the
+                client's setting by default).
+
+        Returns:
+            ChatCompletionList: A page of stored chat completions.
+
+        Raises:
+            ApiStatusError: Another error status (default: Any other error).
+            ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
+                not in time).
+            ApiResponseValidationError: The response body does not fit its declared
+                type.
         """
         return cast(
             "ChatCompletionList",
@@ -145,8 +172,40 @@ class ChatApi:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> Iterator[CreateChatCompletionResponse]:
-        """Like ``list_chat_completions``, yielding every item of every page (``for``); each page is
-        fetched when the previous one is used up."""
+        """List stored chat completions.
+
+        Returns a page of completions that were created with `store` set to true.
+
+        ``GET /chat/completions``
+
+        Yields every item of every page (``for``); each page is fetched when the
+        previous one is used up.
+
+        Args:
+            model: Only return completions produced by this model.
+            metadata: Only return completions with these metadata pairs
+                (`metadata[key]=value`).
+            after: Return items that come after the item with this ID.
+            limit: The largest number of items to return.
+            order: Sort by creation time, oldest first (`asc`) or newest first (`desc`).
+            extra_headers: Headers sent with this call, over the client's.
+            extra_query: Query parameters added to this call's URL.
+            extra_body: Properties added to this call's JSON body.
+            timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            strict_response_validation: Raise ``ApiResponseValidationError`` when the
+                response does not match its schema, instead of reading what it can (the
+                client's setting by default).
+
+        Returns:
+            Iterator[CreateChatCompletionResponse]: every item of every page.
+
+        Raises:
+            ApiStatusError: Another error status (default: Any other error).
+            ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
+                not in time).
+            ApiResponseValidationError: The response body does not fit its declared
+                type.
+        """
         return self._transport.paginate(
             Call(
                 method="GET",
@@ -195,8 +254,40 @@ class ChatApi:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> SyncPage[CreateChatCompletionResponse]:
-        """``list_chat_completions`` as pages: ``items``, ``parsed`` and ``raw`` of the first one;
-        ``has_next_page()`` and ``next_page()`` step on."""
+        """List stored chat completions.
+
+        Returns a page of completions that were created with `store` set to true.
+
+        ``GET /chat/completions``
+
+        The answer as pages: ``items``, ``parsed`` and ``raw`` of the first one;
+        ``has_next_page()`` and ``next_page()`` step on.
+
+        Args:
+            model: Only return completions produced by this model.
+            metadata: Only return completions with these metadata pairs
+                (`metadata[key]=value`).
+            after: Return items that come after the item with this ID.
+            limit: The largest number of items to return.
+            order: Sort by creation time, oldest first (`asc`) or newest first (`desc`).
+            extra_headers: Headers sent with this call, over the client's.
+            extra_query: Query parameters added to this call's URL.
+            extra_body: Properties added to this call's JSON body.
+            timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            strict_response_validation: Raise ``ApiResponseValidationError`` when the
+                response does not match its schema, instead of reading what it can (the
+                client's setting by default).
+
+        Returns:
+            SyncPage[CreateChatCompletionResponse]: the first page.
+
+        Raises:
+            ApiStatusError: Another error status (default: Any other error).
+            ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
+                not in time).
+            ApiResponseValidationError: The response body does not fit its declared
+                type.
+        """
         return self._transport.first_page(
             Call(
                 method="GET",
@@ -367,7 +458,71 @@ class ChatApi:
     ) -> CreateChatCompletionResponse:
         """Create a chat completion.
 
+        Sends a conversation to a model and returns the model's reply. When `stream` is
+        true, the reply arrives as a series of `chat.completion.chunk` events over
+        `text/event-stream` instead of a single JSON object.
+
         ``POST /chat/completions``
+
+        Args:
+            messages: The conversation so far, oldest message first.
+            model: The ID of the model that should write the reply.
+            temperature: Sampling temperature. Higher is more varied, lower is more
+                focused.
+            top_p: Nucleus sampling. Only tokens within this probability mass are used.
+            n: How many alternative replies to generate.
+            max_completion_tokens: The most tokens the reply may use, hidden reasoning
+                tokens included.
+            stop: Up to four strings that end the reply when the model produces them.
+            stream_options: Settings for streamed replies. Only used when `stream` is
+                true.
+            tools: Functions the model may choose to call.
+            tool_choice: Which tool the model may call. `none` forbids tool calls,
+                `auto` lets the model decide, `required` forces at least one call, and a
+                named choice forces a call to that function.
+            parallel_tool_calls: Allow the model to request several tool calls in one
+                reply.
+            response_format: The shape the reply text must take.
+            user: A stable ID for the end user, used for abuse monitoring. Deprecated.
+            metadata: Free-form string key-value pairs for tagging and filtering
+                objects.
+            seed: Ask for repeatable sampling on a best-effort basis. Deprecated.
+            logprobs: Return the log probability of each output token.
+            top_logprobs: How many likely alternatives to return per token. Needs
+                `logprobs`.
+            presence_penalty: Positive values push the model toward new topics.
+            frequency_penalty: Positive values make the model repeat itself less.
+            logit_bias: Maps token IDs (as strings) to a bias from -100 to 100 that is
+                added to that token's score before sampling.
+            reasoning_effort: How much effort a reasoning model should spend before it
+                answers.
+            service_tier: The processing tier requested, or in a response, the tier that
+                was used.
+            store: Keep this completion so it can be fetched later.
+            body: The whole body (``CreateChatCompletionRequest`` or a dict) instead of
+                the arguments above.
+            extra_headers: Headers sent with this call, over the client's.
+            extra_query: Query parameters added to this call's URL.
+            extra_body: Properties added to this call's JSON body.
+            timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            strict_response_validation: Raise ``ApiResponseValidationError`` when the
+                response does not match its schema, instead of reading what it can (the
+                client's setting by default).
+
+        Returns:
+            CreateChatCompletionResponse: The reply, or a stream of reply chunks when
+                `stream` is true.
+
+        Raises:
+            BadRequestError: 400: The request was malformed or had invalid parameters.
+            AuthenticationError: 401: The API key was missing or not valid.
+            NotFoundError: 404: The requested resource or model does not exist.
+            RateLimitError: 429: Too many requests were sent; the rate limit was hit.
+            ApiStatusError: Another error status (default: Any other error).
+            ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
+                not in time).
+            ApiResponseValidationError: The response body does not fit its declared
+                type.
         """
         _payload: Any = body
         if isinstance(body, NotGiven):
@@ -558,8 +713,77 @@ class ChatApi:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> Stream[CreateChatCompletionStreamResponse]:
-        """Like ``create_chat_completion``, with the answer streamed as server-sent events: iterate it
-        (``for``), or use it as a context manager to close the connection early."""
+        """Create a chat completion.
+
+        Sends a conversation to a model and returns the model's reply. When `stream` is
+        true, the reply arrives as a series of `chat.completion.chunk` events over
+        `text/event-stream` instead of a single JSON object.
+
+        ``POST /chat/completions``
+
+        The answer streamed as server-sent events: iterate it (``for``), or use it as a
+        context manager to close the connection early.
+
+        Args:
+            messages: The conversation so far, oldest message first.
+            model: The ID of the model that should write the reply.
+            temperature: Sampling temperature. Higher is more varied, lower is more
+                focused.
+            top_p: Nucleus sampling. Only tokens within this probability mass are used.
+            n: How many alternative replies to generate.
+            max_completion_tokens: The most tokens the reply may use, hidden reasoning
+                tokens included.
+            stop: Up to four strings that end the reply when the model produces them.
+            stream_options: Settings for streamed replies. Only used when `stream` is
+                true.
+            tools: Functions the model may choose to call.
+            tool_choice: Which tool the model may call. `none` forbids tool calls,
+                `auto` lets the model decide, `required` forces at least one call, and a
+                named choice forces a call to that function.
+            parallel_tool_calls: Allow the model to request several tool calls in one
+                reply.
+            response_format: The shape the reply text must take.
+            user: A stable ID for the end user, used for abuse monitoring. Deprecated.
+            metadata: Free-form string key-value pairs for tagging and filtering
+                objects.
+            seed: Ask for repeatable sampling on a best-effort basis. Deprecated.
+            logprobs: Return the log probability of each output token.
+            top_logprobs: How many likely alternatives to return per token. Needs
+                `logprobs`.
+            presence_penalty: Positive values push the model toward new topics.
+            frequency_penalty: Positive values make the model repeat itself less.
+            logit_bias: Maps token IDs (as strings) to a bias from -100 to 100 that is
+                added to that token's score before sampling.
+            reasoning_effort: How much effort a reasoning model should spend before it
+                answers.
+            service_tier: The processing tier requested, or in a response, the tier that
+                was used.
+            store: Keep this completion so it can be fetched later.
+            body: The whole body (``CreateChatCompletionRequest`` or a dict) instead of
+                the arguments above.
+            extra_headers: Headers sent with this call, over the client's.
+            extra_query: Query parameters added to this call's URL.
+            extra_body: Properties added to this call's JSON body.
+            timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            strict_response_validation: Raise ``ApiResponseValidationError`` when the
+                response does not match its schema, instead of reading what it can (the
+                client's setting by default).
+
+        Returns:
+            Stream[CreateChatCompletionStreamResponse]: the items, as they come.
+
+        Raises:
+            BadRequestError: 400: The request was malformed or had invalid parameters.
+            AuthenticationError: 401: The API key was missing or not valid.
+            NotFoundError: 404: The requested resource or model does not exist.
+            RateLimitError: 429: Too many requests were sent; the rate limit was hit.
+            ApiStatusError: Another error status (default: Any other error).
+            ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
+                not in time).
+            ApiResponseValidationError: The response body does not fit its declared
+                type.
+            StreamError: The server sent an error event in the stream.
+        """
         _payload: Any = body
         if isinstance(body, NotGiven):
             _payload = {
@@ -623,7 +847,30 @@ class ChatApi:
     ) -> CreateChatCompletionResponse:
         """Get a stored chat completion.
 
+        Returns one chat completion that was created with `store` set to true.
+
         ``GET /chat/completions/{completion_id}``
+
+        Args:
+            completion_id: The ID of the chat completion.
+            extra_headers: Headers sent with this call, over the client's.
+            extra_query: Query parameters added to this call's URL.
+            extra_body: Properties added to this call's JSON body.
+            timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            strict_response_validation: Raise ``ApiResponseValidationError`` when the
+                response does not match its schema, instead of reading what it can (the
+                client's setting by default).
+
+        Returns:
+            CreateChatCompletionResponse: The stored chat completion.
+
+        Raises:
+            NotFoundError: 404: The requested resource or model does not exist.
+            ApiStatusError: Another error status (default: Any other error).
+            ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
+                not in time).
+            ApiResponseValidationError: The response body does not fit its declared
+                type.
         """
         return cast(
             "CreateChatCompletionResponse",
@@ -692,7 +939,34 @@ class ChatApi:
     ) -> CreateChatCompletionResponse:
         """Update a stored chat completion.
 
+        Replaces the metadata of a stored chat completion. Nothing else can change.
+
         ``POST /chat/completions/{completion_id}``
+
+        Args:
+            completion_id: The ID of the chat completion.
+            metadata: Free-form string key-value pairs for tagging and filtering
+                objects.
+            body: The whole body (``UpdateChatCompletionRequest`` or a dict) instead of
+                the arguments above.
+            extra_headers: Headers sent with this call, over the client's.
+            extra_query: Query parameters added to this call's URL.
+            extra_body: Properties added to this call's JSON body.
+            timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            strict_response_validation: Raise ``ApiResponseValidationError`` when the
+                response does not match its schema, instead of reading what it can (the
+                client's setting by default).
+
+        Returns:
+            CreateChatCompletionResponse: The chat completion after the update.
+
+        Raises:
+            NotFoundError: 404: The requested resource or model does not exist.
+            ApiStatusError: Another error status (default: Any other error).
+            ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
+                not in time).
+            ApiResponseValidationError: The response body does not fit its declared
+                type.
         """
         _payload: Any = body
         if isinstance(body, NotGiven):
@@ -739,7 +1013,30 @@ class ChatApi:
     ) -> ChatCompletionDeleted:
         """Delete a stored chat completion.
 
+        Removes a chat completion that was created with `store` set to true.
+
         ``DELETE /chat/completions/{completion_id}``
+
+        Args:
+            completion_id: The ID of the chat completion.
+            extra_headers: Headers sent with this call, over the client's.
+            extra_query: Query parameters added to this call's URL.
+            extra_body: Properties added to this call's JSON body.
+            timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            strict_response_validation: Raise ``ApiResponseValidationError`` when the
+                response does not match its schema, instead of reading what it can (the
+                client's setting by default).
+
+        Returns:
+            ChatCompletionDeleted: Confirmation that the completion was deleted.
+
+        Raises:
+            NotFoundError: 404: The requested resource or model does not exist.
+            ApiStatusError: Another error status (default: Any other error).
+            ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
+                not in time).
+            ApiResponseValidationError: The response body does not fit its declared
+                type.
         """
         return cast(
             "ChatCompletionDeleted",
@@ -781,7 +1078,33 @@ class ChatApi:
     ) -> ChatCompletionMessageList:
         """List the messages of a stored chat completion.
 
+        Returns a page of the messages that belong to a stored chat completion.
+
         ``GET /chat/completions/{completion_id}/messages``
+
+        Args:
+            completion_id: The ID of the chat completion.
+            after: Return items that come after the item with this ID.
+            limit: The largest number of items to return.
+            order: Sort by creation time, oldest first (`asc`) or newest first (`desc`).
+            extra_headers: Headers sent with this call, over the client's.
+            extra_query: Query parameters added to this call's URL.
+            extra_body: Properties added to this call's JSON body.
+            timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            strict_response_validation: Raise ``ApiResponseValidationError`` when the
+                response does not match its schema, instead of reading what it can (the
+                client's setting by default).
+
+        Returns:
+            ChatCompletionMessageList: A page of messages.
+
+        Raises:
+            NotFoundError: 404: The requested resource or model does not exist.
+            ApiStatusError: Another error status (default: Any other error).
+            ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
+                not in time).
+            ApiResponseValidationError: The response body does not fit its declared
+                type.
         """
         return cast(
             "ChatCompletionMessageList",
@@ -824,8 +1147,39 @@ class ChatApi:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> Iterator[ChatCompletionMessageListDataItem]:
-        """Like ``get_chat_completion_messages``, yielding every item of every page (``for``); each page is
-        fetched when the previous one is used up."""
+        """List the messages of a stored chat completion.
+
+        Returns a page of the messages that belong to a stored chat completion.
+
+        ``GET /chat/completions/{completion_id}/messages``
+
+        Yields every item of every page (``for``); each page is fetched when the
+        previous one is used up.
+
+        Args:
+            completion_id: The ID of the chat completion.
+            after: Return items that come after the item with this ID.
+            limit: The largest number of items to return.
+            order: Sort by creation time, oldest first (`asc`) or newest first (`desc`).
+            extra_headers: Headers sent with this call, over the client's.
+            extra_query: Query parameters added to this call's URL.
+            extra_body: Properties added to this call's JSON body.
+            timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            strict_response_validation: Raise ``ApiResponseValidationError`` when the
+                response does not match its schema, instead of reading what it can (the
+                client's setting by default).
+
+        Returns:
+            Iterator[ChatCompletionMessageListDataItem]: every item of every page.
+
+        Raises:
+            NotFoundError: 404: The requested resource or model does not exist.
+            ApiStatusError: Another error status (default: Any other error).
+            ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
+                not in time).
+            ApiResponseValidationError: The response body does not fit its declared
+                type.
+        """
         return self._transport.paginate(
             Call(
                 method="GET",
@@ -871,8 +1225,39 @@ class ChatApi:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> SyncPage[ChatCompletionMessageListDataItem]:
-        """``get_chat_completion_messages`` as pages: ``items``, ``parsed`` and ``raw`` of the first one;
-        ``has_next_page()`` and ``next_page()`` step on."""
+        """List the messages of a stored chat completion.
+
+        Returns a page of the messages that belong to a stored chat completion.
+
+        ``GET /chat/completions/{completion_id}/messages``
+
+        The answer as pages: ``items``, ``parsed`` and ``raw`` of the first one;
+        ``has_next_page()`` and ``next_page()`` step on.
+
+        Args:
+            completion_id: The ID of the chat completion.
+            after: Return items that come after the item with this ID.
+            limit: The largest number of items to return.
+            order: Sort by creation time, oldest first (`asc`) or newest first (`desc`).
+            extra_headers: Headers sent with this call, over the client's.
+            extra_query: Query parameters added to this call's URL.
+            extra_body: Properties added to this call's JSON body.
+            timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            strict_response_validation: Raise ``ApiResponseValidationError`` when the
+                response does not match its schema, instead of reading what it can (the
+                client's setting by default).
+
+        Returns:
+            SyncPage[ChatCompletionMessageListDataItem]: the first page.
+
+        Raises:
+            NotFoundError: 404: The requested resource or model does not exist.
+            ApiStatusError: Another error status (default: Any other error).
+            ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
+                not in time).
+            ApiResponseValidationError: The response body does not fit its declared
+                type.
+        """
         return self._transport.first_page(
             Call(
                 method="GET",
@@ -969,7 +1354,34 @@ class AsyncChatApi:
     ) -> ChatCompletionList:
         """List stored chat completions.
 
+        Returns a page of completions that were created with `store` set to true.
+
         ``GET /chat/completions``
+
+        Args:
+            model: Only return completions produced by this model.
+            metadata: Only return completions with these metadata pairs
+                (`metadata[key]=value`).
+            after: Return items that come after the item with this ID.
+            limit: The largest number of items to return.
+            order: Sort by creation time, oldest first (`asc`) or newest first (`desc`).
+            extra_headers: Headers sent with this call, over the client's.
+            extra_query: Query parameters added to this call's URL.
+            extra_body: Properties added to this call's JSON body.
+            timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            strict_response_validation: Raise ``ApiResponseValidationError`` when the
+                response does not match its schema, instead of reading what it can (the
+                client's setting by default).
+
+        Returns:
+            ChatCompletionList: A page of stored chat completions.
+
+        Raises:
+            ApiStatusError: Another error status (default: Any other error).
+            ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
+                not in time).
+            ApiResponseValidationError: The response body does not fit its declared
+                type.
         """
         return cast(
             "ChatCompletionList",
@@ -1019,8 +1431,40 @@ class AsyncChatApi:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[CreateChatCompletionResponse]:
-        """Like ``list_chat_completions``, yielding every item of every page (``async for``); each page is
-        fetched when the previous one is used up."""
+        """List stored chat completions.
+
+        Returns a page of completions that were created with `store` set to true.
+
+        ``GET /chat/completions``
+
+        Yields every item of every page (``async for``); each page is fetched when the
+        previous one is used up.
+
+        Args:
+            model: Only return completions produced by this model.
+            metadata: Only return completions with these metadata pairs
+                (`metadata[key]=value`).
+            after: Return items that come after the item with this ID.
+            limit: The largest number of items to return.
+            order: Sort by creation time, oldest first (`asc`) or newest first (`desc`).
+            extra_headers: Headers sent with this call, over the client's.
+            extra_query: Query parameters added to this call's URL.
+            extra_body: Properties added to this call's JSON body.
+            timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            strict_response_validation: Raise ``ApiResponseValidationError`` when the
+                response does not match its schema, instead of reading what it can (the
+                client's setting by default).
+
+        Returns:
+            AsyncIterator[CreateChatCompletionResponse]: every item of every page.
+
+        Raises:
+            ApiStatusError: Another error status (default: Any other error).
+            ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
+                not in time).
+            ApiResponseValidationError: The response body does not fit its declared
+                type.
+        """
         return self._transport.paginate(
             Call(
                 method="GET",
@@ -1069,8 +1513,40 @@ class AsyncChatApi:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> AsyncPage[CreateChatCompletionResponse]:
-        """``list_chat_completions`` as pages: ``items``, ``parsed`` and ``raw`` of the first one;
-        ``has_next_page()`` and ``await next_page()`` step on."""
+        """List stored chat completions.
+
+        Returns a page of completions that were created with `store` set to true.
+
+        ``GET /chat/completions``
+
+        The answer as pages: ``items``, ``parsed`` and ``raw`` of the first one;
+        ``has_next_page()`` and ``await next_page()`` step on.
+
+        Args:
+            model: Only return completions produced by this model.
+            metadata: Only return completions with these metadata pairs
+                (`metadata[key]=value`).
+            after: Return items that come after the item with this ID.
+            limit: The largest number of items to return.
+            order: Sort by creation time, oldest first (`asc`) or newest first (`desc`).
+            extra_headers: Headers sent with this call, over the client's.
+            extra_query: Query parameters added to this call's URL.
+            extra_body: Properties added to this call's JSON body.
+            timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            strict_response_validation: Raise ``ApiResponseValidationError`` when the
+                response does not match its schema, instead of reading what it can (the
+                client's setting by default).
+
+        Returns:
+            AsyncPage[CreateChatCompletionResponse]: the first page.
+
+        Raises:
+            ApiStatusError: Another error status (default: Any other error).
+            ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
+                not in time).
+            ApiResponseValidationError: The response body does not fit its declared
+                type.
+        """
         return await self._transport.first_page(
             Call(
                 method="GET",
@@ -1241,7 +1717,71 @@ class AsyncChatApi:
     ) -> CreateChatCompletionResponse:
         """Create a chat completion.
 
+        Sends a conversation to a model and returns the model's reply. When `stream` is
+        true, the reply arrives as a series of `chat.completion.chunk` events over
+        `text/event-stream` instead of a single JSON object.
+
         ``POST /chat/completions``
+
+        Args:
+            messages: The conversation so far, oldest message first.
+            model: The ID of the model that should write the reply.
+            temperature: Sampling temperature. Higher is more varied, lower is more
+                focused.
+            top_p: Nucleus sampling. Only tokens within this probability mass are used.
+            n: How many alternative replies to generate.
+            max_completion_tokens: The most tokens the reply may use, hidden reasoning
+                tokens included.
+            stop: Up to four strings that end the reply when the model produces them.
+            stream_options: Settings for streamed replies. Only used when `stream` is
+                true.
+            tools: Functions the model may choose to call.
+            tool_choice: Which tool the model may call. `none` forbids tool calls,
+                `auto` lets the model decide, `required` forces at least one call, and a
+                named choice forces a call to that function.
+            parallel_tool_calls: Allow the model to request several tool calls in one
+                reply.
+            response_format: The shape the reply text must take.
+            user: A stable ID for the end user, used for abuse monitoring. Deprecated.
+            metadata: Free-form string key-value pairs for tagging and filtering
+                objects.
+            seed: Ask for repeatable sampling on a best-effort basis. Deprecated.
+            logprobs: Return the log probability of each output token.
+            top_logprobs: How many likely alternatives to return per token. Needs
+                `logprobs`.
+            presence_penalty: Positive values push the model toward new topics.
+            frequency_penalty: Positive values make the model repeat itself less.
+            logit_bias: Maps token IDs (as strings) to a bias from -100 to 100 that is
+                added to that token's score before sampling.
+            reasoning_effort: How much effort a reasoning model should spend before it
+                answers.
+            service_tier: The processing tier requested, or in a response, the tier that
+                was used.
+            store: Keep this completion so it can be fetched later.
+            body: The whole body (``CreateChatCompletionRequest`` or a dict) instead of
+                the arguments above.
+            extra_headers: Headers sent with this call, over the client's.
+            extra_query: Query parameters added to this call's URL.
+            extra_body: Properties added to this call's JSON body.
+            timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            strict_response_validation: Raise ``ApiResponseValidationError`` when the
+                response does not match its schema, instead of reading what it can (the
+                client's setting by default).
+
+        Returns:
+            CreateChatCompletionResponse: The reply, or a stream of reply chunks when
+                `stream` is true.
+
+        Raises:
+            BadRequestError: 400: The request was malformed or had invalid parameters.
+            AuthenticationError: 401: The API key was missing or not valid.
+            NotFoundError: 404: The requested resource or model does not exist.
+            RateLimitError: 429: Too many requests were sent; the rate limit was hit.
+            ApiStatusError: Another error status (default: Any other error).
+            ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
+                not in time).
+            ApiResponseValidationError: The response body does not fit its declared
+                type.
         """
         _payload: Any = body
         if isinstance(body, NotGiven):
@@ -1432,8 +1972,76 @@ class AsyncChatApi:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[CreateChatCompletionStreamResponse]:
-        """Like ``create_chat_completion``, with the answer streamed as server-sent events: iterate it
-        (``async for``), or use it as a context manager to close the connection early.
+        """Create a chat completion.
+
+        Sends a conversation to a model and returns the model's reply. When `stream` is
+        true, the reply arrives as a series of `chat.completion.chunk` events over
+        `text/event-stream` instead of a single JSON object.
+
+        ``POST /chat/completions``
+
+        The answer streamed as server-sent events: iterate it (``async for``), or use it
+        as a context manager to close the connection early.
+
+        Args:
+            messages: The conversation so far, oldest message first.
+            model: The ID of the model that should write the reply.
+            temperature: Sampling temperature. Higher is more varied, lower is more
+                focused.
+            top_p: Nucleus sampling. Only tokens within this probability mass are used.
+            n: How many alternative replies to generate.
+            max_completion_tokens: The most tokens the reply may use, hidden reasoning
+                tokens included.
+            stop: Up to four strings that end the reply when the model produces them.
+            stream_options: Settings for streamed replies. Only used when `stream` is
+                true.
+            tools: Functions the model may choose to call.
+            tool_choice: Which tool the model may call. `none` forbids tool calls,
+                `auto` lets the model decide, `required` forces at least one call, and a
+                named choice forces a call to that function.
+            parallel_tool_calls: Allow the model to request several tool calls in one
+                reply.
+            response_format: The shape the reply text must take.
+            user: A stable ID for the end user, used for abuse monitoring. Deprecated.
+            metadata: Free-form string key-value pairs for tagging and filtering
+                objects.
+            seed: Ask for repeatable sampling on a best-effort basis. Deprecated.
+            logprobs: Return the log probability of each output token.
+            top_logprobs: How many likely alternatives to return per token. Needs
+                `logprobs`.
+            presence_penalty: Positive values push the model toward new topics.
+            frequency_penalty: Positive values make the model repeat itself less.
+            logit_bias: Maps token IDs (as strings) to a bias from -100 to 100 that is
+                added to that token's score before sampling.
+            reasoning_effort: How much effort a reasoning model should spend before it
+                answers.
+            service_tier: The processing tier requested, or in a response, the tier that
+                was used.
+            store: Keep this completion so it can be fetched later.
+            body: The whole body (``CreateChatCompletionRequest`` or a dict) instead of
+                the arguments above.
+            extra_headers: Headers sent with this call, over the client's.
+            extra_query: Query parameters added to this call's URL.
+            extra_body: Properties added to this call's JSON body.
+            timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            strict_response_validation: Raise ``ApiResponseValidationError`` when the
+                response does not match its schema, instead of reading what it can (the
+                client's setting by default).
+
+        Returns:
+            AsyncStream[CreateChatCompletionStreamResponse]: the items, as they come.
+
+        Raises:
+            BadRequestError: 400: The request was malformed or had invalid parameters.
+            AuthenticationError: 401: The API key was missing or not valid.
+            NotFoundError: 404: The requested resource or model does not exist.
+            RateLimitError: 429: Too many requests were sent; the rate limit was hit.
+            ApiStatusError: Another error status (default: Any other error).
+            ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
+                not in time).
+            ApiResponseValidationError: The response body does not fit its declared
+                type.
+            StreamError: The server sent an error event in the stream.
         """
         _payload: Any = body
         if isinstance(body, NotGiven):
@@ -1498,7 +2106,30 @@ class AsyncChatApi:
     ) -> CreateChatCompletionResponse:
         """Get a stored chat completion.
 
+        Returns one chat completion that was created with `store` set to true.
+
         ``GET /chat/completions/{completion_id}``
+
+        Args:
+            completion_id: The ID of the chat completion.
+            extra_headers: Headers sent with this call, over the client's.
+            extra_query: Query parameters added to this call's URL.
+            extra_body: Properties added to this call's JSON body.
+            timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            strict_response_validation: Raise ``ApiResponseValidationError`` when the
+                response does not match its schema, instead of reading what it can (the
+                client's setting by default).
+
+        Returns:
+            CreateChatCompletionResponse: The stored chat completion.
+
+        Raises:
+            NotFoundError: 404: The requested resource or model does not exist.
+            ApiStatusError: Another error status (default: Any other error).
+            ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
+                not in time).
+            ApiResponseValidationError: The response body does not fit its declared
+                type.
         """
         return cast(
             "CreateChatCompletionResponse",
@@ -1567,7 +2198,34 @@ class AsyncChatApi:
     ) -> CreateChatCompletionResponse:
         """Update a stored chat completion.
 
+        Replaces the metadata of a stored chat completion. Nothing else can change.
+
         ``POST /chat/completions/{completion_id}``
+
+        Args:
+            completion_id: The ID of the chat completion.
+            metadata: Free-form string key-value pairs for tagging and filtering
+                objects.
+            body: The whole body (``UpdateChatCompletionRequest`` or a dict) instead of
+                the arguments above.
+            extra_headers: Headers sent with this call, over the client's.
+            extra_query: Query parameters added to this call's URL.
+            extra_body: Properties added to this call's JSON body.
+            timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            strict_response_validation: Raise ``ApiResponseValidationError`` when the
+                response does not match its schema, instead of reading what it can (the
+                client's setting by default).
+
+        Returns:
+            CreateChatCompletionResponse: The chat completion after the update.
+
+        Raises:
+            NotFoundError: 404: The requested resource or model does not exist.
+            ApiStatusError: Another error status (default: Any other error).
+            ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
+                not in time).
+            ApiResponseValidationError: The response body does not fit its declared
+                type.
         """
         _payload: Any = body
         if isinstance(body, NotGiven):
@@ -1614,7 +2272,30 @@ class AsyncChatApi:
     ) -> ChatCompletionDeleted:
         """Delete a stored chat completion.
 
+        Removes a chat completion that was created with `store` set to true.
+
         ``DELETE /chat/completions/{completion_id}``
+
+        Args:
+            completion_id: The ID of the chat completion.
+            extra_headers: Headers sent with this call, over the client's.
+            extra_query: Query parameters added to this call's URL.
+            extra_body: Properties added to this call's JSON body.
+            timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            strict_response_validation: Raise ``ApiResponseValidationError`` when the
+                response does not match its schema, instead of reading what it can (the
+                client's setting by default).
+
+        Returns:
+            ChatCompletionDeleted: Confirmation that the completion was deleted.
+
+        Raises:
+            NotFoundError: 404: The requested resource or model does not exist.
+            ApiStatusError: Another error status (default: Any other error).
+            ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
+                not in time).
+            ApiResponseValidationError: The response body does not fit its declared
+                type.
         """
         return cast(
             "ChatCompletionDeleted",
@@ -1656,7 +2337,33 @@ class AsyncChatApi:
     ) -> ChatCompletionMessageList:
         """List the messages of a stored chat completion.
 
+        Returns a page of the messages that belong to a stored chat completion.
+
         ``GET /chat/completions/{completion_id}/messages``
+
+        Args:
+            completion_id: The ID of the chat completion.
+            after: Return items that come after the item with this ID.
+            limit: The largest number of items to return.
+            order: Sort by creation time, oldest first (`asc`) or newest first (`desc`).
+            extra_headers: Headers sent with this call, over the client's.
+            extra_query: Query parameters added to this call's URL.
+            extra_body: Properties added to this call's JSON body.
+            timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            strict_response_validation: Raise ``ApiResponseValidationError`` when the
+                response does not match its schema, instead of reading what it can (the
+                client's setting by default).
+
+        Returns:
+            ChatCompletionMessageList: A page of messages.
+
+        Raises:
+            NotFoundError: 404: The requested resource or model does not exist.
+            ApiStatusError: Another error status (default: Any other error).
+            ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
+                not in time).
+            ApiResponseValidationError: The response body does not fit its declared
+                type.
         """
         return cast(
             "ChatCompletionMessageList",
@@ -1699,8 +2406,39 @@ class AsyncChatApi:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[ChatCompletionMessageListDataItem]:
-        """Like ``get_chat_completion_messages``, yielding every item of every page (``async for``); each page is
-        fetched when the previous one is used up."""
+        """List the messages of a stored chat completion.
+
+        Returns a page of the messages that belong to a stored chat completion.
+
+        ``GET /chat/completions/{completion_id}/messages``
+
+        Yields every item of every page (``async for``); each page is fetched when the
+        previous one is used up.
+
+        Args:
+            completion_id: The ID of the chat completion.
+            after: Return items that come after the item with this ID.
+            limit: The largest number of items to return.
+            order: Sort by creation time, oldest first (`asc`) or newest first (`desc`).
+            extra_headers: Headers sent with this call, over the client's.
+            extra_query: Query parameters added to this call's URL.
+            extra_body: Properties added to this call's JSON body.
+            timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            strict_response_validation: Raise ``ApiResponseValidationError`` when the
+                response does not match its schema, instead of reading what it can (the
+                client's setting by default).
+
+        Returns:
+            AsyncIterator[ChatCompletionMessageListDataItem]: every item of every page.
+
+        Raises:
+            NotFoundError: 404: The requested resource or model does not exist.
+            ApiStatusError: Another error status (default: Any other error).
+            ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
+                not in time).
+            ApiResponseValidationError: The response body does not fit its declared
+                type.
+        """
         return self._transport.paginate(
             Call(
                 method="GET",
@@ -1746,8 +2484,39 @@ class AsyncChatApi:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> AsyncPage[ChatCompletionMessageListDataItem]:
-        """``get_chat_completion_messages`` as pages: ``items``, ``parsed`` and ``raw`` of the first one;
-        ``has_next_page()`` and ``await next_page()`` step on."""
+        """List the messages of a stored chat completion.
+
+        Returns a page of the messages that belong to a stored chat completion.
+
+        ``GET /chat/completions/{completion_id}/messages``
+
+        The answer as pages: ``items``, ``parsed`` and ``raw`` of the first one;
+        ``has_next_page()`` and ``await next_page()`` step on.
+
+        Args:
+            completion_id: The ID of the chat completion.
+            after: Return items that come after the item with this ID.
+            limit: The largest number of items to return.
+            order: Sort by creation time, oldest first (`asc`) or newest first (`desc`).
+            extra_headers: Headers sent with this call, over the client's.
+            extra_query: Query parameters added to this call's URL.
+            extra_body: Properties added to this call's JSON body.
+            timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            strict_response_validation: Raise ``ApiResponseValidationError`` when the
+                response does not match its schema, instead of reading what it can (the
+                client's setting by default).
+
+        Returns:
+            AsyncPage[ChatCompletionMessageListDataItem]: the first page.
+
+        Raises:
+            NotFoundError: 404: The requested resource or model does not exist.
+            ApiStatusError: Another error status (default: Any other error).
+            ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
+                not in time).
+            ApiResponseValidationError: The response body does not fit its declared
+                type.
+        """
         return await self._transport.first_page(
             Call(
                 method="GET",

@@ -13,4 +13,6 @@ class ChatCompletionDeleted(ApiModel):
 
     object: Literal["chat.completion.deleted"]
     id: str
+    """The ID of the deleted completion."""
     deleted: bool
+    """True when the completion was deleted."""

@@ -15,9 +15,13 @@ class ChatCompletionList(ApiModel):
 
     object: Annotated[Literal["list"], KEEP_UNKNOWN]
     data: list[CreateChatCompletionResponse]
+    """The completions on this page."""
     first_id: str
+    """The ID of the first completion on this page."""
     last_id: str
+    """The ID of the last completion on this page."""
     has_more: bool
+    """Whether more completions follow this page."""
 
 
 # Imported last, so that models referring to each other in a cycle can load.

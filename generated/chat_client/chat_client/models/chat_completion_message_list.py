@@ -15,9 +15,13 @@ class ChatCompletionMessageList(ApiModel):
 
     object: Annotated[Literal["list"], KEEP_UNKNOWN]
     data: list[ChatCompletionMessageListDataItem]
+    """The messages on this page."""
     first_id: str
+    """The ID of the first message on this page."""
     last_id: str
+    """The ID of the last message on this page."""
     has_more: bool
+    """Whether more messages follow this page."""
 
 
 # Imported last, so that models referring to each other in a cycle can load.

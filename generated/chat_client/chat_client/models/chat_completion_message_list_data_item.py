@@ -15,10 +15,15 @@ class ChatCompletionMessageListDataItem(ApiModel):
 
     role: Annotated[Literal["assistant"], KEEP_UNKNOWN]
     content: str | None = None
+    """The reply text."""
     refusal: str | None = None
+    """The refusal text, if the model declined to answer."""
     tool_calls: list[ChatCompletionMessageToolCall] | None = None
+    """The tool calls the model asked for."""
     id: str
+    """The ID of the message."""
     content_parts: list[ChatCompletionMessageListDataItemContentPartsItem] | None = None
+    """The message content split into text and image parts."""
 
 
 # Imported last, so that models referring to each other in a cycle can load.

@@ -14,6 +14,7 @@ class ChatCompletionMessageToolCall(ApiModel):
     """A call to a function tool, requested by the model."""
 
     id: str
+    """The ID of the call. Tool messages refer back to it."""
     type: Annotated[Literal["function"], KEEP_UNKNOWN]
     function: ChatCompletionMessageToolCallFunction
 
@@ -22,6 +23,7 @@ class ChatCompletionMessageToolCallParam(TypedDict, total=False):
     """The request form of ``ChatCompletionMessageToolCall``: a dict that mypy checks."""
 
     id: Required[str]
+    """The ID of the call. Tool messages refer back to it."""
     type: Required[Literal["function"]]
     function: Required[ChatCompletionMessageToolCallFunctionParam]
 

@@ -14,7 +14,9 @@ class ChatCompletionMessageToolCallChunk(ApiModel):
     """A piece of a streamed tool call. Join pieces with the same `index`."""
 
     index: int
+    """Which tool call this piece belongs to."""
     id: str | None = None
+    """The ID of the call. Only sent in its first piece."""
     type: Annotated[Literal["function"], KEEP_UNKNOWN] | None = None
     function: ChatCompletionMessageToolCallChunkFunction | None = None
 

@@ -10,4 +10,6 @@ class ChatCompletionMessageToolCallChunkFunction(ApiModel):
     """ChatCompletionMessageToolCallChunkFunction"""
 
     name: str | None = None
+    """The name of the function. Only sent in the first piece."""
     arguments: str | None = None
+    """The next fragment of the JSON arguments."""

@@ -12,11 +12,19 @@ class ChatCompletionMessageToolCallFunction(ApiModel):
     """ChatCompletionMessageToolCallFunction"""
 
     name: str
+    """Which function to call."""
     arguments: str
+    """The call arguments as a JSON text. The model may produce invalid JSON, so check
+    it before use.
+    """
 
 
 class ChatCompletionMessageToolCallFunctionParam(TypedDict, total=False):
     """The request form of ``ChatCompletionMessageToolCallFunction``: a dict that mypy checks."""
 
     name: Required[str]
+    """Which function to call."""
     arguments: Required[str]
+    """The call arguments as a JSON text. The model may produce invalid JSON, so check
+    it before use.
+    """

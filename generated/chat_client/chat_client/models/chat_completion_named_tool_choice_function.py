@@ -12,9 +12,11 @@ class ChatCompletionNamedToolChoiceFunction(ApiModel):
     """ChatCompletionNamedToolChoiceFunction"""
 
     name: str
+    """Which function to call."""
 
 
 class ChatCompletionNamedToolChoiceFunctionParam(TypedDict, total=False):
     """The request form of ``ChatCompletionNamedToolChoiceFunction``: a dict that mypy checks."""
 
     name: Required[str]
+    """Which function to call."""

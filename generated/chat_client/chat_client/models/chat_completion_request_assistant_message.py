@@ -15,10 +15,14 @@ class ChatCompletionRequestAssistantMessage(ApiModel):
     """An earlier reply from the model, sent back as context."""
 
     content: str | list[ChatCompletionRequestAssistantMessageContentPart] | None = None
+    """The reply text or parts. Null when the reply only holds tool calls."""
     refusal: str | None = None
+    """The refusal text, if the model declined to answer."""
     role: Annotated[Literal["assistant"], KEEP_UNKNOWN]
     name: str | None = None
+    """An optional name that tells participants of the same role apart."""
     tool_calls: list[ChatCompletionMessageToolCall] | None = None
+    """The tool calls the model asked for in this reply."""
 
 
 class ChatCompletionRequestAssistantMessageParam(TypedDict, total=False):
@@ -27,10 +31,14 @@ class ChatCompletionRequestAssistantMessageParam(TypedDict, total=False):
     content: (
         str | Sequence[ChatCompletionRequestAssistantMessageContentPartParam] | None
     )
+    """The reply text or parts. Null when the reply only holds tool calls."""
     refusal: str | None
+    """The refusal text, if the model declined to answer."""
     role: Required[Literal["assistant"]]
     name: str
+    """An optional name that tells participants of the same role apart."""
     tool_calls: Sequence[ChatCompletionMessageToolCallParam]
+    """The tool calls the model asked for in this reply."""
 
 
 # Imported last, so that models referring to each other in a cycle can load.

@@ -15,16 +15,20 @@ class ChatCompletionRequestDeveloperMessage(ApiModel):
     """Instructions from the developer that the model should follow."""
 
     content: str | list[ChatCompletionRequestMessageContentPartText]
+    """The instructions, as plain text or as text parts."""
     role: Annotated[Literal["developer"], KEEP_UNKNOWN]
     name: str | None = None
+    """An optional name that tells participants of the same role apart."""
 
 
 class ChatCompletionRequestDeveloperMessageParam(TypedDict, total=False):
     """The request form of ``ChatCompletionRequestDeveloperMessage``: a dict that mypy checks."""
 
     content: Required[str | Sequence[ChatCompletionRequestMessageContentPartTextParam]]
+    """The instructions, as plain text or as text parts."""
     role: Required[Literal["developer"]]
     name: str
+    """An optional name that tells participants of the same role apart."""
 
 
 # Imported last, so that models referring to each other in a cycle can load.

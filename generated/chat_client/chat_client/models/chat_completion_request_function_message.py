@@ -15,7 +15,9 @@ class ChatCompletionRequestFunctionMessage(ApiModel):
 
     role: Annotated[Literal["function"], KEEP_UNKNOWN]
     content: str | None = None
+    """The function output."""
     name: str
+    """The function that produced this output."""
 
 
 class ChatCompletionRequestFunctionMessageParam(TypedDict, total=False):
@@ -23,4 +25,6 @@ class ChatCompletionRequestFunctionMessageParam(TypedDict, total=False):
 
     role: Required[Literal["function"]]
     content: Required[str | None]
+    """The function output."""
     name: Required[str]
+    """The function that produced this output."""

@@ -14,7 +14,9 @@ class ChatCompletionRequestMessageContentPartAudioInputAudio(ApiModel):
     """ChatCompletionRequestMessageContentPartAudioInputAudio"""
 
     data: str
+    """The audio bytes, base64 encoded."""
     format: Annotated[Literal["wav", "mp3"], KEEP_UNKNOWN]
+    """The encoding of the audio."""
 
 
 class ChatCompletionRequestMessageContentPartAudioInputAudioParam(
@@ -23,4 +25,6 @@ class ChatCompletionRequestMessageContentPartAudioInputAudioParam(
     """The request form of ``ChatCompletionRequestMessageContentPartAudioInputAudio``: a dict that mypy checks."""
 
     data: Required[str]
+    """The audio bytes, base64 encoded."""
     format: Required[Literal["wav", "mp3"]]
+    """The encoding of the audio."""

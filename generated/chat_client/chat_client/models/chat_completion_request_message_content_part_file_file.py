@@ -12,13 +12,19 @@ class ChatCompletionRequestMessageContentPartFileFile(ApiModel):
     """ChatCompletionRequestMessageContentPartFileFile"""
 
     filename: str | None = None
+    """The file name shown to the model."""
     file_data: str | None = None
+    """The file contents, base64 encoded."""
     file_id: str | None = None
+    """The ID of a file that was uploaded earlier."""
 
 
 class ChatCompletionRequestMessageContentPartFileFileParam(TypedDict, total=False):
     """The request form of ``ChatCompletionRequestMessageContentPartFileFile``: a dict that mypy checks."""
 
     filename: str
+    """The file name shown to the model."""
     file_data: str
+    """The file contents, base64 encoded."""
     file_id: str
+    """The ID of a file that was uploaded earlier."""

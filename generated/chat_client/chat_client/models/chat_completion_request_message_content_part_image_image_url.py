@@ -14,11 +14,15 @@ class ChatCompletionRequestMessageContentPartImageImageUrl(ApiModel):
     """ChatCompletionRequestMessageContentPartImageImageUrl"""
 
     url: str
+    """A web URL or a `data:` URL holding the encoded image."""
     detail: Annotated[Literal["auto", "low", "high"], KEEP_UNKNOWN] = "auto"
+    """How closely the model should look at the image."""
 
 
 class ChatCompletionRequestMessageContentPartImageImageUrlParam(TypedDict, total=False):
     """The request form of ``ChatCompletionRequestMessageContentPartImageImageUrl``: a dict that mypy checks."""
 
     url: Required[str]
+    """A web URL or a `data:` URL holding the encoded image."""
     detail: Literal["auto", "low", "high"]
+    """How closely the model should look at the image."""

@@ -15,6 +15,7 @@ class ChatCompletionRequestMessageContentPartRefusal(ApiModel):
 
     type: Annotated[Literal["refusal"], KEEP_UNKNOWN]
     refusal: str
+    """The refusal text."""
 
 
 class ChatCompletionRequestMessageContentPartRefusalParam(TypedDict, total=False):
@@ -22,3 +23,4 @@ class ChatCompletionRequestMessageContentPartRefusalParam(TypedDict, total=False
 
     type: Required[Literal["refusal"]]
     refusal: Required[str]
+    """The refusal text."""

@@ -15,6 +15,7 @@ class ChatCompletionRequestMessageContentPartText(ApiModel):
 
     type: Annotated[Literal["text"], KEEP_UNKNOWN]
     text: str
+    """The text itself."""
 
 
 class ChatCompletionRequestMessageContentPartTextParam(TypedDict, total=False):
@@ -22,3 +23,4 @@ class ChatCompletionRequestMessageContentPartTextParam(TypedDict, total=False):
 
     type: Required[Literal["text"]]
     text: Required[str]
+    """The text itself."""

@@ -15,16 +15,20 @@ class ChatCompletionRequestSystemMessage(ApiModel):
     """Instructions for the model. Newer models use developer messages instead."""
 
     content: str | list[ChatCompletionRequestMessageContentPartText]
+    """The instructions, as plain text or as text parts."""
     role: Annotated[Literal["system"], KEEP_UNKNOWN]
     name: str | None = None
+    """An optional name that tells participants of the same role apart."""
 
 
 class ChatCompletionRequestSystemMessageParam(TypedDict, total=False):
     """The request form of ``ChatCompletionRequestSystemMessage``: a dict that mypy checks."""
 
     content: Required[str | Sequence[ChatCompletionRequestMessageContentPartTextParam]]
+    """The instructions, as plain text or as text parts."""
     role: Required[Literal["system"]]
     name: str
+    """An optional name that tells participants of the same role apart."""
 
 
 # Imported last, so that models referring to each other in a cycle can load.

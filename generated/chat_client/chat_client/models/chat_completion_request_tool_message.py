@@ -16,7 +16,9 @@ class ChatCompletionRequestToolMessage(ApiModel):
 
     role: Annotated[Literal["tool"], KEEP_UNKNOWN]
     content: str | list[ChatCompletionRequestMessageContentPartText]
+    """The tool output, as plain text or as text parts."""
     tool_call_id: str
+    """Which tool call this message answers, by ID."""
 
 
 class ChatCompletionRequestToolMessageParam(TypedDict, total=False):
@@ -24,7 +26,9 @@ class ChatCompletionRequestToolMessageParam(TypedDict, total=False):
 
     role: Required[Literal["tool"]]
     content: Required[str | Sequence[ChatCompletionRequestMessageContentPartTextParam]]
+    """The tool output, as plain text or as text parts."""
     tool_call_id: Required[str]
+    """Which tool call this message answers, by ID."""
 
 
 # Imported last, so that models referring to each other in a cycle can load.

@@ -15,16 +15,20 @@ class ChatCompletionRequestUserMessage(ApiModel):
     """A message written by the end user."""
 
     content: str | list[ChatCompletionRequestUserMessageContentPart]
+    """Plain text, or a list of text, image, audio and file parts."""
     role: Annotated[Literal["user"], KEEP_UNKNOWN]
     name: str | None = None
+    """An optional name that tells participants of the same role apart."""
 
 
 class ChatCompletionRequestUserMessageParam(TypedDict, total=False):
     """The request form of ``ChatCompletionRequestUserMessage``: a dict that mypy checks."""
 
     content: Required[str | Sequence[ChatCompletionRequestUserMessageContentPartParam]]
+    """Plain text, or a list of text, image, audio and file parts."""
     role: Required[Literal["user"]]
     name: str
+    """An optional name that tells participants of the same role apart."""
 
 
 # Imported last, so that models referring to each other in a cycle can load.

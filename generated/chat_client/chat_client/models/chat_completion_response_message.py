@@ -15,8 +15,11 @@ class ChatCompletionResponseMessage(ApiModel):
 
     role: Annotated[Literal["assistant"], KEEP_UNKNOWN]
     content: str | None = None
+    """The reply text."""
     refusal: str | None = None
+    """The refusal text, if the model declined to answer."""
     tool_calls: list[ChatCompletionMessageToolCall] | None = None
+    """The tool calls the model asked for."""
 
 
 # Imported last, so that models referring to each other in a cycle can load.

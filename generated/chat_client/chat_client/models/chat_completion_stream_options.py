@@ -12,9 +12,11 @@ class ChatCompletionStreamOptions(ApiModel):
     """Settings for streamed replies. Only used when `stream` is true."""
 
     include_usage: bool | None = None
+    """Add a final chunk that carries token usage for the whole request."""
 
 
 class ChatCompletionStreamOptionsParam(TypedDict, total=False):
     """The request form of ``ChatCompletionStreamOptions``: a dict that mypy checks."""
 
     include_usage: bool
+    """Add a final chunk that carries token usage for the whole request."""

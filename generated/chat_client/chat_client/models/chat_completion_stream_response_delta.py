@@ -19,9 +19,13 @@ class ChatCompletionStreamResponseDelta(ApiModel):
         ]
         | None
     ) = None
+    """The author of the message. Usually only set in the first chunk."""
     content: str | None = None
+    """New reply text."""
     refusal: str | None = None
+    """New refusal text."""
     tool_calls: list[ChatCompletionMessageToolCallChunk] | None = None
+    """New pieces of tool calls."""
 
 
 # Imported last, so that models referring to each other in a cycle can load.

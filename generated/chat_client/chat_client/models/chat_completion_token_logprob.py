@@ -12,9 +12,13 @@ class ChatCompletionTokenLogprob(ApiModel):
     """The log probability of one output token and its top alternatives."""
 
     token: str
+    """The token text."""
     logprob: float
+    """Log probability of this token."""
     bytes_: list[int] | None = Field(default=None, alias="bytes")
+    """The UTF-8 bytes of the token, or null if it has none."""
     top_logprobs: list[ChatCompletionTokenLogprobTopLogprobsItem]
+    """The most likely tokens at this position."""
 
 
 # Imported last, so that models referring to each other in a cycle can load.

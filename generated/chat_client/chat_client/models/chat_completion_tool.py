@@ -15,6 +15,7 @@ class ChatCompletionTool(ApiModel):
 
     type: Annotated[Literal["function"], KEEP_UNKNOWN]
     function: FunctionObject
+    """The definition of a callable function."""
 
 
 class ChatCompletionToolParam(TypedDict, total=False):
@@ -22,6 +23,7 @@ class ChatCompletionToolParam(TypedDict, total=False):
 
     type: Required[Literal["function"]]
     function: Required[FunctionObjectParam]
+    """The definition of a callable function."""
 
 
 # Imported last, so that models referring to each other in a cycle can load.

@@ -10,10 +10,15 @@ class CompletionUsage(ApiModel):
     """Token counts for a request."""
 
     prompt_tokens: int
+    """Tokens in the input."""
     completion_tokens: int
+    """Tokens in the output."""
     total_tokens: int
+    """Input and output tokens together."""
     completion_tokens_details: CompletionUsageCompletionTokensDetails | None = None
+    """A breakdown of the output tokens."""
     prompt_tokens_details: CompletionUsagePromptTokensDetails | None = None
+    """A breakdown of the input tokens."""
 
 
 # Imported last, so that models referring to each other in a cycle can load.

@@ -15,30 +15,56 @@ class CreateChatCompletionRequest(ApiModel):
     """The input for creating a chat completion."""
 
     messages: list[ChatCompletionRequestMessage]
+    """The conversation so far, oldest message first."""
     model: str
+    """The ID of the model that should write the reply."""
     temperature: float | None = 1
+    """Sampling temperature. Higher is more varied, lower is more focused."""
     top_p: float | None = 1
+    """Nucleus sampling. Only tokens within this probability mass are used."""
     n: int | None = 1
+    """How many alternative replies to generate."""
     max_completion_tokens: int | None = None
+    """The most tokens the reply may use, hidden reasoning tokens included."""
     stop: str | list[str] | None = None
+    """Up to four strings that end the reply when the model produces them."""
     stream: bool | None = False
+    """Send the reply as a stream of server-sent events."""
     stream_options: ChatCompletionStreamOptions | None = None
+    """Settings for streamed replies. Only used when `stream` is true."""
     tools: list[ChatCompletionTool] | None = None
+    """Functions the model may choose to call."""
     tool_choice: (
         Annotated[Literal["none", "auto", "required"], KEEP_UNKNOWN]
         | ChatCompletionNamedToolChoice
         | None
     ) = None
+    """Which tool the model may call. `none` forbids tool calls, `auto` lets the model
+    decide, `required` forces at least one call, and a named choice forces a call to
+    that function.
+    """
     parallel_tool_calls: bool = True
+    """Allow the model to request several tool calls in one reply."""
     response_format: CreateChatCompletionRequestResponseFormat | None = None
+    """The shape the reply text must take."""
     user: str | None = None
+    """A stable ID for the end user, used for abuse monitoring."""
     metadata: dict[str, str] | None = None
+    """Free-form string key-value pairs for tagging and filtering objects."""
     seed: int | None = None
+    """Ask for repeatable sampling on a best-effort basis."""
     logprobs: bool | None = False
+    """Return the log probability of each output token."""
     top_logprobs: int | None = None
+    """How many likely alternatives to return per token. Needs `logprobs`."""
     presence_penalty: float | None = 0
+    """Positive values push the model toward new topics."""
     frequency_penalty: float | None = 0
+    """Positive values make the model repeat itself less."""
     logit_bias: dict[str, int] | None = None
+    """Maps token IDs (as strings) to a bias from -100 to 100 that is added to that
+    token's score before sampling.
+    """
     reasoning_effort: (
         Annotated[
             Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"],
@@ -46,6 +72,7 @@ class CreateChatCompletionRequest(ApiModel):
         ]
         | None
     ) = "medium"
+    """How much effort a reasoning model should spend before it answers."""
     service_tier: (
         Annotated[
             Literal["auto", "default", "flex", "scale", "priority", "fast"],
@@ -53,40 +80,71 @@ class CreateChatCompletionRequest(ApiModel):
         ]
         | None
     ) = "auto"
+    """The processing tier requested, or in a response, the tier that was used."""
     store: bool | None = False
+    """Keep this completion so it can be fetched later."""
 
 
 class CreateChatCompletionRequestParam(TypedDict, total=False):
     """The request form of ``CreateChatCompletionRequest``: a dict that mypy checks."""
 
     messages: Required[Sequence[ChatCompletionRequestMessageParam]]
+    """The conversation so far, oldest message first."""
     model: Required[str]
+    """The ID of the model that should write the reply."""
     temperature: float | None
+    """Sampling temperature. Higher is more varied, lower is more focused."""
     top_p: float | None
+    """Nucleus sampling. Only tokens within this probability mass are used."""
     n: int | None
+    """How many alternative replies to generate."""
     max_completion_tokens: int | None
+    """The most tokens the reply may use, hidden reasoning tokens included."""
     stop: str | Sequence[str] | None
+    """Up to four strings that end the reply when the model produces them."""
     stream: bool | None
+    """Send the reply as a stream of server-sent events."""
     stream_options: ChatCompletionStreamOptionsParam | None
+    """Settings for streamed replies. Only used when `stream` is true."""
     tools: Sequence[ChatCompletionToolParam]
+    """Functions the model may choose to call."""
     tool_choice: (
         Literal["none", "auto", "required"] | ChatCompletionNamedToolChoiceParam
     )
+    """Which tool the model may call. `none` forbids tool calls, `auto` lets the model
+    decide, `required` forces at least one call, and a named choice forces a call to
+    that function.
+    """
     parallel_tool_calls: bool
+    """Allow the model to request several tool calls in one reply."""
     response_format: CreateChatCompletionRequestResponseFormatParam
+    """The shape the reply text must take."""
     user: str
+    """A stable ID for the end user, used for abuse monitoring."""
     metadata: Mapping[str, str] | None
+    """Free-form string key-value pairs for tagging and filtering objects."""
     seed: int | None
+    """Ask for repeatable sampling on a best-effort basis."""
     logprobs: bool | None
+    """Return the log probability of each output token."""
     top_logprobs: int | None
+    """How many likely alternatives to return per token. Needs `logprobs`."""
     presence_penalty: float | None
+    """Positive values push the model toward new topics."""
     frequency_penalty: float | None
+    """Positive values make the model repeat itself less."""
     logit_bias: Mapping[str, int] | None
+    """Maps token IDs (as strings) to a bias from -100 to 100 that is added to that
+    token's score before sampling.
+    """
     reasoning_effort: (
         Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"] | None
     )
+    """How much effort a reasoning model should spend before it answers."""
     service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast"] | None
+    """The processing tier requested, or in a response, the tier that was used."""
     store: bool | None
+    """Keep this completion so it can be fetched later."""
 
 
 # Imported last, so that models referring to each other in a cycle can load.

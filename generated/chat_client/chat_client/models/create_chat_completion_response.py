@@ -14,12 +14,18 @@ class CreateChatCompletionResponse(ApiModel):
     """A finished chat completion."""
 
     id: str
+    """The unique ID of the completion."""
     object: Annotated[Literal["chat.completion"], KEEP_UNKNOWN]
     created: int
+    """When the completion was created, in Unix seconds."""
     model: str
+    """The model that wrote the reply."""
     choices: list[CreateChatCompletionResponseChoicesItem]
+    """The generated replies. There is more than one when `n` is above 1."""
     usage: CompletionUsage | None = None
+    """Token counts for a request."""
     metadata: dict[str, str] | None = None
+    """Free-form string key-value pairs for tagging and filtering objects."""
     service_tier: (
         Annotated[
             Literal["auto", "default", "flex", "scale", "priority", "fast"],
@@ -27,7 +33,9 @@ class CreateChatCompletionResponse(ApiModel):
         ]
         | None
     ) = "auto"
+    """The processing tier requested, or in a response, the tier that was used."""
     system_fingerprint: str | None = None
+    """Identifies the backend setup that served the request."""
 
 
 # Imported last, so that models referring to each other in a cycle can load.

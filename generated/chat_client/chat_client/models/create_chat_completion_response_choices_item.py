@@ -17,9 +17,13 @@ class CreateChatCompletionResponseChoicesItem(ApiModel):
         Literal["stop", "length", "tool_calls", "content_filter", "function_call"],
         KEEP_UNKNOWN,
     ]
+    """Why the model stopped writing."""
     index: int
+    """The position of this choice in the list."""
     message: ChatCompletionResponseMessage
+    """A message written by the model."""
     logprobs: CreateChatCompletionResponseChoicesItemLogprobs | None = None
+    """Token log probabilities, when they were requested."""
 
 
 # Imported last, so that models referring to each other in a cycle can load.

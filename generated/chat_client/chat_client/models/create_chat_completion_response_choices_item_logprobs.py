@@ -10,7 +10,9 @@ class CreateChatCompletionResponseChoicesItemLogprobs(ApiModel):
     """Token log probabilities, when they were requested."""
 
     content: list[ChatCompletionTokenLogprob] | None = None
+    """Log probabilities for the reply text."""
     refusal: list[ChatCompletionTokenLogprob] | None = None
+    """Log probabilities for the refusal text."""
 
 
 # Imported last, so that models referring to each other in a cycle can load.

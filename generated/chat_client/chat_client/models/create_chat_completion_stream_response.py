@@ -14,11 +14,16 @@ class CreateChatCompletionStreamResponse(ApiModel):
     """One chunk of a streamed chat completion."""
 
     id: str
+    """The ID of the completion. Every chunk of a stream shares it."""
     object: Annotated[Literal["chat.completion.chunk"], KEEP_UNKNOWN]
     created: int
+    """When the completion was created, in Unix seconds."""
     model: str
+    """The model that writes the reply."""
     choices: list[CreateChatCompletionStreamResponseChoicesItem]
+    """The changes in this chunk. Empty in the final usage chunk."""
     usage: CompletionUsage | None = None
+    """Token counts for the whole request. Only set in the final usage chunk."""
     service_tier: (
         Annotated[
             Literal["auto", "default", "flex", "scale", "priority", "fast"],
@@ -26,7 +31,9 @@ class CreateChatCompletionStreamResponse(ApiModel):
         ]
         | None
     ) = "auto"
+    """The processing tier requested, or in a response, the tier that was used."""
     system_fingerprint: str | None = None
+    """Identifies the backend setup that served the request."""
 
 
 # Imported last, so that models referring to each other in a cycle can load.

@@ -14,7 +14,9 @@ class CreateChatCompletionStreamResponseChoicesItem(ApiModel):
     """CreateChatCompletionStreamResponseChoicesItem"""
 
     delta: ChatCompletionStreamResponseDelta
+    """The part of the message that is new in this chunk."""
     logprobs: CreateChatCompletionStreamResponseChoicesItemLogprobs | None = None
+    """Token log probabilities for this chunk, when requested."""
     finish_reason: (
         Annotated[
             Literal["stop", "length", "tool_calls", "content_filter", "function_call"],
@@ -22,7 +24,9 @@ class CreateChatCompletionStreamResponseChoicesItem(ApiModel):
         ]
         | None
     ) = None
+    """Why the model stopped. Null until the last chunk of the choice."""
     index: int
+    """The position of this choice in the list."""
 
 
 # Imported last, so that models referring to each other in a cycle can load.

@@ -10,6 +10,10 @@ class Error(ApiModel):
     """Details about what went wrong."""
 
     type: str
+    """The broad kind of error."""
     message: str
+    """A human-readable explanation."""
     param: str | None = None
+    """The request parameter at fault, if any."""
     code: str | None = None
+    """A machine-readable error code, if any."""

@@ -10,6 +10,7 @@ class ErrorResponse(ApiModel):
     """The body sent with every error status."""
 
     error: Error
+    """Details about what went wrong."""
 
 
 # Imported last, so that models referring to each other in a cycle can load.

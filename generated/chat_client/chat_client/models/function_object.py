@@ -15,15 +15,27 @@ class FunctionObject(ApiModel):
     """The definition of a callable function."""
 
     name: str
+    """The function name. Use letters, digits, `_` and `-` (64 at most)."""
     description: str | None = None
+    """What the function does, so the model knows when to call it."""
     parameters: dict[str, Any] | None = None
+    """A JSON Schema object that describes the arguments of the function. Leave it out
+    for a function that takes no arguments.
+    """
     strict: bool | None = False
+    """Require the call arguments to match `parameters` exactly."""
 
 
 class FunctionObjectParam(TypedDict, total=False):
     """The request form of ``FunctionObject``: a dict that mypy checks."""
 
     name: Required[str]
+    """The function name. Use letters, digits, `_` and `-` (64 at most)."""
     description: str
+    """What the function does, so the model knows when to call it."""
     parameters: Mapping[str, Any]
+    """A JSON Schema object that describes the arguments of the function. Leave it out
+    for a function that takes no arguments.
+    """
     strict: bool | None
+    """Require the call arguments to match `parameters` exactly."""

@@ -16,15 +16,23 @@ class ResponseFormatJsonSchemaJsonSchema(ApiModel):
     """ResponseFormatJsonSchemaJsonSchema"""
 
     name: str
+    """A name for the format. Use letters, digits, `_` and `-` (64 at most)."""
     description: str | None = None
+    """What the format is for."""
     schema_: dict[str, Any] | None = Field(default=None, alias="schema")
+    """A JSON Schema object that the output must follow."""
     strict: bool | None = False
+    """Require the output to match the schema exactly."""
 
 
 class ResponseFormatJsonSchemaJsonSchemaParam(TypedDict, total=False):
     """The request form of ``ResponseFormatJsonSchemaJsonSchema``: a dict that mypy checks."""
 
     name: Required[str]
+    """A name for the format. Use letters, digits, `_` and `-` (64 at most)."""
     description: str
+    """What the format is for."""
     schema: Mapping[str, Any]
+    """A JSON Schema object that the output must follow."""
     strict: bool | None
+    """Require the output to match the schema exactly."""

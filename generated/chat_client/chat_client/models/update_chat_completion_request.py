@@ -14,9 +14,11 @@ class UpdateChatCompletionRequest(ApiModel):
     """UpdateChatCompletionRequest"""
 
     metadata: dict[str, str] | None = None
+    """Free-form string key-value pairs for tagging and filtering objects."""
 
 
 class UpdateChatCompletionRequestParam(TypedDict, total=False):
     """The request form of ``UpdateChatCompletionRequest``: a dict that mypy checks."""
 
     metadata: Required[Mapping[str, str] | None]
+    """Free-form string key-value pairs for tagging and filtering objects."""

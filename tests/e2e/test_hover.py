@@ -1,0 +1,163 @@
+"""Docs where the developer looks, on hover (issue 13): every method of a client generated from
+tests/e2e/hover.yaml documents its arguments (Google style), what it returns and raises, with
+its lines indented as one block."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from clientgen import generate_client, import_client
+from loopback import Loopback
+
+SPEC = Path(__file__).with_name("hover.yaml")
+PACKAGE = "hover_client"
+_ENTRY = re.compile(r"^    (\w+): ", re.MULTILINE)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Loopback]:
+    loopback = Loopback().start()
+    try:
+        yield loopback
+    finally:
+        loopback.stop()
+
+
+@pytest.fixture(scope="module")
+def hover_dir(server: Loopback, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("hover")
+    spec = folder / "hover.yaml"
+    spec.write_text(SPEC.read_text().replace("__PORT__", server.url.rsplit(":", 1)[1]))
+    return generate_client(spec, folder / "out", PACKAGE)
+
+
+@pytest.fixture(scope="module")
+def hover(hover_dir: Path) -> ModuleType:
+    return import_client(hover_dir, PACKAGE)
+
+
+def api_methods(hover: ModuleType) -> Iterator[tuple[str, Any]]:
+    """Every operation method of the API classes, sync and async, every form."""
+    module = __import__(f"{PACKAGE}.api.widgets", fromlist=["WidgetsApi"])
+    for cls in (module.WidgetsApi, module.AsyncWidgetsApi):
+        for name, member in vars(cls).items():
+            if inspect.isfunction(member) and not name.startswith("_"):
+                yield f"{cls.__name__}.{name}", member
+
+
+def section(doc: str, title: str) -> str:
+    """The text of a Google-style section, up to the next blank line."""
+    start = doc.index(f"\n{title}:\n") + len(title) + 3
+    end = doc.find("\n\n", start)
+    return doc[start : end if end >= 0 else None]
+
+
+def test_every_method_documents_each_argument_its_return_and_errors(
+    hover: ModuleType,
+) -> None:
+    methods = dict(api_methods(hover))
+    assert {n.split(".")[1] for n in methods} >= {
+        "list_widgets",
+        "list_widgets_iter",
+        "list_widgets_pages",
+        "create_widget",
+        "delete_widget",
+        "watch_widget",
+        "watch_widget_stream",
+    }
+    for name, method in methods.items():
+        doc = inspect.getdoc(method)
+        assert doc, name
+        arguments = list(inspect.signature(method).parameters)[1:]
+        assert _ENTRY.findall(section(doc, "Args")) == arguments, name
+        assert section(doc, "Returns").strip(), name
+        raised = _ENTRY.findall(section(doc, "Raises"))
+        assert {"ApiStatusError", "ApiConnectionError"} <= set(raised), name
+        assert ("StreamError" in raised) == name.endswith("_stream"), name
+
+
+def test_descriptions_reach_the_arguments_and_errors(hover: ModuleType) -> None:
+    widgets = hover.Client(base_url="http://127.0.0.1:1").widgets
+    listing = inspect.getdoc(widgets.list_widgets) or ""
+    assert listing.startswith("List widgets.\n\nWidgets one page at a time.\n")
+    args = section(listing, "Args")
+    assert "    after: The cursor of the page to start after.\n" in args
+    assert "    sort: How to sort (ignored). Deprecated.\n" in args
+    assert "    limit: The ``limit`` query parameter.\n" in args  # none in the document
+    assert "    WidgetList: A page of widgets." in section(listing, "Returns")
+    creating = inspect.getdoc(widgets.create_widget) or ""
+    assert "    name: The widget's name.\n        Lower-case letters only.\n" in creating
+    assert "    NotFoundError: 404: No such widget.\n" in section(creating, "Raises")
+    assert "    RateLimitError: 429: Slow down.\n" in section(creating, "Raises")
+    deleting = inspect.getdoc(widgets.delete_widget) or ""
+    assert deleting.startswith(
+        'Deletes a widget.\n\nIts description has no summary before it, and ends with a "quote"'
+    )
+    assert "\nDeprecated: " in deleting
+
+
+def test_a_docstring_is_indented_as_one_block(hover_dir: Path) -> None:
+    """The ``METHOD /path`` line (and every other) sits at the docstring's margin, so that
+    the text reads the same in the source, in ``inspect.getdoc`` and after black."""
+    source = (hover_dir / PACKAGE / "api" / "widgets.py").read_text()
+    checked = 0
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            raw = ast.get_docstring(node, clean=False)
+            if raw is None or "\n" not in raw:
+                continue  # the one-line docstrings of the client's plumbing
+            lines = [line for line in raw.split("\n")[1:] if line.strip()]
+            margin = " " * (node.col_offset + 4)
+            assert all(line.startswith(margin) for line in lines), node.name
+            assert any(re.fullmatch(f"{margin}``[A-Z]+ /\\S*``", x) for x in lines)
+            checked += 1
+    assert checked >= 14
+
+
+def attribute_docstrings(source: str) -> dict[str, dict[str, str]]:
+    """Per class of ``source``, the docstring right after each annotated attribute."""
+    found: dict[str, dict[str, str]] = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.ClassDef):
+            docs = found.setdefault(node.name, {})
+            for this, after in zip(node.body, node.body[1:]):
+                if (
+                    isinstance(this, ast.AnnAssign)
+                    and isinstance(this.target, ast.Name)
+                    and isinstance(after, ast.Expr)
+                    and isinstance(after.value, ast.Constant)
+                    and isinstance(after.value.value, str)
+                ):
+                    docs[this.target.id] = inspect.cleandoc(after.value.value)
+    return found
+
+
+def test_described_fields_and_param_keys_carry_their_description(
+    hover_dir: Path, hover: ModuleType
+) -> None:
+    source = (hover_dir / PACKAGE / "models" / "widget.py").read_text()
+    docs = attribute_docstrings(source)
+    want = {
+        "id": "Set by the server.",
+        "name": "The widget's name.\nLower-case letters only.",
+        "count": "How many there are.",
+        "code": "A code whose pattern pydantic's engine cannot read.",
+        "legacy": "The old name.",
+    }
+    assert {k: v for k, v in docs["Widget"].items() if k != "legacy"} == {
+        k: v for k, v in want.items() if k != "legacy"
+    }
+    assert docs["Widget"]["legacy"].startswith(want["legacy"])
+    sent = {k: v for k, v in want.items() if k != "id"}  # read-only: not in the request
+    assert {k: v for k, v in docs["WidgetParam"].items() if k != "legacy"} == {
+        k: v for k, v in sent.items() if k != "legacy"
+    }
+    event = attribute_docstrings((hover_dir / PACKAGE / "models" / "event.py").read_text())
+    assert event["Event"] == {"kind": "What happened."}
