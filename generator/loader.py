@@ -70,6 +70,12 @@ MAX_DEPTH = 200
 MAX_NODES = 5_000_000
 #: Most entries a mapping may collect from ``<<`` merge keys (merges of merges grow fast).
 MAX_MERGED_KEYS = 100_000
+#: Longest string a document may hold (a key or a value): each one is carried into docstrings,
+#: docs and code, where formatting and checking a text of N characters takes about 200 N bytes
+#: (a 10 MB description peaked at 1.9 GB); real documents stay under 100,000.
+MAX_STRING = 1 << 20
+#: Most characters a document's strings may add up to once YAML aliases are expanded.
+MAX_CHARACTERS = 64 << 20
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _NULL_TAG = "tag:yaml.org,2002:null"
@@ -560,6 +566,8 @@ def _parse(
         )
     except _Recursive:
         diags.error(label, "a YAML alias refers to a node that contains it")
+    except _TooLong as exc:
+        diags.error(f"{label}{pointer(*reversed(exc.keys))}", exc.message)
     return _FAILED
 
 
@@ -591,6 +599,16 @@ class _Recursive(Exception):
     pass
 
 
+class _TooLong(Exception):
+    """A string, or all strings together, beyond the limits; ``keys`` is filled in, innermost
+    first, as it passes up through the containers, so that the error names the place."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.keys: list[str | int] = []
+
+
 def _plain(data: Any) -> Any:
     """The parsed data as plain JSON values, checked for depth and for alias-expanded size.
 
@@ -598,45 +616,80 @@ def _plain(data: Any) -> Any:
     alias bomb costs no memory here; its expanded size is counted all the same, because every
     later walk over the document pays for it.
     """
-    done: dict[int, tuple[Any, int]] = {}
+    done: dict[int, tuple[Any, int, int]] = {}
     active: set[int] = set()
     total = 0
+    characters = 0
 
-    def convert(node: Any, depth: int) -> tuple[Any, int]:
-        nonlocal total
+    def too_long(value: str) -> _TooLong:
+        return _TooLong(
+            f"a text of {len(value):,} characters, longer than the limit of "
+            f"{MAX_STRING:,} for one string"
+        )
+
+    def check_totals() -> None:
+        if total > MAX_NODES:
+            raise _TooBig
+        if characters > MAX_CHARACTERS:
+            raise _TooLong(
+                f"more than {MAX_CHARACTERS:,} characters of text once YAML aliases are "
+                "expanded (an alias bomb?)"
+            )
+
+    def convert(node: Any, depth: int) -> tuple[Any, int, int]:
+        nonlocal total, characters
         if not isinstance(node, (dict, list)):
             total += 1
-            return _scalar(node), 1
+            scalar = _scalar(node)
+            if not isinstance(scalar, str):
+                return scalar, 1, 0
+            if len(scalar) > MAX_STRING:
+                raise too_long(scalar)
+            characters += len(scalar)
+            return scalar, 1, len(scalar)
         key = id(node)
         if key in done:
             total += done[key][1]
-            if total > MAX_NODES:
-                raise _TooBig
+            characters += done[key][2]
+            check_totals()
             return done[key]
         if key in active:
             raise _Recursive
         if depth > MAX_DEPTH:
             raise _TooDeep
         active.add(key)
-        size = 1
+        size, chars = 1, 0
         total += 1
         value: Any
         if isinstance(node, dict):
             value = {}
             for k, v in node.items():
-                value[_key(k)], child = convert(v, depth + 1)
+                name = _key(k)
+                if len(name) > MAX_STRING:  # named by the mapping that holds it
+                    raise too_long(name)
+                try:
+                    value[name], child, child_chars = convert(v, depth + 1)
+                except _TooLong as exc:
+                    exc.keys.append(name)
+                    raise
                 size += child
+                chars += child_chars + len(name)
+            characters += sum(map(len, value))
         else:
             value = []
-            for item in node:
-                converted, child = convert(item, depth + 1)
+            for index, item in enumerate(node):
+                try:
+                    converted, child, child_chars = convert(item, depth + 1)
+                except _TooLong as exc:
+                    exc.keys.append(index)
+                    raise
                 value.append(converted)
                 size += child
-        if total > MAX_NODES:
-            raise _TooBig
+                chars += child_chars
+        check_totals()
         active.discard(key)
-        done[key] = (value, size)
-        return value, size
+        done[key] = (value, size, chars)
+        return value, size, chars
 
     return convert(data, 0)[0]
 

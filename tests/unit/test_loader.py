@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
+import resource
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +15,7 @@ import pytest
 from generator.diagnostics import Diagnostics
 from generator.loader import (
     MAX_DEPTH,
+    MAX_STRING,
     DocumentSet,
     iter_refs,
     load_documents,
@@ -524,3 +529,87 @@ def test_half_a_surrogate_pair_is_named_where_it_is(tmp_path: Path) -> None:
     ]
     docs, diags = load(tmp_path, {"fine.json": '{"a": "\\ud83d\\ude00"}'}, "fine.json")
     assert diags == [] and docs is not None and docs.root.data == {"a": "\U0001f600"}
+
+
+def test_a_string_beyond_the_limit_is_an_error_naming_its_place(tmp_path: Path) -> None:
+    """Each text is carried into docstrings, docs and code, at about 200 bytes of memory per
+    character: one longer than MAX_STRING stops the run where it is written."""
+    near = "x" * MAX_STRING
+    docs, diags = load(
+        tmp_path,
+        {
+            "ok.yaml": f"paths:\n  /a:\n    get: {{description: {near}}}\n",
+            "openapi.json": json.dumps(
+                {"paths": {"/a": {"get": {"description": near + "!"}}}}
+            ),
+            "key.json": json.dumps({"paths": {f"/{near}": {}}}),
+        },
+        root="ok.yaml",
+    )
+    assert docs is not None and diags == []
+    for root, place in [
+        ("openapi.json", "#/paths/~1a/get/description"),
+        ("key.json", "#/paths"),
+    ]:
+        docs, diags = load(tmp_path, {}, root=root)
+        assert docs is None
+        assert [d.replace(str(tmp_path), "") for d in diags] == [
+            f"error: /{root}{place}: a text of {MAX_STRING + 1:,} characters, longer "
+            f"than the limit of {MAX_STRING:,} for one string"
+        ]
+
+
+def test_text_multiplied_by_aliases_is_bounded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A few kilobytes of YAML can name one long string a million times; every later walk
+    would pay for each copy, so the expanded text is counted as the nodes are."""
+    monkeypatch.setattr(
+        "generator.loader.MAX_CHARACTERS", 1_002
+    )  # 10 copies and 2 keys
+    text = "a: &t " + "y" * 100 + "\nb: [" + ", ".join(["*t"] * 9) + "]\n"
+    docs, diags = load(tmp_path, {"openapi.yaml": text})
+    assert docs is not None and diags == []
+    docs, diags = load(tmp_path, {"openapi.yaml": text.replace("*t]", "*t, *t]")})
+    assert docs is None
+    assert [d.replace(str(tmp_path), "") for d in diags] == [
+        "error: /openapi.yaml#/b: more than 1,002 characters of text once YAML aliases "
+        "are expanded (an alias bomb?)"
+    ]
+
+
+def test_a_huge_string_stops_early_in_bounded_memory(tmp_path: Path) -> None:
+    """Issue 16's 100 MB string, scaled down: a 30 MB description is refused under a 2 GiB
+    address-space limit (a 10 MB one used to peak at 1.9 GB while it was formatted)."""
+    spec = tmp_path / "big.yaml"
+    spec.write_text(
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n"
+        f"      description: {'w' * 30_000_000}\n"
+        "      responses: {'200': {description: ok}}\n"
+    )
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "generate",
+            str(spec),
+            "-o",
+            str(tmp_path / "o"),
+        ],
+        capture_output=True,
+        text=True,
+        preexec_fn=limited,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert (
+        "big.yaml#/paths/~1a/get/description: a text of 30,000,000 characters"
+        in done.stderr
+    )
+    assert "Traceback" not in done.stderr and not (tmp_path / "o").exists()
