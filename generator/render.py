@@ -25,13 +25,13 @@ import jinja2
 
 from generator.config import default_version
 from generator.inputs import builtin_templates, template_names
-from generator.imports import module_imports
+from generator.imports import at_run_time, module_imports, typing_imports
 from generator.ir import Api, Field, Operation, Spec, TypeRef
 
 #: The version of the template context (the IR and the names below) that custom templates rely
 #: on: the minor number grows when something is added, the major one when anything is renamed,
 #: removed or changes meaning. docs/templates.md describes it and lists the changes.
-TEMPLATE_CONTEXT_VERSION = "2.2"
+TEMPLATE_CONTEXT_VERSION = "2.3"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 # What cannot stand as it is on one line of a comment: a backslash (so that the escapes below
@@ -141,6 +141,8 @@ def environment(custom: Path | None = None) -> jinja2.Environment:
         anchor=lambda text: re.sub(r"[^a-z0-9_-]+", "-", str(text).lower()).strip("-"),
         field_type_links=_field_type_links,
         return_links=_return_links,
+        typing_imports=typing_imports,
+        at_run_time=at_run_time,
     )
     env.filters["example"] = jinja2.pass_context(_example)
     env.globals["context_version"] = TEMPLATE_CONTEXT_VERSION

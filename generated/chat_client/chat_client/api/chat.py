@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from functools import cached_property
-from typing import Any, Literal, cast, overload
+from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
+from .. import models as _models
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from .._runtime._wrappers import (
     to_async_raw_response,
@@ -24,42 +25,46 @@ from .._runtime.transport import (
     ResponseType,
     SyncTransport,
 )
-from ..models.chat_completion_deleted import ChatCompletionDeleted
-from ..models.chat_completion_list import ChatCompletionList
-from ..models.chat_completion_message_list import ChatCompletionMessageList
-from ..models.chat_completion_message_list_data_item import (
-    ChatCompletionMessageListDataItem,
-)
-from ..models.chat_completion_named_tool_choice import (
-    ChatCompletionNamedToolChoice,
-    ChatCompletionNamedToolChoiceParam,
-)
-from ..models.chat_completion_request_message import (
-    ChatCompletionRequestMessage,
-    ChatCompletionRequestMessageParam,
-)
-from ..models.chat_completion_stream_options import (
-    ChatCompletionStreamOptions,
-    ChatCompletionStreamOptionsParam,
-)
-from ..models.chat_completion_tool import ChatCompletionTool, ChatCompletionToolParam
-from ..models.create_chat_completion_request import (
-    CreateChatCompletionRequest,
-    CreateChatCompletionRequestParam,
-)
-from ..models.create_chat_completion_request_response_format import (
-    CreateChatCompletionRequestResponseFormat,
-    CreateChatCompletionRequestResponseFormatParam,
-)
-from ..models.create_chat_completion_response import CreateChatCompletionResponse
-from ..models.create_chat_completion_stream_response import (
-    CreateChatCompletionStreamResponse,
-)
-from ..models.error_response import ErrorResponse
-from ..models.update_chat_completion_request import (
-    UpdateChatCompletionRequest,
-    UpdateChatCompletionRequestParam,
-)
+
+if TYPE_CHECKING:
+    from ..models.chat_completion_deleted import ChatCompletionDeleted
+    from ..models.chat_completion_list import ChatCompletionList
+    from ..models.chat_completion_message_list import ChatCompletionMessageList
+    from ..models.chat_completion_message_list_data_item import (
+        ChatCompletionMessageListDataItem,
+    )
+    from ..models.chat_completion_named_tool_choice import (
+        ChatCompletionNamedToolChoice,
+        ChatCompletionNamedToolChoiceParam,
+    )
+    from ..models.chat_completion_request_message import (
+        ChatCompletionRequestMessage,
+        ChatCompletionRequestMessageParam,
+    )
+    from ..models.chat_completion_stream_options import (
+        ChatCompletionStreamOptions,
+        ChatCompletionStreamOptionsParam,
+    )
+    from ..models.chat_completion_tool import (
+        ChatCompletionTool,
+        ChatCompletionToolParam,
+    )
+    from ..models.create_chat_completion_request import (
+        CreateChatCompletionRequest,
+        CreateChatCompletionRequestParam,
+    )
+    from ..models.create_chat_completion_request_response_format import (
+        CreateChatCompletionRequestResponseFormat,
+        CreateChatCompletionRequestResponseFormatParam,
+    )
+    from ..models.create_chat_completion_response import CreateChatCompletionResponse
+    from ..models.create_chat_completion_stream_response import (
+        CreateChatCompletionStreamResponse,
+    )
+    from ..models.update_chat_completion_request import (
+        UpdateChatCompletionRequest,
+        UpdateChatCompletionRequestParam,
+    )
 
 
 class ChatApi:
@@ -117,8 +122,8 @@ class ChatApi:
                     ],
                     security=(("ApiKeyAuth",),),
                     responses=[
-                        ResponseType("200", "json", ChatCompletionList),
-                        ResponseType("default", "json", ErrorResponse),
+                        ResponseType("200", "json", _models.ChatCompletionList),
+                        ResponseType("default", "json", _models.ErrorResponse),
                     ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -159,8 +164,8 @@ class ChatApi:
                 ],
                 security=(("ApiKeyAuth",),),
                 responses=[
-                    ResponseType("200", "json", ChatCompletionList),
-                    ResponseType("default", "json", ErrorResponse),
+                    ResponseType("200", "json", _models.ChatCompletionList),
+                    ResponseType("default", "json", _models.ErrorResponse),
                 ],
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -207,8 +212,8 @@ class ChatApi:
                 ],
                 security=(("ApiKeyAuth",),),
                 responses=[
-                    ResponseType("200", "json", ChatCompletionList),
-                    ResponseType("default", "json", ErrorResponse),
+                    ResponseType("200", "json", _models.ChatCompletionList),
+                    ResponseType("default", "json", _models.ErrorResponse),
                 ],
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -398,12 +403,14 @@ class ChatApi:
                     content_type="application/json",
                     security=(("ApiKeyAuth",),),
                     responses=[
-                        ResponseType("200", "json", CreateChatCompletionResponse),
-                        ResponseType("400", "json", ErrorResponse),
-                        ResponseType("401", "json", ErrorResponse),
-                        ResponseType("404", "json", ErrorResponse),
-                        ResponseType("429", "json", ErrorResponse),
-                        ResponseType("default", "json", ErrorResponse),
+                        ResponseType(
+                            "200", "json", _models.CreateChatCompletionResponse
+                        ),
+                        ResponseType("400", "json", _models.ErrorResponse),
+                        ResponseType("401", "json", _models.ErrorResponse),
+                        ResponseType("404", "json", _models.ErrorResponse),
+                        ResponseType("429", "json", _models.ErrorResponse),
+                        ResponseType("default", "json", _models.ErrorResponse),
                     ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -583,18 +590,18 @@ class ChatApi:
                 content_type="application/json",
                 security=(("ApiKeyAuth",),),
                 responses=[
-                    ResponseType("400", "json", ErrorResponse),
-                    ResponseType("401", "json", ErrorResponse),
-                    ResponseType("404", "json", ErrorResponse),
-                    ResponseType("429", "json", ErrorResponse),
-                    ResponseType("default", "json", ErrorResponse),
+                    ResponseType("400", "json", _models.ErrorResponse),
+                    ResponseType("401", "json", _models.ErrorResponse),
+                    ResponseType("404", "json", _models.ErrorResponse),
+                    ResponseType("429", "json", _models.ErrorResponse),
+                    ResponseType("default", "json", _models.ErrorResponse),
                 ],
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body={"stream": True, **(extra_body or {})},
                 timeout=timeout,
             ),
-            CreateChatCompletionStreamResponse,
+            _models.CreateChatCompletionStreamResponse,
         )
 
     def get_chat_completion(
@@ -621,9 +628,11 @@ class ChatApi:
                     ],
                     security=(("ApiKeyAuth",),),
                     responses=[
-                        ResponseType("200", "json", CreateChatCompletionResponse),
-                        ResponseType("404", "json", ErrorResponse),
-                        ResponseType("default", "json", ErrorResponse),
+                        ResponseType(
+                            "200", "json", _models.CreateChatCompletionResponse
+                        ),
+                        ResponseType("404", "json", _models.ErrorResponse),
+                        ResponseType("default", "json", _models.ErrorResponse),
                     ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -694,9 +703,11 @@ class ChatApi:
                     content_type="application/json",
                     security=(("ApiKeyAuth",),),
                     responses=[
-                        ResponseType("200", "json", CreateChatCompletionResponse),
-                        ResponseType("404", "json", ErrorResponse),
-                        ResponseType("default", "json", ErrorResponse),
+                        ResponseType(
+                            "200", "json", _models.CreateChatCompletionResponse
+                        ),
+                        ResponseType("404", "json", _models.ErrorResponse),
+                        ResponseType("default", "json", _models.ErrorResponse),
                     ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -731,9 +742,9 @@ class ChatApi:
                     ],
                     security=(("ApiKeyAuth",),),
                     responses=[
-                        ResponseType("200", "json", ChatCompletionDeleted),
-                        ResponseType("404", "json", ErrorResponse),
-                        ResponseType("default", "json", ErrorResponse),
+                        ResponseType("200", "json", _models.ChatCompletionDeleted),
+                        ResponseType("404", "json", _models.ErrorResponse),
+                        ResponseType("default", "json", _models.ErrorResponse),
                     ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -774,9 +785,9 @@ class ChatApi:
                     ],
                     security=(("ApiKeyAuth",),),
                     responses=[
-                        ResponseType("200", "json", ChatCompletionMessageList),
-                        ResponseType("404", "json", ErrorResponse),
-                        ResponseType("default", "json", ErrorResponse),
+                        ResponseType("200", "json", _models.ChatCompletionMessageList),
+                        ResponseType("404", "json", _models.ErrorResponse),
+                        ResponseType("default", "json", _models.ErrorResponse),
                     ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -813,9 +824,9 @@ class ChatApi:
                 ],
                 security=(("ApiKeyAuth",),),
                 responses=[
-                    ResponseType("200", "json", ChatCompletionMessageList),
-                    ResponseType("404", "json", ErrorResponse),
-                    ResponseType("default", "json", ErrorResponse),
+                    ResponseType("200", "json", _models.ChatCompletionMessageList),
+                    ResponseType("404", "json", _models.ErrorResponse),
+                    ResponseType("default", "json", _models.ErrorResponse),
                 ],
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -858,9 +869,9 @@ class ChatApi:
                 ],
                 security=(("ApiKeyAuth",),),
                 responses=[
-                    ResponseType("200", "json", ChatCompletionMessageList),
-                    ResponseType("404", "json", ErrorResponse),
-                    ResponseType("default", "json", ErrorResponse),
+                    ResponseType("200", "json", _models.ChatCompletionMessageList),
+                    ResponseType("404", "json", _models.ErrorResponse),
+                    ResponseType("default", "json", _models.ErrorResponse),
                 ],
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -963,8 +974,8 @@ class AsyncChatApi:
                     ],
                     security=(("ApiKeyAuth",),),
                     responses=[
-                        ResponseType("200", "json", ChatCompletionList),
-                        ResponseType("default", "json", ErrorResponse),
+                        ResponseType("200", "json", _models.ChatCompletionList),
+                        ResponseType("default", "json", _models.ErrorResponse),
                     ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -1005,8 +1016,8 @@ class AsyncChatApi:
                 ],
                 security=(("ApiKeyAuth",),),
                 responses=[
-                    ResponseType("200", "json", ChatCompletionList),
-                    ResponseType("default", "json", ErrorResponse),
+                    ResponseType("200", "json", _models.ChatCompletionList),
+                    ResponseType("default", "json", _models.ErrorResponse),
                 ],
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1053,8 +1064,8 @@ class AsyncChatApi:
                 ],
                 security=(("ApiKeyAuth",),),
                 responses=[
-                    ResponseType("200", "json", ChatCompletionList),
-                    ResponseType("default", "json", ErrorResponse),
+                    ResponseType("200", "json", _models.ChatCompletionList),
+                    ResponseType("default", "json", _models.ErrorResponse),
                 ],
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1244,12 +1255,14 @@ class AsyncChatApi:
                     content_type="application/json",
                     security=(("ApiKeyAuth",),),
                     responses=[
-                        ResponseType("200", "json", CreateChatCompletionResponse),
-                        ResponseType("400", "json", ErrorResponse),
-                        ResponseType("401", "json", ErrorResponse),
-                        ResponseType("404", "json", ErrorResponse),
-                        ResponseType("429", "json", ErrorResponse),
-                        ResponseType("default", "json", ErrorResponse),
+                        ResponseType(
+                            "200", "json", _models.CreateChatCompletionResponse
+                        ),
+                        ResponseType("400", "json", _models.ErrorResponse),
+                        ResponseType("401", "json", _models.ErrorResponse),
+                        ResponseType("404", "json", _models.ErrorResponse),
+                        ResponseType("429", "json", _models.ErrorResponse),
+                        ResponseType("default", "json", _models.ErrorResponse),
                     ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -1430,18 +1443,18 @@ class AsyncChatApi:
                 content_type="application/json",
                 security=(("ApiKeyAuth",),),
                 responses=[
-                    ResponseType("400", "json", ErrorResponse),
-                    ResponseType("401", "json", ErrorResponse),
-                    ResponseType("404", "json", ErrorResponse),
-                    ResponseType("429", "json", ErrorResponse),
-                    ResponseType("default", "json", ErrorResponse),
+                    ResponseType("400", "json", _models.ErrorResponse),
+                    ResponseType("401", "json", _models.ErrorResponse),
+                    ResponseType("404", "json", _models.ErrorResponse),
+                    ResponseType("429", "json", _models.ErrorResponse),
+                    ResponseType("default", "json", _models.ErrorResponse),
                 ],
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body={"stream": True, **(extra_body or {})},
                 timeout=timeout,
             ),
-            CreateChatCompletionStreamResponse,
+            _models.CreateChatCompletionStreamResponse,
         )
 
     async def get_chat_completion(
@@ -1468,9 +1481,11 @@ class AsyncChatApi:
                     ],
                     security=(("ApiKeyAuth",),),
                     responses=[
-                        ResponseType("200", "json", CreateChatCompletionResponse),
-                        ResponseType("404", "json", ErrorResponse),
-                        ResponseType("default", "json", ErrorResponse),
+                        ResponseType(
+                            "200", "json", _models.CreateChatCompletionResponse
+                        ),
+                        ResponseType("404", "json", _models.ErrorResponse),
+                        ResponseType("default", "json", _models.ErrorResponse),
                     ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -1541,9 +1556,11 @@ class AsyncChatApi:
                     content_type="application/json",
                     security=(("ApiKeyAuth",),),
                     responses=[
-                        ResponseType("200", "json", CreateChatCompletionResponse),
-                        ResponseType("404", "json", ErrorResponse),
-                        ResponseType("default", "json", ErrorResponse),
+                        ResponseType(
+                            "200", "json", _models.CreateChatCompletionResponse
+                        ),
+                        ResponseType("404", "json", _models.ErrorResponse),
+                        ResponseType("default", "json", _models.ErrorResponse),
                     ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -1578,9 +1595,9 @@ class AsyncChatApi:
                     ],
                     security=(("ApiKeyAuth",),),
                     responses=[
-                        ResponseType("200", "json", ChatCompletionDeleted),
-                        ResponseType("404", "json", ErrorResponse),
-                        ResponseType("default", "json", ErrorResponse),
+                        ResponseType("200", "json", _models.ChatCompletionDeleted),
+                        ResponseType("404", "json", _models.ErrorResponse),
+                        ResponseType("default", "json", _models.ErrorResponse),
                     ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -1621,9 +1638,9 @@ class AsyncChatApi:
                     ],
                     security=(("ApiKeyAuth",),),
                     responses=[
-                        ResponseType("200", "json", ChatCompletionMessageList),
-                        ResponseType("404", "json", ErrorResponse),
-                        ResponseType("default", "json", ErrorResponse),
+                        ResponseType("200", "json", _models.ChatCompletionMessageList),
+                        ResponseType("404", "json", _models.ErrorResponse),
+                        ResponseType("default", "json", _models.ErrorResponse),
                     ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -1660,9 +1677,9 @@ class AsyncChatApi:
                 ],
                 security=(("ApiKeyAuth",),),
                 responses=[
-                    ResponseType("200", "json", ChatCompletionMessageList),
-                    ResponseType("404", "json", ErrorResponse),
-                    ResponseType("default", "json", ErrorResponse),
+                    ResponseType("200", "json", _models.ChatCompletionMessageList),
+                    ResponseType("404", "json", _models.ErrorResponse),
+                    ResponseType("default", "json", _models.ErrorResponse),
                 ],
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1705,9 +1722,9 @@ class AsyncChatApi:
                 ],
                 security=(("ApiKeyAuth",),),
                 responses=[
-                    ResponseType("200", "json", ChatCompletionMessageList),
-                    ResponseType("404", "json", ErrorResponse),
-                    ResponseType("default", "json", ErrorResponse),
+                    ResponseType("200", "json", _models.ChatCompletionMessageList),
+                    ResponseType("404", "json", _models.ErrorResponse),
+                    ResponseType("default", "json", _models.ErrorResponse),
                 ],
                 extra_headers=extra_headers,
                 extra_query=extra_query,
