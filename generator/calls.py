@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from generator.ir import Operation, Pagination, Parameter, Response, Scalar
+from generator.imports import at_run_time
+from generator.ir import Api, Operation, Pagination, Parameter, Response, Scalar
 
 #: One keyword argument: its name and its value, as code, or as the items of a list that
 #: the template lays out a line each.
@@ -38,7 +39,7 @@ def _code(value: Scalar) -> str:
 
 
 def call_arguments(
-    op: Operation, responses: Sequence[Response], stream: bool
+    op: Operation, responses: Sequence[Response], stream: bool, api: Api | None = None
 ) -> tuple[Argument, ...]:
     """The keyword arguments of ``op``'s ``Call``, declaring ``responses``; ``stream`` for
     ``<method>_stream``, which asks for the stream's media type and sets its switch."""
@@ -72,7 +73,10 @@ def call_arguments(
     if op.idempotency_header:
         found.append(("idempotency_header", _code(op.idempotency_header)))
     found.append(
-        ("responses", tuple(_response(r) for r in responses) if responses else "[]")
+        (
+            "responses",
+            tuple(_response(r, api) for r in responses) if responses else "[]",
+        )
     )
     if stream and op.stream and op.stream.kind != "sse":
         found.append(("accept", _code(op.stream.media_type)))
@@ -105,13 +109,15 @@ def _param(p: Parameter) -> str:
     return f"Param({_code(p.location)}, {_code(p.wire_name)}, {value}{keywords})"
 
 
-def _response(r: Response) -> str:
+def _response(r: Response, api: Api | None) -> str:
     """``ResponseType(status, kind, type, media_type=...)``: the type only where the runtime
     parses into it, the media type only where it is not JSON's."""
     typed = r.type is not None and r.kind not in ("sse", "text", "binary")
     media = r.kind not in ("json", "empty") and r.content_type
     keywords = _keywords([("media_type", _code(r.content_type) if media else None)])
-    annotation = f", {r.annotation}" if typed else ""
+    # read at run time from the lazy models package (imports.at_run_time) inside an API module
+    code = at_run_time(r.annotation, api) if api is not None else r.annotation
+    annotation = f", {code}" if typed else ""
     return f"ResponseType({_code(r.status)}, {_code(r.kind)}{annotation}{keywords})"
 
 

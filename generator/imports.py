@@ -9,6 +9,7 @@ unused-import check over every generated package to hold the two to each other.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from generator.ir import Api, Model
 
@@ -24,6 +25,7 @@ GENERATED_IMPORTS: dict[str, str] = {
     "Mapping": "collections.abc",
     "Sequence": "collections.abc",
     "cached_property": "functools",
+    "TYPE_CHECKING": "typing",
     "Any": "typing",
     "Literal": "typing",
     "cast": "typing",
@@ -63,6 +65,7 @@ GENERATED_IMPORTS: dict[str, str] = {
     "SyncTransport": ".._runtime.transport",
     "UnknownVariant": ".._runtime.models",
     "discriminate": ".._runtime.models",
+    "_models": "..models",
 }
 _QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 _NAME = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
@@ -107,7 +110,11 @@ def module_imports(item: Api | Model) -> str:
         by_module.setdefault(GENERATED_IMPORTS[name], []).append(name)
     groups: dict[int, list[str]] = {}
     for module, names in sorted(by_module.items(), key=lambda m: _module_order(m[0])):
-        if names[0].startswith("_"):
+        if names[0].startswith("_") and module.startswith("."):
+            dots = module[: len(module) - len(module.lstrip("."))]
+            parent, _, child = module[len(dots) :].rpartition(".")
+            line = f"from {dots}{parent} import {child} as {names[0]}"
+        elif names[0].startswith("_"):
             line = f"import {module} as {names[0]}"
         else:
             line = f"from {module} import {', '.join(names)}"
@@ -160,31 +167,100 @@ def model_names(model: Model) -> set[str]:
 
 def api_names(api: Api) -> set[str]:
     """The names the API template writes for ``api``."""
-    used = set(_API_NAMES)
+    used = set(_API_NAMES) | annotation_names(api)
+    if typing_imports(api):
+        used.add("TYPE_CHECKING")
+    if run_time_models(api):
+        used.add("_models")
     for op in api.operations:
         if op.parameters:
             used.add("Param")
+        if op.body and op.body.fields:
+            used |= {"Any", "overload"}  # the overloads, and the payload they build
+        if op.stream:
+            used |= {"AsyncStream", "Stream"}
+        if _written_responses(op):
+            used.add("ResponseType")
+        used |= _run_time_code(op) - _model_names(api)
+        if op.pagination:
+            used |= {"AsyncIterator", "AsyncPage", "Iterator", "Pages", "SyncPage"}
+    return used
+
+
+def annotation_names(api: Api) -> set[str]:
+    """The names the API template writes in its methods' signatures: annotations, which mypy
+    reads and Python never evaluates (the module has ``from __future__ import annotations``)."""
+    used: set[str] = set()
+    for op in api.operations:
         for p in op.parameters:
             used |= names_in(p.annotation)
         if op.body:
             used |= names_in(op.body.annotation)
-            if op.body.fields:
-                used |= {"Any", "overload"}  # the overloads, and the payload they build
             for f in op.body.fields:
                 used |= names_in(f.param_annotation)
             if op.body.choices:
                 used |= names_in(op.body.content_type_annotation)
         used |= names_in(op.return_annotation)
-        written = list(op.plain_responses)
         if op.stream:
-            written += [r for r in op.responses if not r.is_success]
-            used |= {"AsyncStream", "Stream"} | names_in(op.stream.item_annotation)
-        if written:
-            used.add("ResponseType")
-        for r in written:
-            if r.type and r.kind == "json":
-                used |= names_in(r.annotation)
+            used |= names_in(op.stream.item_annotation)
         if op.pagination:
-            used |= {"AsyncIterator", "AsyncPage", "Iterator", "Pages", "SyncPage"}
             used |= names_in(op.pagination.item_annotation)
+    return used
+
+
+def typing_imports(api: Api) -> list[tuple[str, list[str]]]:
+    """The model imports of an API module that only its annotations use. The template puts
+    them under ``if TYPE_CHECKING:``: loading an API module then builds no model class, and
+    a method reaches the models it parses at run time through the lazy ``models`` package
+    (``at_run_time``), so a process pays only for the models of the operations it calls."""
+    wanted = annotation_names(api)
+    kept = [(module, [n for n in names if n in wanted]) for module, names in api.imports]
+    return [(module, names) for module, names in kept if names]
+
+
+def run_time_models(api: Api) -> set[str]:
+    """The models an API module's methods use at run time: the types of the responses they
+    parse and of the items they stream."""
+    used: set[str] = set()
+    for op in api.operations:
+        used |= _run_time_code(op)
+    return used & _model_names(api)
+
+
+def at_run_time(code: str, api: Api) -> str:
+    """An expression the API template writes in a method body, with each model name read
+    from the lazy ``models`` package (``_models.Name``), which imports its module on first use.
+    """
+    models = _model_names(api)
+
+    def lazy(match: re.Match[str]) -> str:
+        text = match.group(0)
+        return f"_models.{text}" if text in models else text
+
+    return _QUOTED_OR_NAME.sub(lazy, code)
+
+
+_QUOTED_OR_NAME = re.compile(f"{_QUOTED.pattern}|{_NAME.pattern}")
+
+
+def _model_names(api: Api) -> set[str]:
+    return {name for _, names in api.imports for name in names}
+
+
+def _written_responses(op: Any) -> list[Any]:
+    """The responses the template writes as ``ResponseType``s of one operation."""
+    written = list(op.plain_responses)
+    if op.stream:
+        written += [r for r in op.responses if not r.is_success]
+    return written
+
+
+def _run_time_code(op: Any) -> set[str]:
+    """The names in the expressions the template evaluates in one operation's methods."""
+    used: set[str] = set()
+    for r in _written_responses(op):
+        if r.type and r.kind not in ("sse", "text", "binary"):  # as the template says
+            used |= names_in(r.annotation)
+    if op.stream:
+        used |= names_in(op.stream.item_annotation)
     return used

@@ -173,10 +173,14 @@ TEMPLATE_NAMES: dict[str, TemplateNames] = {
                 "Param",
                 "ResponseType",
                 "SyncTransport",
+                "TYPE_CHECKING",
+                "_models",
             }
         ),
         # method bodies: the payload, the cast, and the response types built at run time
-        locals=frozenset({"self", "body", "cast", "isinstance"}) | ANNOTATION_BUILTINS,
+        # (their models read from the lazy ``_models`` package)
+        locals=frozenset({"self", "body", "cast", "isinstance", "_models"})
+        | ANNOTATION_BUILTINS,
     ),
     # _client.py: the clients, whose constructors take one keyword per credential
     "client": TemplateNames(

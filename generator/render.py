@@ -33,13 +33,13 @@ from generator.docstrings import (
     method_docstring,
 )
 from generator.inputs import builtin_templates, template_names
-from generator.imports import module_imports
+from generator.imports import at_run_time, module_imports, typing_imports
 from generator.ir import Api, Field, Operation, Spec, TypeRef
 
 #: The version of the template context (the IR and the names below) that custom templates rely
 #: on: the minor number grows when something is added, the major one when anything is renamed,
 #: removed or changes meaning. docs/templates.md describes it and lists the changes.
-TEMPLATE_CONTEXT_VERSION = "2.5"
+TEMPLATE_CONTEXT_VERSION = "2.6"
 
 # What cannot stand as it is on one line of a comment: a backslash (so that the escapes below
 # read back unambiguously), control characters (C0, DEL, C1: newlines of every kind), the line
@@ -153,6 +153,8 @@ def environment(custom: Path | None = None) -> jinja2.Environment:
         return_links=_return_links,
         call_arguments=call_arguments,
         pages_arguments=pages_arguments,
+        typing_imports=typing_imports,
+        at_run_time=at_run_time,
     )
     env.filters["example"] = jinja2.pass_context(_example)
     env.globals["context_version"] = TEMPLATE_CONTEXT_VERSION

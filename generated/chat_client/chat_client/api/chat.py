@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from functools import cached_property
-from typing import Any, Literal, cast, overload
+from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
+from .. import models as _models
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from .._runtime._wrappers import (
     to_async_raw_response,
@@ -24,42 +25,46 @@ from .._runtime.transport import (
     ResponseType,
     SyncTransport,
 )
-from ..models.chat_completion_deleted import ChatCompletionDeleted
-from ..models.chat_completion_list import ChatCompletionList
-from ..models.chat_completion_message_list import ChatCompletionMessageList
-from ..models.chat_completion_message_list_data_item import (
-    ChatCompletionMessageListDataItem,
-)
-from ..models.chat_completion_named_tool_choice import (
-    ChatCompletionNamedToolChoice,
-    ChatCompletionNamedToolChoiceParam,
-)
-from ..models.chat_completion_request_message import (
-    ChatCompletionRequestMessage,
-    ChatCompletionRequestMessageParam,
-)
-from ..models.chat_completion_stream_options import (
-    ChatCompletionStreamOptions,
-    ChatCompletionStreamOptionsParam,
-)
-from ..models.chat_completion_tool import ChatCompletionTool, ChatCompletionToolParam
-from ..models.create_chat_completion_request import (
-    CreateChatCompletionRequest,
-    CreateChatCompletionRequestParam,
-)
-from ..models.create_chat_completion_request_response_format import (
-    CreateChatCompletionRequestResponseFormat,
-    CreateChatCompletionRequestResponseFormatParam,
-)
-from ..models.create_chat_completion_response import CreateChatCompletionResponse
-from ..models.create_chat_completion_stream_response import (
-    CreateChatCompletionStreamResponse,
-)
-from ..models.error_response import ErrorResponse
-from ..models.update_chat_completion_request import (
-    UpdateChatCompletionRequest,
-    UpdateChatCompletionRequestParam,
-)
+
+if TYPE_CHECKING:
+    from ..models.chat_completion_deleted import ChatCompletionDeleted
+    from ..models.chat_completion_list import ChatCompletionList
+    from ..models.chat_completion_message_list import ChatCompletionMessageList
+    from ..models.chat_completion_message_list_data_item import (
+        ChatCompletionMessageListDataItem,
+    )
+    from ..models.chat_completion_named_tool_choice import (
+        ChatCompletionNamedToolChoice,
+        ChatCompletionNamedToolChoiceParam,
+    )
+    from ..models.chat_completion_request_message import (
+        ChatCompletionRequestMessage,
+        ChatCompletionRequestMessageParam,
+    )
+    from ..models.chat_completion_stream_options import (
+        ChatCompletionStreamOptions,
+        ChatCompletionStreamOptionsParam,
+    )
+    from ..models.chat_completion_tool import (
+        ChatCompletionTool,
+        ChatCompletionToolParam,
+    )
+    from ..models.create_chat_completion_request import (
+        CreateChatCompletionRequest,
+        CreateChatCompletionRequestParam,
+    )
+    from ..models.create_chat_completion_request_response_format import (
+        CreateChatCompletionRequestResponseFormat,
+        CreateChatCompletionRequestResponseFormatParam,
+    )
+    from ..models.create_chat_completion_response import CreateChatCompletionResponse
+    from ..models.create_chat_completion_stream_response import (
+        CreateChatCompletionStreamResponse,
+    )
+    from ..models.update_chat_completion_request import (
+        UpdateChatCompletionRequest,
+        UpdateChatCompletionRequestParam,
+    )
 
 
 class ChatApi:
@@ -145,8 +150,8 @@ class ChatApi:
                     ],
                     security=(("ApiKeyAuth",),),
                     responses=[
-                        ResponseType("200", "json", ChatCompletionList),
-                        ResponseType("default", "json", ErrorResponse),
+                        ResponseType("200", "json", _models.ChatCompletionList),
+                        ResponseType("default", "json", _models.ErrorResponse),
                     ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -221,8 +226,8 @@ class ChatApi:
                 ],
                 security=(("ApiKeyAuth",),),
                 responses=[
-                    ResponseType("200", "json", ChatCompletionList),
-                    ResponseType("default", "json", ErrorResponse),
+                    ResponseType("200", "json", _models.ChatCompletionList),
+                    ResponseType("default", "json", _models.ErrorResponse),
                 ],
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -303,8 +308,8 @@ class ChatApi:
                 ],
                 security=(("ApiKeyAuth",),),
                 responses=[
-                    ResponseType("200", "json", ChatCompletionList),
-                    ResponseType("default", "json", ErrorResponse),
+                    ResponseType("200", "json", _models.ChatCompletionList),
+                    ResponseType("default", "json", _models.ErrorResponse),
                 ],
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -562,12 +567,14 @@ class ChatApi:
                     content_type="application/json",
                     security=(("ApiKeyAuth",),),
                     responses=[
-                        ResponseType("200", "json", CreateChatCompletionResponse),
-                        ResponseType("400", "json", ErrorResponse),
-                        ResponseType("401", "json", ErrorResponse),
-                        ResponseType("404", "json", ErrorResponse),
-                        ResponseType("429", "json", ErrorResponse),
-                        ResponseType("default", "json", ErrorResponse),
+                        ResponseType(
+                            "200", "json", _models.CreateChatCompletionResponse
+                        ),
+                        ResponseType("400", "json", _models.ErrorResponse),
+                        ResponseType("401", "json", _models.ErrorResponse),
+                        ResponseType("404", "json", _models.ErrorResponse),
+                        ResponseType("429", "json", _models.ErrorResponse),
+                        ResponseType("default", "json", _models.ErrorResponse),
                     ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -820,11 +827,11 @@ class ChatApi:
                 content_type="application/json",
                 security=(("ApiKeyAuth",),),
                 responses=[
-                    ResponseType("400", "json", ErrorResponse),
-                    ResponseType("401", "json", ErrorResponse),
-                    ResponseType("404", "json", ErrorResponse),
-                    ResponseType("429", "json", ErrorResponse),
-                    ResponseType("default", "json", ErrorResponse),
+                    ResponseType("400", "json", _models.ErrorResponse),
+                    ResponseType("401", "json", _models.ErrorResponse),
+                    ResponseType("404", "json", _models.ErrorResponse),
+                    ResponseType("429", "json", _models.ErrorResponse),
+                    ResponseType("default", "json", _models.ErrorResponse),
                 ],
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -832,7 +839,7 @@ class ChatApi:
                 timeout=timeout,
                 strict_response_validation=strict_response_validation,
             ),
-            CreateChatCompletionStreamResponse,
+            _models.CreateChatCompletionStreamResponse,
         )
 
     def get_chat_completion(
@@ -883,9 +890,11 @@ class ChatApi:
                     ],
                     security=(("ApiKeyAuth",),),
                     responses=[
-                        ResponseType("200", "json", CreateChatCompletionResponse),
-                        ResponseType("404", "json", ErrorResponse),
-                        ResponseType("default", "json", ErrorResponse),
+                        ResponseType(
+                            "200", "json", _models.CreateChatCompletionResponse
+                        ),
+                        ResponseType("404", "json", _models.ErrorResponse),
+                        ResponseType("default", "json", _models.ErrorResponse),
                     ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -987,9 +996,11 @@ class ChatApi:
                     content_type="application/json",
                     security=(("ApiKeyAuth",),),
                     responses=[
-                        ResponseType("200", "json", CreateChatCompletionResponse),
-                        ResponseType("404", "json", ErrorResponse),
-                        ResponseType("default", "json", ErrorResponse),
+                        ResponseType(
+                            "200", "json", _models.CreateChatCompletionResponse
+                        ),
+                        ResponseType("404", "json", _models.ErrorResponse),
+                        ResponseType("default", "json", _models.ErrorResponse),
                     ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -1049,9 +1060,9 @@ class ChatApi:
                     ],
                     security=(("ApiKeyAuth",),),
                     responses=[
-                        ResponseType("200", "json", ChatCompletionDeleted),
-                        ResponseType("404", "json", ErrorResponse),
-                        ResponseType("default", "json", ErrorResponse),
+                        ResponseType("200", "json", _models.ChatCompletionDeleted),
+                        ResponseType("404", "json", _models.ErrorResponse),
+                        ResponseType("default", "json", _models.ErrorResponse),
                     ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -1120,9 +1131,9 @@ class ChatApi:
                     ],
                     security=(("ApiKeyAuth",),),
                     responses=[
-                        ResponseType("200", "json", ChatCompletionMessageList),
-                        ResponseType("404", "json", ErrorResponse),
-                        ResponseType("default", "json", ErrorResponse),
+                        ResponseType("200", "json", _models.ChatCompletionMessageList),
+                        ResponseType("404", "json", _models.ErrorResponse),
+                        ResponseType("default", "json", _models.ErrorResponse),
                     ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -1192,9 +1203,9 @@ class ChatApi:
                 ],
                 security=(("ApiKeyAuth",),),
                 responses=[
-                    ResponseType("200", "json", ChatCompletionMessageList),
-                    ResponseType("404", "json", ErrorResponse),
-                    ResponseType("default", "json", ErrorResponse),
+                    ResponseType("200", "json", _models.ChatCompletionMessageList),
+                    ResponseType("404", "json", _models.ErrorResponse),
+                    ResponseType("default", "json", _models.ErrorResponse),
                 ],
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1270,9 +1281,9 @@ class ChatApi:
                 ],
                 security=(("ApiKeyAuth",),),
                 responses=[
-                    ResponseType("200", "json", ChatCompletionMessageList),
-                    ResponseType("404", "json", ErrorResponse),
-                    ResponseType("default", "json", ErrorResponse),
+                    ResponseType("200", "json", _models.ChatCompletionMessageList),
+                    ResponseType("404", "json", _models.ErrorResponse),
+                    ResponseType("default", "json", _models.ErrorResponse),
                 ],
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1404,8 +1415,8 @@ class AsyncChatApi:
                     ],
                     security=(("ApiKeyAuth",),),
                     responses=[
-                        ResponseType("200", "json", ChatCompletionList),
-                        ResponseType("default", "json", ErrorResponse),
+                        ResponseType("200", "json", _models.ChatCompletionList),
+                        ResponseType("default", "json", _models.ErrorResponse),
                     ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -1480,8 +1491,8 @@ class AsyncChatApi:
                 ],
                 security=(("ApiKeyAuth",),),
                 responses=[
-                    ResponseType("200", "json", ChatCompletionList),
-                    ResponseType("default", "json", ErrorResponse),
+                    ResponseType("200", "json", _models.ChatCompletionList),
+                    ResponseType("default", "json", _models.ErrorResponse),
                 ],
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1562,8 +1573,8 @@ class AsyncChatApi:
                 ],
                 security=(("ApiKeyAuth",),),
                 responses=[
-                    ResponseType("200", "json", ChatCompletionList),
-                    ResponseType("default", "json", ErrorResponse),
+                    ResponseType("200", "json", _models.ChatCompletionList),
+                    ResponseType("default", "json", _models.ErrorResponse),
                 ],
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1821,12 +1832,14 @@ class AsyncChatApi:
                     content_type="application/json",
                     security=(("ApiKeyAuth",),),
                     responses=[
-                        ResponseType("200", "json", CreateChatCompletionResponse),
-                        ResponseType("400", "json", ErrorResponse),
-                        ResponseType("401", "json", ErrorResponse),
-                        ResponseType("404", "json", ErrorResponse),
-                        ResponseType("429", "json", ErrorResponse),
-                        ResponseType("default", "json", ErrorResponse),
+                        ResponseType(
+                            "200", "json", _models.CreateChatCompletionResponse
+                        ),
+                        ResponseType("400", "json", _models.ErrorResponse),
+                        ResponseType("401", "json", _models.ErrorResponse),
+                        ResponseType("404", "json", _models.ErrorResponse),
+                        ResponseType("429", "json", _models.ErrorResponse),
+                        ResponseType("default", "json", _models.ErrorResponse),
                     ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -2079,11 +2092,11 @@ class AsyncChatApi:
                 content_type="application/json",
                 security=(("ApiKeyAuth",),),
                 responses=[
-                    ResponseType("400", "json", ErrorResponse),
-                    ResponseType("401", "json", ErrorResponse),
-                    ResponseType("404", "json", ErrorResponse),
-                    ResponseType("429", "json", ErrorResponse),
-                    ResponseType("default", "json", ErrorResponse),
+                    ResponseType("400", "json", _models.ErrorResponse),
+                    ResponseType("401", "json", _models.ErrorResponse),
+                    ResponseType("404", "json", _models.ErrorResponse),
+                    ResponseType("429", "json", _models.ErrorResponse),
+                    ResponseType("default", "json", _models.ErrorResponse),
                 ],
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -2091,7 +2104,7 @@ class AsyncChatApi:
                 timeout=timeout,
                 strict_response_validation=strict_response_validation,
             ),
-            CreateChatCompletionStreamResponse,
+            _models.CreateChatCompletionStreamResponse,
         )
 
     async def get_chat_completion(
@@ -2142,9 +2155,11 @@ class AsyncChatApi:
                     ],
                     security=(("ApiKeyAuth",),),
                     responses=[
-                        ResponseType("200", "json", CreateChatCompletionResponse),
-                        ResponseType("404", "json", ErrorResponse),
-                        ResponseType("default", "json", ErrorResponse),
+                        ResponseType(
+                            "200", "json", _models.CreateChatCompletionResponse
+                        ),
+                        ResponseType("404", "json", _models.ErrorResponse),
+                        ResponseType("default", "json", _models.ErrorResponse),
                     ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -2246,9 +2261,11 @@ class AsyncChatApi:
                     content_type="application/json",
                     security=(("ApiKeyAuth",),),
                     responses=[
-                        ResponseType("200", "json", CreateChatCompletionResponse),
-                        ResponseType("404", "json", ErrorResponse),
-                        ResponseType("default", "json", ErrorResponse),
+                        ResponseType(
+                            "200", "json", _models.CreateChatCompletionResponse
+                        ),
+                        ResponseType("404", "json", _models.ErrorResponse),
+                        ResponseType("default", "json", _models.ErrorResponse),
                     ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -2308,9 +2325,9 @@ class AsyncChatApi:
                     ],
                     security=(("ApiKeyAuth",),),
                     responses=[
-                        ResponseType("200", "json", ChatCompletionDeleted),
-                        ResponseType("404", "json", ErrorResponse),
-                        ResponseType("default", "json", ErrorResponse),
+                        ResponseType("200", "json", _models.ChatCompletionDeleted),
+                        ResponseType("404", "json", _models.ErrorResponse),
+                        ResponseType("default", "json", _models.ErrorResponse),
                     ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -2379,9 +2396,9 @@ class AsyncChatApi:
                     ],
                     security=(("ApiKeyAuth",),),
                     responses=[
-                        ResponseType("200", "json", ChatCompletionMessageList),
-                        ResponseType("404", "json", ErrorResponse),
-                        ResponseType("default", "json", ErrorResponse),
+                        ResponseType("200", "json", _models.ChatCompletionMessageList),
+                        ResponseType("404", "json", _models.ErrorResponse),
+                        ResponseType("default", "json", _models.ErrorResponse),
                     ],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -2451,9 +2468,9 @@ class AsyncChatApi:
                 ],
                 security=(("ApiKeyAuth",),),
                 responses=[
-                    ResponseType("200", "json", ChatCompletionMessageList),
-                    ResponseType("404", "json", ErrorResponse),
-                    ResponseType("default", "json", ErrorResponse),
+                    ResponseType("200", "json", _models.ChatCompletionMessageList),
+                    ResponseType("404", "json", _models.ErrorResponse),
+                    ResponseType("default", "json", _models.ErrorResponse),
                 ],
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -2529,9 +2546,9 @@ class AsyncChatApi:
                 ],
                 security=(("ApiKeyAuth",),),
                 responses=[
-                    ResponseType("200", "json", ChatCompletionMessageList),
-                    ResponseType("404", "json", ErrorResponse),
-                    ResponseType("default", "json", ErrorResponse),
+                    ResponseType("200", "json", _models.ChatCompletionMessageList),
+                    ResponseType("404", "json", _models.ErrorResponse),
+                    ResponseType("default", "json", _models.ErrorResponse),
                 ],
                 extra_headers=extra_headers,
                 extra_query=extra_query,

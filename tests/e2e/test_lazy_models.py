@@ -1,0 +1,67 @@
+"""A new process that uses one operation of the checked-in Chat client loads only the models
+that operation parses: an API module imports models for its annotations under
+``TYPE_CHECKING`` and reads the response models from the lazy models package (issue 15, the
+cold start to the first completion)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from loopback import Loopback, Reply
+
+CHAT_CLIENT = Path(__file__).resolve().parents[2] / "generated" / "chat_client"
+
+SCRIPT = """
+import json, sys
+import chat_client
+
+def loaded():
+    return sorted(m for m in sys.modules if m.startswith("chat_client.models."))
+
+client = chat_client.Client(base_url=sys.argv[1], api_key="sk-test")
+api = client.chat
+before = loaded()
+done = api.create_chat_completion(model="gpt-4o", messages=[{"role": "user", "content": "Hi"}])
+print(json.dumps({"before": before, "after": loaded(), "content": done.choices[0].message.content}))
+"""
+
+COMPLETION = {
+    "id": "chatcmpl-1",
+    "object": "chat.completion",
+    "created": 1700000000,
+    "model": "gpt-4o",
+    "choices": [
+        {
+            "index": 0,
+            "message": {"role": "assistant", "content": "Hello", "refusal": None},
+            "finish_reason": "stop",
+            "logprobs": None,
+        }
+    ],
+}
+
+
+def test_an_api_module_loads_no_model_until_a_method_parses_one() -> None:
+    server = Loopback().start()
+    server.always("POST", "/chat/completions", Reply.json(COMPLETION))
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", SCRIPT, server.url],
+            cwd=CHAT_CLIENT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        server.stop()
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    assert seen["content"] == "Hello"
+    assert seen["before"] == []
+    assert "chat_client.models.create_chat_completion_response" in seen["after"]
+    # the request's models are annotations only: sending a dict builds none of them
+    assert "chat_client.models.create_chat_completion_request" not in seen["after"]
