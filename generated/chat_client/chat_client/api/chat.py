@@ -91,6 +91,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> ChatCompletionList:
         """List stored chat completions.
@@ -125,6 +126,7 @@ class ChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    max_retries=max_retries,
                     strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
@@ -143,6 +145,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> Iterator[CreateChatCompletionResponse]:
         """Like ``list_chat_completions``, yielding every item of every page (``for``); each page is
@@ -169,6 +172,7 @@ class ChatApi:
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                max_retries=max_retries,
                 strict_response_validation=strict_response_validation,
             ),
             Pages(
@@ -193,6 +197,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> SyncPage[CreateChatCompletionResponse]:
         """``list_chat_completions`` as pages: ``items``, ``parsed`` and ``raw`` of the first one;
@@ -219,6 +224,7 @@ class ChatApi:
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                max_retries=max_retries,
                 strict_response_validation=strict_response_validation,
             ),
             Pages(
@@ -288,6 +294,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse: ...
 
@@ -300,6 +307,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse: ...
 
@@ -363,6 +371,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse:
         """Create a chat completion.
@@ -418,6 +427,7 @@ class ChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    max_retries=max_retries,
                     strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
@@ -481,6 +491,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> Stream[CreateChatCompletionStreamResponse]: ...
 
@@ -493,6 +504,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> Stream[CreateChatCompletionStreamResponse]: ...
 
@@ -556,6 +568,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> Stream[CreateChatCompletionStreamResponse]:
         """Like ``create_chat_completion``, with the answer streamed as server-sent events: iterate it
@@ -606,6 +619,7 @@ class ChatApi:
                 extra_query=extra_query,
                 extra_body={"stream": True, **(extra_body or {})},
                 timeout=timeout,
+                max_retries=max_retries,
                 strict_response_validation=strict_response_validation,
             ),
             CreateChatCompletionStreamResponse,
@@ -619,6 +633,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse:
         """Get a stored chat completion.
@@ -644,6 +659,7 @@ class ChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    max_retries=max_retries,
                     strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
@@ -660,6 +676,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse: ...
 
@@ -673,6 +690,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse: ...
 
@@ -688,6 +706,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse:
         """Update a stored chat completion.
@@ -721,6 +740,7 @@ class ChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    max_retries=max_retries,
                     strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
@@ -735,6 +755,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> ChatCompletionDeleted:
         """Delete a stored chat completion.
@@ -760,6 +781,7 @@ class ChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    max_retries=max_retries,
                     strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
@@ -777,6 +799,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> ChatCompletionMessageList:
         """List the messages of a stored chat completion.
@@ -805,6 +828,7 @@ class ChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    max_retries=max_retries,
                     strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
@@ -822,6 +846,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> Iterator[ChatCompletionMessageListDataItem]:
         """Like ``get_chat_completion_messages``, yielding every item of every page (``for``); each page is
@@ -846,6 +871,7 @@ class ChatApi:
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                max_retries=max_retries,
                 strict_response_validation=strict_response_validation,
             ),
             Pages(
@@ -869,6 +895,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> SyncPage[ChatCompletionMessageListDataItem]:
         """``get_chat_completion_messages`` as pages: ``items``, ``parsed`` and ``raw`` of the first one;
@@ -893,6 +920,7 @@ class ChatApi:
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                max_retries=max_retries,
                 strict_response_validation=strict_response_validation,
             ),
             Pages(
@@ -965,6 +993,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> ChatCompletionList:
         """List stored chat completions.
@@ -999,6 +1028,7 @@ class AsyncChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    max_retries=max_retries,
                     strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
@@ -1017,6 +1047,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[CreateChatCompletionResponse]:
         """Like ``list_chat_completions``, yielding every item of every page (``async for``); each page is
@@ -1043,6 +1074,7 @@ class AsyncChatApi:
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                max_retries=max_retries,
                 strict_response_validation=strict_response_validation,
             ),
             Pages(
@@ -1067,6 +1099,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> AsyncPage[CreateChatCompletionResponse]:
         """``list_chat_completions`` as pages: ``items``, ``parsed`` and ``raw`` of the first one;
@@ -1093,6 +1126,7 @@ class AsyncChatApi:
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                max_retries=max_retries,
                 strict_response_validation=strict_response_validation,
             ),
             Pages(
@@ -1162,6 +1196,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse: ...
 
@@ -1174,6 +1209,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse: ...
 
@@ -1237,6 +1273,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse:
         """Create a chat completion.
@@ -1292,6 +1329,7 @@ class AsyncChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    max_retries=max_retries,
                     strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
@@ -1355,6 +1393,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[CreateChatCompletionStreamResponse]: ...
 
@@ -1367,6 +1406,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[CreateChatCompletionStreamResponse]: ...
 
@@ -1430,6 +1470,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[CreateChatCompletionStreamResponse]:
         """Like ``create_chat_completion``, with the answer streamed as server-sent events: iterate it
@@ -1481,6 +1522,7 @@ class AsyncChatApi:
                 extra_query=extra_query,
                 extra_body={"stream": True, **(extra_body or {})},
                 timeout=timeout,
+                max_retries=max_retries,
                 strict_response_validation=strict_response_validation,
             ),
             CreateChatCompletionStreamResponse,
@@ -1494,6 +1536,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse:
         """Get a stored chat completion.
@@ -1519,6 +1562,7 @@ class AsyncChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    max_retries=max_retries,
                     strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
@@ -1535,6 +1579,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse: ...
 
@@ -1548,6 +1593,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse: ...
 
@@ -1563,6 +1609,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse:
         """Update a stored chat completion.
@@ -1596,6 +1643,7 @@ class AsyncChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    max_retries=max_retries,
                     strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
@@ -1610,6 +1658,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> ChatCompletionDeleted:
         """Delete a stored chat completion.
@@ -1635,6 +1684,7 @@ class AsyncChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    max_retries=max_retries,
                     strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
@@ -1652,6 +1702,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> ChatCompletionMessageList:
         """List the messages of a stored chat completion.
@@ -1680,6 +1731,7 @@ class AsyncChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    max_retries=max_retries,
                     strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
@@ -1697,6 +1749,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[ChatCompletionMessageListDataItem]:
         """Like ``get_chat_completion_messages``, yielding every item of every page (``async for``); each page is
@@ -1721,6 +1774,7 @@ class AsyncChatApi:
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                max_retries=max_retries,
                 strict_response_validation=strict_response_validation,
             ),
             Pages(
@@ -1744,6 +1798,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> AsyncPage[ChatCompletionMessageListDataItem]:
         """``get_chat_completion_messages`` as pages: ``items``, ``parsed`` and ``raw`` of the first one;
@@ -1768,6 +1823,7 @@ class AsyncChatApi:
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                max_retries=max_retries,
                 strict_response_validation=strict_response_validation,
             ),
             Pages(
