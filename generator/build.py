@@ -101,6 +101,8 @@ def build_spec(
         pagination=operations.pagination,
         tags=_with_classes(tags, apis),
         request_id_header=config.request_id_header,
+        timeout=config.client_timeout,
+        connect_timeout=config.client_connect_timeout,
     )
     # a Swagger 2.0 document is built converted: its IR points into it as written
     return relocated(spec, diags.locate) if diags.locate else spec

@@ -88,6 +88,7 @@ def call_arguments(
     else:
         found.append(("extra_body", "extra_body"))
     found.append(("timeout", "timeout"))
+    found.append(("max_retries", "max_retries"))
     found.append(("strict_response_validation", "strict_response_validation"))
     return tuple(found)
 

@@ -89,6 +89,9 @@ class Config:
     idempotency_header: str | None = "Idempotency-Key"
     #: a response header holding the server's request id, besides x-request-id and request-id
     request_id_header: str | None = None
+    #: the client's default timeout and connect timeout in seconds (None: 600 and 5)
+    client_timeout: float | None = None
+    client_connect_timeout: float | None = None
     pagination: Mapping[str, PagingSetting] = field(default_factory=_nothing)
     check: bool = False
     force: bool = False
@@ -299,6 +302,12 @@ def _idempotency_header(value: Any, key: str, base: Path) -> str | None:
     return str(value)
 
 
+def _seconds(value: Any, key: str, base: Path) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ValueError("must be a number of seconds above 0")
+    return float(value)
+
+
 def _request_id_header(value: Any, key: str, base: Path) -> str:
     if not _is_header_name(value):
         raise ValueError("must be a header name")
@@ -364,6 +373,14 @@ KEYS = (
         _request_id_header,
         True,
         "response header with the request id",
+    ),
+    Key("client-timeout", "client_timeout", _seconds, True, "the client's timeout"),
+    Key(
+        "client-connect-timeout",
+        "client_connect_timeout",
+        _seconds,
+        True,
+        "the client's seconds to connect",
     ),
     Key("pagination", "pagination", _pagination, True, "paging per operation"),
     Key("check", "check", _flag, False, "like --check"),

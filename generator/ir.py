@@ -564,6 +564,10 @@ class Spec:
     tags: tuple[Tag, ...] = ()
     #: a response header holding the request id (the ``request-id-header`` setting)
     request_id_header: str | None = None
+    #: the client's default timeout and connect timeout, seconds (``client-timeout``,
+    #: ``client-connect-timeout`` settings; None: the runtime's 600 and 5)
+    timeout: float | None = None
+    connect_timeout: float | None = None
 
 
 def relocated(node: _Node, locate: Callable[[str], str]) -> _Node:

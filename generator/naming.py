@@ -214,7 +214,9 @@ TEMPLATE_NAMES: dict[str, TemplateNames] = {
                 "AsyncClient",
             }
         ),
-        locals=frozenset({"self", "auth", "os", "httpx", "chosen"}),
+        locals=frozenset(
+            {"self", "auth", "os", "httpx", "chosen", "configured", "type", "object"}
+        ),
     ),
 }
 

@@ -54,6 +54,7 @@ ARGUMENT_RESERVED = (
             "extra_query",
             "extra_body",
             "timeout",
+            "max_retries",
             "strict_response_validation",
             "content_type",
         }
@@ -71,6 +72,8 @@ CLIENT_RESERVED = frozenset(
         "max_response_bytes",
         "max_event_bytes",
         "strict_response_validation",
+        "default_query",
+        "with_options",
         "close",
     }
 )

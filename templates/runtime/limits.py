@@ -86,14 +86,16 @@ class _PhaseTimeouts(Mapping[str, "float | None"]):
         return len(self._phases)
 
 
-def plan_timeout(timeout: Timeout) -> tuple[httpx.Timeout, float | None]:
+def plan_timeout(
+    timeout: Timeout, connect: float = CONNECT_TIMEOUT
+) -> tuple[httpx.Timeout, float | None]:
     """httpx's per-phase timeouts for a call, and the seconds of a deadline (None: none).
 
     A number bounds each read and, for a body read whole, the attempt; connecting gets
-    at most ``CONNECT_TIMEOUT`` of it. An ``httpx.Timeout`` or None is httpx's own.
+    at most ``connect`` seconds of it. An ``httpx.Timeout`` or None is httpx's own.
     """
     if isinstance(timeout, (int, float)):
-        return httpx.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT)), timeout
+        return httpx.Timeout(timeout, connect=min(timeout, connect)), timeout
     return httpx.Timeout(timeout), None
 
 

@@ -87,7 +87,9 @@ def test_a_drifting_stream_and_the_async_client(
     loopback.always("POST", "/chat/completions", Reply.sse(event, "data: [DONE]\n\n"))
     loopback.always("GET", "/chat/completions/x", Reply.json(drifted()))
     with client(chat, loopback) as c:
-        [chunk] = list(c.chat.create_chat_completion_stream(model="m", messages=MESSAGES))
+        [chunk] = list(
+            c.chat.create_chat_completion_stream(model="m", messages=MESSAGES)
+        )
     assert chunk.choices[0].delta.content == "Hel"
     assert chunk.choices[0].finish_reason == 7
 

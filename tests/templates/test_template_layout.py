@@ -13,7 +13,7 @@ test measures by tracing the compiled templates while they render. Measured when
 og-petstore-fake-endpoints reaches 716 of the 807 places, specs/chat.yaml 62 more (event
 streams, form bodies), tests/e2e/roundtrip.yaml 14, osv-read-only-write-only 6, and the two
 small documents below the last 9 (a client without models, a model whose every property is
-write-only); tests/e2e/payments.yaml, with the array-format and request-id settings of ``SETTINGS``, and
+write-only); tests/e2e/payments.yaml, with the array-format and client settings of ``SETTINGS``, and
 tests/e2e/paging.yaml reach issue 12's idempotency keys, array formats and a first page of 0;
 tests/e2e/oas32.yaml what OpenAPI 3.2 adds (tags with a parent or a kind, streams of items,
 querystring parameters). A template branch no document reaches fails that test: add a
@@ -100,6 +100,8 @@ SETTINGS: dict[str, dict[str, Any]] = {
         "array_format": "brackets",
         "array_formats": {"listCustomers": {"expand": "repeat"}},
         "request_id_header": "X-Amzn-RequestId",
+        "client_timeout": 30.0,
+        "client_connect_timeout": 2.0,
     },
 }
 # What starts a block body or writes output in a compiled template: the places to reach.

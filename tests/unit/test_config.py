@@ -80,6 +80,11 @@ def yaml_file(tmp_path: Path, text: str) -> Path:
             {"idempotency_header": None},
         ),
         (
+            "client timeouts",
+            "client-timeout: 30\nclient-connect-timeout: 2.5",
+            {"client_timeout": 30.0, "client_connect_timeout": 2.5},
+        ),
+        (
             "request id header",
             "request-id-header: X-Amzn-RequestId",
             {"request_id_header": "X-Amzn-RequestId"},
@@ -145,6 +150,8 @@ def _plain(value: Any) -> Any:
         ("bad array formats", "array-formats: {op: {a: x}}", "op: must be a table"),
         ("bad header", "idempotency-header: 'a b'", "must be a header name"),
         ("bad request id header", "request-id-header: false", "must be a header name"),
+        ("bad timeout", "client-timeout: 0", "must be a number of seconds above 0"),
+        ("timeout as text", "client-timeout: '5'", "must be a number of seconds"),
         (
             "paging kind",
             "pagination: {op: {kind: pages}}",

@@ -68,6 +68,7 @@ class Client:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = 2,
         default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
         http_client: httpx.Client | None = None,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
@@ -84,6 +85,7 @@ class Client:
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            default_query=default_query,
             http_client=http_client,
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
@@ -93,6 +95,28 @@ class Client:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self._transport.base_url!r})"
+
+    def with_options(
+        self,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
+    ) -> Client:
+        """A copy of this client with these options changed (``default_headers`` and
+        ``default_query`` are added to this client's); it shares the connection pool,
+        which only this client's ``close()`` closes."""
+        configured = object.__new__(type(self))
+        configured._transport = self._transport.with_options(
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            default_query=default_query,
+            strict_response_validation=strict_response_validation,
+        )
+        return configured
 
     @cached_property
     def chat(self) -> ChatApi:
@@ -134,6 +158,7 @@ class AsyncClient:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = 2,
         default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
         http_client: httpx.AsyncClient | None = None,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
@@ -150,6 +175,7 @@ class AsyncClient:
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            default_query=default_query,
             http_client=http_client,
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
@@ -159,6 +185,28 @@ class AsyncClient:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self._transport.base_url!r})"
+
+    def with_options(
+        self,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
+    ) -> AsyncClient:
+        """A copy of this client with these options changed (``default_headers`` and
+        ``default_query`` are added to this client's); it shares the connection pool,
+        which only this client's ``close()`` closes."""
+        configured = object.__new__(type(self))
+        configured._transport = self._transport.with_options(
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            default_query=default_query,
+            strict_response_validation=strict_response_validation,
+        )
+        return configured
 
     @cached_property
     def chat(self) -> AsyncChatApi:

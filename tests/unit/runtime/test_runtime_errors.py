@@ -105,7 +105,9 @@ def test_the_request_id_header_a_setting_names(
     loopback: Loopback, make_transport: MakeTransport
 ) -> None:
     headers = {"x-amzn-requestid": "amzn-1", "x-request-id": "generic"}
-    loopback.reply("GET", "/x", Reply.json({"message": "no"}, status=403, headers=headers))
+    loopback.reply(
+        "GET", "/x", Reply.json({"message": "no"}, status=403, headers=headers)
+    )
     loopback.reply("GET", "/x", Reply.json({}, headers=headers))
     loopback.reply("GET", "/x", Reply.json({}, headers={"request-id": "plain"}))
     transport = make_transport(request_id_header="X-Amzn-RequestId")

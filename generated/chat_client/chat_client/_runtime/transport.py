@@ -11,9 +11,11 @@ send loop itself.
 from __future__ import annotations
 
 import asyncio
+import copy
 import datetime
 import email.utils
 import logging
+import platform
 import random
 import time
 import uuid
@@ -24,6 +26,7 @@ from typing import Any, Callable, Literal, Mapping
 from urllib.parse import quote, unquote
 
 import httpx
+from typing_extensions import Self
 
 from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from .auth import Credential, RequestAuth
@@ -36,6 +39,7 @@ from .errors import (
     status_error_class,
 )
 from .limits import (
+    CONNECT_TIMEOUT,
     DEFAULT_MAX_EVENT_BYTES,
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUT,
@@ -73,7 +77,7 @@ _log = logging.getLogger(__name__)
 INITIAL_RETRY_WAIT = 0.5
 MAX_RETRY_WAIT = 8.0
 MAX_SERVER_WAIT = 60.0  # a longer Retry-After is not honoured: we use our backoff
-DEFAULT_USER_AGENT = "oapigen-client (python)"
+DEFAULT_USER_AGENT = "oapigen-client"
 
 
 @dataclass(frozen=True)
@@ -133,22 +137,26 @@ class Call:
     array_format: str = "indices"
     # the header parameter that carries an idempotency key: see with_idempotency_key
     idempotency_header: str | None = None
-    # NOT_GIVEN: the client's setting
+    # NOT_GIVEN: the client's settings
     strict_response_validation: bool | NotGiven = NOT_GIVEN
+    max_retries: int | NotGiven = NOT_GIVEN
 
 
 Mode = Literal["parsed", "raw", "streaming"]
 
 
 def _resolve_timeout(
-    timeout: Timeout | NotGiven, http_client: httpx.Client | httpx.AsyncClient | None
+    timeout: Timeout | NotGiven,
+    http_client: httpx.Client | httpx.AsyncClient | None,
+    default: float,
 ) -> Timeout:
-    """The given timeout, else the given client's own unless left at httpx's 5 s default."""
+    """The given timeout, else the given client's own unless left at httpx's 5 s default,
+    else the default (600 s, or the document's setting)."""
     if not isinstance(timeout, NotGiven):
         return timeout
     if http_client is not None and http_client.timeout != httpx.Timeout(5.0):
         return http_client.timeout
-    return DEFAULT_TIMEOUT
+    return default
 
 
 def select_credentials(
@@ -308,6 +316,14 @@ def _json_or_none(content: bytes) -> object:
         return None
 
 
+def _checked_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
+    """Headers by lower-case name, each checked for characters that would split it."""
+    checked = {name.lower(): value for name, value in (headers or {}).items()}
+    for name, value in checked.items():
+        check_header(name, value)
+    return checked
+
+
 @dataclass
 class PlacedParams:
     """A call's parameters serialized and sorted by location."""
@@ -376,6 +392,8 @@ def place_params(
 class _BaseTransport:
     """Configuration and the pure steps the sync and async transports share."""
 
+    _owns_client: bool  # whether close() closes the HTTP client (set by the subclasses)
+
     def __init__(
         self,
         *,
@@ -391,6 +409,8 @@ class _BaseTransport:
         max_event_bytes: int | None,
         strict_response_validation: bool,
         request_id_header: str | None,
+        default_query: Mapping[str, object] | None,
+        connect_timeout: float,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         # False when the caller chose the base URL: it then serves every operation.
@@ -405,17 +425,45 @@ class _BaseTransport:
         self.request_id_header = request_id_header
         self._credentials = dict(credentials)
         self._hints = dict(credential_hints)
-        self._default_headers = {
-            k.lower(): v for k, v in (default_headers or {}).items()
-        }
-        for name, value in self._default_headers.items():
-            check_header(name, value)
-        self._user_agent = user_agent
+        self._default_headers = _checked_headers(default_headers)
+        self._default_query = dict(default_query or {})
+        # seconds to connect when the timeout is a number (at most that number)
+        self.connect_timeout = connect_timeout
+        self._user_agent = (
+            f"{user_agent} Python/{platform.python_version()} httpx/{httpx.__version__}"
+        )
         self._json = JsonDecoder()
 
     def __repr__(self) -> str:
         schemes = sorted(k for k, v in self._credentials.items() if v is not None)
         return f"{type(self).__name__}(base_url={self.base_url!r}, credentials={schemes!r})"
+
+    def with_options(
+        self,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
+    ) -> Self:
+        """A copy with these options changed (headers and query added to this one's),
+        sending through the same HTTP client and its connection pool. The copy never
+        closes that client: the transport that made it does."""
+        clone = copy.copy(self)
+        clone._owns_client = False
+        if not isinstance(timeout, NotGiven):
+            clone.timeout = timeout
+        if not isinstance(max_retries, NotGiven):
+            clone.max_retries = max_retries
+        if not isinstance(strict_response_validation, NotGiven):
+            clone.strict_response_validation = strict_response_validation
+        clone._default_headers = {
+            **self._default_headers,
+            **_checked_headers(default_headers),
+        }
+        clone._default_query = {**self._default_query, **(default_query or {})}
+        return clone
 
     def _credentials_for(self, call: Call) -> tuple[Credential, ...]:
         return select_credentials(call.security, self._credentials, self._hints)
@@ -454,6 +502,13 @@ class _BaseTransport:
             (k, v)
             for k, _, v in (p.partition("=") for p in fixed_query.split("&") if p)
             if not link
+        ]
+        given = {name.partition("[")[0] for name, _ in placed.query}
+        query += [
+            pair
+            for name, value in self._default_query.items()
+            if name not in given and not isinstance(value, NotGiven)
+            for pair in query_pairs(name, value)
         ]
         query += placed.query
         query += [(quote(k, safe=""), quote(v, safe="")) for k, v in auth.query]
@@ -511,9 +566,14 @@ class _BaseTransport:
             files=body.files if body is not None else None,
         )
 
+    def _max_retries(self, call: Call) -> int:
+        if isinstance(call.max_retries, NotGiven):
+            return self.max_retries
+        return call.max_retries
+
     def _timeouts(self, call: Call) -> tuple[httpx.Timeout, float | None]:
         timeout = self.timeout if isinstance(call.timeout, NotGiven) else call.timeout
-        return plan_timeout(timeout)
+        return plan_timeout(timeout, self.connect_timeout)
 
     @staticmethod
     def _wait_after_failure(
@@ -726,8 +786,11 @@ class SyncTransport(_BaseTransport):
         max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
         strict_response_validation: bool = False,
         request_id_header: str | None = None,
+        default_query: Mapping[str, object] | None = None,
+        default_timeout: float = DEFAULT_TIMEOUT,
+        connect_timeout: float = CONNECT_TIMEOUT,
     ) -> None:
-        resolved = _resolve_timeout(timeout, http_client)
+        resolved = _resolve_timeout(timeout, http_client, default_timeout)
         super().__init__(
             base_url=base_url,
             credentials=credentials,
@@ -741,12 +804,14 @@ class SyncTransport(_BaseTransport):
             max_event_bytes=max_event_bytes,
             strict_response_validation=strict_response_validation,
             request_id_header=request_id_header,
+            default_query=default_query,
+            connect_timeout=connect_timeout,
         )
         self._owns_client = http_client is None
         self._client = (
             http_client
             if http_client is not None
-            else httpx.Client(timeout=plan_timeout(resolved)[0])
+            else httpx.Client(timeout=plan_timeout(resolved, connect_timeout)[0])
         )
 
     def _send(self, call: Call, *, stream: bool) -> httpx.Response:
@@ -760,11 +825,12 @@ class SyncTransport(_BaseTransport):
         where = f"{request.method} {self._loggable_url(request, credentials)}"
         follow = self._follows_redirects(self._client, credentials)
         phases, seconds = self._timeouts(call)
+        max_retries = self._max_retries(call)
         retry = 0
         while True:
             # A stream's reads are timed one by one; a body read whole, as one.
             deadline = start_attempt(request, phases, None if stream else seconds)
-            can_retry = retry < self.max_retries
+            can_retry = retry < max_retries
             _log.debug("Sending %s", where)
             try:
                 response = self._client.send(
@@ -880,8 +946,11 @@ class AsyncTransport(_BaseTransport):
         max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
         strict_response_validation: bool = False,
         request_id_header: str | None = None,
+        default_query: Mapping[str, object] | None = None,
+        default_timeout: float = DEFAULT_TIMEOUT,
+        connect_timeout: float = CONNECT_TIMEOUT,
     ) -> None:
-        resolved = _resolve_timeout(timeout, http_client)
+        resolved = _resolve_timeout(timeout, http_client, default_timeout)
         super().__init__(
             base_url=base_url,
             credentials=credentials,
@@ -895,12 +964,14 @@ class AsyncTransport(_BaseTransport):
             max_event_bytes=max_event_bytes,
             strict_response_validation=strict_response_validation,
             request_id_header=request_id_header,
+            default_query=default_query,
+            connect_timeout=connect_timeout,
         )
         self._owns_client = http_client is None
         self._client = (
             http_client
             if http_client is not None
-            else httpx.AsyncClient(timeout=plan_timeout(resolved)[0])
+            else httpx.AsyncClient(timeout=plan_timeout(resolved, connect_timeout)[0])
         )
 
     async def _send(self, call: Call, *, stream: bool) -> httpx.Response:
@@ -914,11 +985,12 @@ class AsyncTransport(_BaseTransport):
         where = f"{request.method} {self._loggable_url(request, credentials)}"
         follow = self._follows_redirects(self._client, credentials)
         phases, seconds = self._timeouts(call)
+        max_retries = self._max_retries(call)
         retry = 0
         while True:
             # A stream's reads are timed one by one; a body read whole, as one.
             deadline = start_attempt(request, phases, None if stream else seconds)
-            can_retry = retry < self.max_retries
+            can_retry = retry < max_retries
             _log.debug("Sending %s", where)
             try:
                 response = await within(

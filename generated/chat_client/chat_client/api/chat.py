@@ -96,6 +96,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> ChatCompletionList:
         """List stored chat completions.
@@ -157,6 +158,7 @@ class ChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    max_retries=max_retries,
                     strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
@@ -175,6 +177,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> Iterator[CreateChatCompletionResponse]:
         """List stored chat completions.
@@ -233,6 +236,7 @@ class ChatApi:
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                max_retries=max_retries,
                 strict_response_validation=strict_response_validation,
             ),
             Pages(
@@ -257,6 +261,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> SyncPage[CreateChatCompletionResponse]:
         """List stored chat completions.
@@ -315,6 +320,7 @@ class ChatApi:
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                max_retries=max_retries,
                 strict_response_validation=strict_response_validation,
             ),
             Pages(
@@ -384,6 +390,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse: ...
 
@@ -396,6 +403,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse: ...
 
@@ -459,6 +467,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse:
         """Create a chat completion.
@@ -580,6 +589,7 @@ class ChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    max_retries=max_retries,
                     strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
@@ -643,6 +653,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> Stream[CreateChatCompletionStreamResponse]: ...
 
@@ -655,6 +666,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> Stream[CreateChatCompletionStreamResponse]: ...
 
@@ -718,6 +730,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> Stream[CreateChatCompletionStreamResponse]:
         """Create a chat completion.
@@ -837,6 +850,7 @@ class ChatApi:
                 extra_query=extra_query,
                 extra_body={"stream": True, **(extra_body or {})},
                 timeout=timeout,
+                max_retries=max_retries,
                 strict_response_validation=strict_response_validation,
             ),
             _models.CreateChatCompletionStreamResponse,
@@ -850,6 +864,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse:
         """Get a stored chat completion.
@@ -900,6 +915,7 @@ class ChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    max_retries=max_retries,
                     strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
@@ -916,6 +932,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse: ...
 
@@ -929,6 +946,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse: ...
 
@@ -944,6 +962,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse:
         """Update a stored chat completion.
@@ -1006,6 +1025,7 @@ class ChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    max_retries=max_retries,
                     strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
@@ -1020,6 +1040,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> ChatCompletionDeleted:
         """Delete a stored chat completion.
@@ -1068,6 +1089,7 @@ class ChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    max_retries=max_retries,
                     strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
@@ -1085,6 +1107,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> ChatCompletionMessageList:
         """List the messages of a stored chat completion.
@@ -1139,6 +1162,7 @@ class ChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    max_retries=max_retries,
                     strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
@@ -1156,6 +1180,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> Iterator[ChatCompletionMessageListDataItem]:
         """List the messages of a stored chat completion.
@@ -1211,6 +1236,7 @@ class ChatApi:
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                max_retries=max_retries,
                 strict_response_validation=strict_response_validation,
             ),
             Pages(
@@ -1234,6 +1260,7 @@ class ChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> SyncPage[ChatCompletionMessageListDataItem]:
         """List the messages of a stored chat completion.
@@ -1289,6 +1316,7 @@ class ChatApi:
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                max_retries=max_retries,
                 strict_response_validation=strict_response_validation,
             ),
             Pages(
@@ -1361,6 +1389,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> ChatCompletionList:
         """List stored chat completions.
@@ -1422,6 +1451,7 @@ class AsyncChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    max_retries=max_retries,
                     strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
@@ -1440,6 +1470,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[CreateChatCompletionResponse]:
         """List stored chat completions.
@@ -1498,6 +1529,7 @@ class AsyncChatApi:
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                max_retries=max_retries,
                 strict_response_validation=strict_response_validation,
             ),
             Pages(
@@ -1522,6 +1554,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> AsyncPage[CreateChatCompletionResponse]:
         """List stored chat completions.
@@ -1580,6 +1613,7 @@ class AsyncChatApi:
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                max_retries=max_retries,
                 strict_response_validation=strict_response_validation,
             ),
             Pages(
@@ -1649,6 +1683,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse: ...
 
@@ -1661,6 +1696,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse: ...
 
@@ -1724,6 +1760,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse:
         """Create a chat completion.
@@ -1845,6 +1882,7 @@ class AsyncChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    max_retries=max_retries,
                     strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
@@ -1908,6 +1946,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[CreateChatCompletionStreamResponse]: ...
 
@@ -1920,6 +1959,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[CreateChatCompletionStreamResponse]: ...
 
@@ -1983,6 +2023,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[CreateChatCompletionStreamResponse]:
         """Create a chat completion.
@@ -2102,6 +2143,7 @@ class AsyncChatApi:
                 extra_query=extra_query,
                 extra_body={"stream": True, **(extra_body or {})},
                 timeout=timeout,
+                max_retries=max_retries,
                 strict_response_validation=strict_response_validation,
             ),
             _models.CreateChatCompletionStreamResponse,
@@ -2115,6 +2157,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse:
         """Get a stored chat completion.
@@ -2165,6 +2208,7 @@ class AsyncChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    max_retries=max_retries,
                     strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
@@ -2181,6 +2225,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse: ...
 
@@ -2194,6 +2239,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse: ...
 
@@ -2209,6 +2255,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> CreateChatCompletionResponse:
         """Update a stored chat completion.
@@ -2271,6 +2318,7 @@ class AsyncChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    max_retries=max_retries,
                     strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
@@ -2285,6 +2333,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> ChatCompletionDeleted:
         """Delete a stored chat completion.
@@ -2333,6 +2382,7 @@ class AsyncChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    max_retries=max_retries,
                     strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
@@ -2350,6 +2400,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> ChatCompletionMessageList:
         """List the messages of a stored chat completion.
@@ -2404,6 +2455,7 @@ class AsyncChatApi:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
+                    max_retries=max_retries,
                     strict_response_validation=strict_response_validation,
                 ),
                 self._mode,
@@ -2421,6 +2473,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[ChatCompletionMessageListDataItem]:
         """List the messages of a stored chat completion.
@@ -2476,6 +2529,7 @@ class AsyncChatApi:
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                max_retries=max_retries,
                 strict_response_validation=strict_response_validation,
             ),
             Pages(
@@ -2499,6 +2553,7 @@ class AsyncChatApi:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> AsyncPage[ChatCompletionMessageListDataItem]:
         """List the messages of a stored chat completion.
@@ -2554,6 +2609,7 @@ class AsyncChatApi:
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                max_retries=max_retries,
                 strict_response_validation=strict_response_validation,
             ),
             Pages(
