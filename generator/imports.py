@@ -35,6 +35,7 @@ GENERATED_IMPORTS: dict[str, str] = {
     "Required": "typing_extensions",
     "TypeAliasType": "typing_extensions",
     "TypedDict": "typing_extensions",
+    "deprecated": "typing_extensions",
     "NOT_GIVEN": ".._runtime._types",
     "Body": ".._runtime._types",
     "FileTypes": ".._runtime._types",
@@ -46,6 +47,7 @@ GENERATED_IMPORTS: dict[str, str] = {
     "to_async_streamed_response": ".._runtime._wrappers",
     "to_raw_response": ".._runtime._wrappers",
     "to_streamed_response": ".._runtime._wrappers",
+    "warn_deprecated_arguments": ".._runtime.deprecation",
     "BASE64": ".._runtime.models",
     "KEEP_UNKNOWN": ".._runtime.models",
     "ApiModel": ".._runtime.models",
@@ -146,7 +148,7 @@ def model_names(model: Model) -> set[str]:
     for f in model.fields:
         if not f.write_only:
             used |= names_in(f.model_annotation)
-            if f.name != f.wire_name:
+            if f.model_value.startswith("Field("):
                 used.add("Field")
     if model.has_param:
         sent = [f for f in model.fields if not f.read_only]
@@ -164,6 +166,10 @@ def api_names(api: Api) -> set[str]:
     for op in api.operations:
         if op.parameters:
             used.add("Param")
+        if op.deprecated:
+            used.add("deprecated")
+        if op.deprecated_arguments:
+            used.add("warn_deprecated_arguments")
         for p in op.parameters:
             used |= names_in(p.annotation)
         if op.body:

@@ -14,6 +14,7 @@ from .._runtime._wrappers import (
     to_raw_response,
     to_streamed_response,
 )
+from .._runtime.deprecation import warn_deprecated_arguments
 from .._runtime.pagination import AsyncPage, Pages, SyncPage
 from .._runtime.streaming import AsyncStream, Stream
 from .._runtime.transport import (
@@ -503,6 +504,11 @@ class ChatApi:
             ApiResponseValidationError: The response body does not fit its declared
                 type.
         """
+        warn_deprecated_arguments(
+            "create_chat_completion",
+            user=user,
+            seed=seed,
+        )
         _payload: Any = body
         if isinstance(body, NotGiven):
             _payload = {
@@ -756,6 +762,11 @@ class ChatApi:
                 type.
             StreamError: The server sent an error event in the stream.
         """
+        warn_deprecated_arguments(
+            "create_chat_completion_stream",
+            user=user,
+            seed=seed,
+        )
         _payload: Any = body
         if isinstance(body, NotGiven):
             _payload = {
@@ -1701,6 +1712,11 @@ class AsyncChatApi:
             ApiResponseValidationError: The response body does not fit its declared
                 type.
         """
+        warn_deprecated_arguments(
+            "create_chat_completion",
+            user=user,
+            seed=seed,
+        )
         _payload: Any = body
         if isinstance(body, NotGiven):
             _payload = {
@@ -1954,6 +1970,11 @@ class AsyncChatApi:
                 type.
             StreamError: The server sent an error event in the stream.
         """
+        warn_deprecated_arguments(
+            "create_chat_completion_stream",
+            user=user,
+            seed=seed,
+        )
         _payload: Any = body
         if isinstance(body, NotGiven):
             _payload = {

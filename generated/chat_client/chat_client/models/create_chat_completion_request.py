@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
+from pydantic import Field
 from typing_extensions import Annotated, Required, TypedDict
 
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
@@ -47,12 +48,12 @@ class CreateChatCompletionRequest(ApiModel):
     """Allow the model to request several tool calls in one reply."""
     response_format: CreateChatCompletionRequestResponseFormat | None = None
     """The shape the reply text must take."""
-    user: str | None = None
-    """A stable ID for the end user, used for abuse monitoring."""
+    user: str | None = Field(default=None, deprecated="user is deprecated")
+    """A stable ID for the end user, used for abuse monitoring. Deprecated."""
     metadata: dict[str, str] | None = None
     """Free-form string key-value pairs for tagging and filtering objects."""
-    seed: int | None = None
-    """Ask for repeatable sampling on a best-effort basis."""
+    seed: int | None = Field(default=None, deprecated="seed is deprecated")
+    """Ask for repeatable sampling on a best-effort basis. Deprecated."""
     logprobs: bool | None = False
     """Return the log probability of each output token."""
     top_logprobs: int | None = None
@@ -120,11 +121,11 @@ class CreateChatCompletionRequestParam(TypedDict, total=False):
     response_format: CreateChatCompletionRequestResponseFormatParam
     """The shape the reply text must take."""
     user: str
-    """A stable ID for the end user, used for abuse monitoring."""
+    """A stable ID for the end user, used for abuse monitoring. Deprecated."""
     metadata: Mapping[str, str] | None
     """Free-form string key-value pairs for tagging and filtering objects."""
     seed: int | None
-    """Ask for repeatable sampling on a best-effort basis."""
+    """Ask for repeatable sampling on a best-effort basis. Deprecated."""
     logprobs: bool | None
     """Return the log probability of each output token."""
     top_logprobs: int | None
