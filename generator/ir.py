@@ -111,12 +111,17 @@ class Field:
     #: required; ``"None"`` or the spec's default otherwise)
     model_annotation: str = ""
     model_default: str | None = None
+    #: the document's validation keywords that apply to the field's type, as pydantic
+    #: ``Field`` arguments: lower bound, upper bound, ``multiple_of`` (finite numbers);
+    #: ``min_length``, ``max_length`` (of a string, or of a list's items); ``pattern`` (only
+    #: one pydantic's engine reads as Python does)
+    constraints: tuple[tuple[str, Scalar], ...] = ()
 
     @property
     def model_value(self) -> str:
         """What the model class assigns to the field: "" for nothing, its default alone, or
-        a pydantic ``Field(...)`` with the default, the wire name (``alias``) and
-        ``deprecated``."""
+        a pydantic ``Field(...)`` with the default, the wire name (``alias``),
+        ``deprecated`` and the constraints."""
         arguments = (
             [] if self.model_default is None else [f"default={self.model_default}"]
         )
@@ -124,6 +129,7 @@ class Field:
             arguments.append(f"alias={self.wire_name!r}")
         if self.deprecated:
             arguments.append(f"deprecated={self.wire_name + ' is deprecated'!r}")
+        arguments += [f"{keyword}={value!r}" for keyword, value in self.constraints]
         if arguments == [f"default={self.model_default}"]:
             return str(self.model_default)
         return f"Field({', '.join(arguments)})" if arguments else ""
