@@ -54,9 +54,7 @@ def clean(text: str) -> str:
 
 def docstring(text: object) -> str:
     """Text made safe inside a triple-quoted docstring: it can never close the string."""
-    escaped = (
-        clean(str(text)).replace("\\", "\\\\").replace('"""', '\\"\\"\\"').strip()
-    )
+    escaped = clean(str(text)).replace("\\", "\\\\").replace('"""', '\\"\\"\\"').strip()
     return escaped + " " if escaped.endswith('"') else escaped
 
 
@@ -64,8 +62,12 @@ def docstring_block(text: object, indent: int) -> str:
     """A whole docstring statement (quotes included) whose lines after the first sit at
     column ``indent`` plus their own relative indentation; the first line is not indented
     (the template puts it where the statement goes). One line stays on one line."""
-    plain = "\n".join(line.rstrip().expandtabs() for line in clean(str(text)).split("\n"))
-    lines = docstring(plain).split("\n")  # escaped last: its guard of a final quote stays
+    plain = "\n".join(
+        line.rstrip().expandtabs() for line in clean(str(text)).split("\n")
+    )
+    lines = docstring(plain).split(
+        "\n"
+    )  # escaped last: its guard of a final quote stays
     if len(lines) == 1:
         return f'"""{lines[0]}"""'
     lines[-1] = lines[-1].rstrip()  # the closing quotes go on a line of their own
@@ -80,7 +82,8 @@ def docstring_block(text: object, indent: int) -> str:
 def field_docstring(f: Field, indent: int = 4) -> str:
     """The attribute docstring of a model field or a ``Param`` key (the string right after
     its annotation, which editors show on hover), its prose filled to the line."""
-    return docstring_block(_fill(f.description, _WIDTH - indent - 3), indent)
+    text = _deprecated(f.description, f.deprecated).strip()
+    return docstring_block(_fill(text, _WIDTH - indent - 3), indent)
 
 
 def method_docstring(
@@ -255,7 +258,13 @@ def _fill(text: str, width: int, hang: int = 0) -> str:
         pad = " " * hang if number else ""
         fence = line.lstrip().startswith(("```", "~~~"))
         fenced ^= fence
-        if fenced or fence or not line or line[0] in " \t|#" or len(pad + line) <= width:
+        if (
+            fenced
+            or fence
+            or not line
+            or line[0] in " \t|#"
+            or len(pad + line) <= width
+        ):
             out.append(pad + line if line else "")
             continue
         item = _LIST_ITEM.match(line)  # a list item's further lines sit under its text

@@ -37,6 +37,7 @@ GENERATED_IMPORTS: dict[str, str] = {
     "Required": "typing_extensions",
     "TypeAliasType": "typing_extensions",
     "TypedDict": "typing_extensions",
+    "deprecated": "typing_extensions",
     "NOT_GIVEN": ".._runtime._types",
     "Body": ".._runtime._types",
     "FileTypes": ".._runtime._types",
@@ -48,6 +49,7 @@ GENERATED_IMPORTS: dict[str, str] = {
     "to_async_streamed_response": ".._runtime._wrappers",
     "to_raw_response": ".._runtime._wrappers",
     "to_streamed_response": ".._runtime._wrappers",
+    "warn_deprecated_arguments": ".._runtime.deprecation",
     "BASE64": ".._runtime.models",
     "KEEP_UNKNOWN": ".._runtime.models",
     "ApiModel": ".._runtime.models",
@@ -153,7 +155,7 @@ def model_names(model: Model) -> set[str]:
     for f in model.fields:
         if not f.write_only:
             used |= names_in(f.model_annotation)
-            if f.name != f.wire_name:
+            if f.model_value.startswith("Field("):
                 used.add("Field")
     if model.has_param:
         sent = [f for f in model.fields if not f.read_only]
@@ -184,6 +186,10 @@ def api_names(api: Api) -> set[str]:
         used |= _run_time_code(op) - _model_names(api)
         if op.pagination:
             used |= {"AsyncIterator", "AsyncPage", "Iterator", "Pages", "SyncPage"}
+        if op.deprecated:
+            used.add("deprecated")
+        if op.deprecated_arguments:
+            used.add("warn_deprecated_arguments")
     return used
 
 

@@ -74,7 +74,8 @@ def reachable_models(
 ) -> set[str]:
     """The names of the models ``roots`` lead to, through what each model refers to
     (``refers(name)``: the types its declaration uses, None for a name that is no model). The
-    one walk for the models requests send (they get a ``Param`` form) and diff's sides."""
+    one walk for the models requests send (they get a ``Param`` form) and diff's sides.
+    """
     seen: set[str] = set()
     stack = [n for t in roots for n in t.models()]
     while stack:
@@ -110,6 +111,28 @@ class Field:
     #: required; ``"None"`` or the spec's default otherwise)
     model_annotation: str = ""
     model_default: str | None = None
+    #: the document's validation keywords that apply to the field's type, as pydantic
+    #: ``Field`` arguments: lower bound, upper bound, ``multiple_of`` (finite numbers);
+    #: ``min_length``, ``max_length`` (of a string, or of a list's items); ``pattern`` (only
+    #: one pydantic's engine reads as Python does)
+    constraints: tuple[tuple[str, Scalar], ...] = ()
+
+    @property
+    def model_value(self) -> str:
+        """What the model class assigns to the field: "" for nothing, its default alone, or
+        a pydantic ``Field(...)`` with the default, the wire name (``alias``),
+        ``deprecated`` and the constraints."""
+        arguments = (
+            [] if self.model_default is None else [f"default={self.model_default}"]
+        )
+        if self.name != self.wire_name:
+            arguments.append(f"alias={self.wire_name!r}")
+        if self.deprecated:
+            arguments.append(f"deprecated={self.wire_name + ' is deprecated'!r}")
+        arguments += [f"{keyword}={value!r}" for keyword, value in self.constraints]
+        if arguments == [f"default={self.model_default}"]:
+            return str(self.model_default)
+        return f"Field({', '.join(arguments)})" if arguments else ""
 
 
 @dataclass(frozen=True)
@@ -407,6 +430,15 @@ class Operation:
     def labels(self) -> tuple[str, ...]:
         """Its tags other than its class's: badges, audiences, further groups (docs)."""
         return tuple(t for t in self.tags if t != self.tag)
+
+    @property
+    def deprecated_arguments(self) -> tuple[str, ...]:
+        """The method's arguments the document marks deprecated (parameters, and the
+        flattened body's fields): a call that passes one is warned."""
+        names = [p.name for p in self.parameters if p.deprecated and p.name]
+        if self.body:
+            names += [f.name for f in self.body.fields if f.deprecated]
+        return tuple(names)
 
     @property
     def path_parameters(self) -> tuple[Parameter, ...]:

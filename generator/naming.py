@@ -159,6 +159,8 @@ TEMPLATE_NAMES: dict[str, TemplateNames] = {
                 "to_async_streamed_response",
                 "to_raw_response",
                 "to_streamed_response",
+                "deprecated",
+                "warn_deprecated_arguments",
                 "BASE64",
                 "KEEP_UNKNOWN",
                 "AsyncPage",
@@ -179,7 +181,9 @@ TEMPLATE_NAMES: dict[str, TemplateNames] = {
         ),
         # method bodies: the payload, the cast, and the response types built at run time
         # (their models read from the lazy ``_models`` package)
-        locals=frozenset({"self", "body", "cast", "isinstance", "_models"})
+        locals=frozenset(
+            {"self", "body", "cast", "isinstance", "_models", "warn_deprecated_arguments"}
+        )
         | ANNOTATION_BUILTINS,
     ),
     # _client.py: the clients, whose constructors take one keyword per credential

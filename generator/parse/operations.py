@@ -61,7 +61,10 @@ ARGUMENT_RESERVED = (
     )
     | TEMPLATE_NAMES["api"].locals
 )
-METHOD_RESERVED = frozenset({"with_raw_response", "with_streaming_response"})
+# A method named like a decorator of the class body would hide it from the methods below.
+METHOD_RESERVED = frozenset(
+    {"with_raw_response", "with_streaming_response", "deprecated"}
+)
 CLIENT_RESERVED = frozenset(
     {
         "base_url",

@@ -54,6 +54,7 @@ from generator.naming import (
     pascal_case,
 )
 from generator.parse import types as T
+from generator.parse.constraints import CONSTRAINT_KEYWORDS, field_constraints
 from generator.refs import Resolved, is_reference, resolve
 
 #: How many schemas deep one type may nest (a property's schema in an object's, an array's
@@ -687,6 +688,7 @@ class SchemaBuilder:
             read_only=schema.get("readOnly") is True,
             write_only=schema.get("writeOnly") is True,
             deprecated=schema.get("deprecated") is True,
+            constraints=field_constraints(schema, prop_type),
             pointer=prop.location,
             model_annotation=annotation if bare else f"{annotation} | None",
             model_default=(
@@ -704,7 +706,8 @@ class SchemaBuilder:
 
     def _annotations(self, prop: Located) -> dict[str, Any]:
         """The keywords describing a property: its own, over those of the schema it refers to
-        (``description`` and ``default`` are often given beside a ``$ref``, or only behind it).
+        (``description`` and ``default`` are often given beside a ``$ref``, or only behind it;
+        so are the validation keywords of a named scalar, ``Ratio: {maximum: 1}``).
         """
         node = prop.node if isinstance(prop.node, dict) else {}
         if "$ref" not in node:
@@ -713,7 +716,7 @@ class SchemaBuilder:
         behind = target.node if not isinstance(target, str) else {}
         if not isinstance(behind, dict):
             return node
-        inherited = {k: behind[k] for k in ("description", "default") if k in behind}
+        inherited = {k: behind[k] for k in _INHERITED if k in behind}
         return {**inherited, **node}
 
     def _all_of(self, at: Located, hint: str, *, named: bool) -> TypeRef:
@@ -1187,6 +1190,8 @@ def _temporal_code(text: str, kind: str) -> str | None:
     return None
 
 
+# What a property takes from the schema its ``$ref`` names, unless it says otherwise itself.
+_INHERITED = ("description", "default", *CONSTRAINT_KEYWORDS)
 _ANNOTATION_KEYS = frozenset(
     {
         "description",

@@ -94,7 +94,9 @@ def test_a_method_docstring_lists_arguments_return_and_errors() -> None:
 
 def test_long_prose_is_filled_but_markdown_blocks_are_not() -> None:
     code = "    x = " + "1 + " * 30 + "1"
-    description = f"{'word ' * 40}\n\n```\n{'y' * 100}\n```\n\n{code}\n\n| a | {'b' * 90} |"
+    description = (
+        f"{'word ' * 40}\n\n```\n{'y' * 100}\n```\n\n{code}\n\n| a | {'b' * 90} |"
+    )
     doc = read_back(method_docstring(operation(summary="S.", description=description)))
     lines = doc.split("\n")
     prose = [line for line in lines if line.strip().startswith("word")]

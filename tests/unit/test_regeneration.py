@@ -110,12 +110,19 @@ def test_an_added_operation_changes_its_api_module_doc_index_and_manifest(
 def test_an_edit_of_a_flattened_model_changes_the_api_docs_that_show_its_fields(
     tmp_path: Path,
 ) -> None:
-    """Owner's properties are add_owner's keyword arguments: the API's doc page lists them."""
+    """Owner's properties are add_owner's keyword arguments: the API's doc page lists them,
+    and so do the docstrings of its methods (the field's own docstring is in Owner's module)."""
     owner_name = "        name: {type: string}\n"
     described = "        name: {type: string, description: How the owner is called.}\n"
     text = DOCUMENT % "A pet."
     at = text.index("    Owner:")
     edited = text[:at] + text[at:].replace(owner_name, described)
     changed = changed_by(tmp_path, text, edited)
-    assert changed == [MANIFEST, "docs/Owner.md", "docs/OwnersApi.md"]
+    assert changed == [
+        MANIFEST,
+        "PKG/api/owners.py",
+        "PKG/models/owner.py",
+        "docs/Owner.md",
+        "docs/OwnersApi.md",
+    ]
 

@@ -15,6 +15,7 @@ from .._runtime._wrappers import (
     to_raw_response,
     to_streamed_response,
 )
+from .._runtime.deprecation import warn_deprecated_arguments
 from .._runtime.pagination import AsyncPage, Pages, SyncPage
 from .._runtime.streaming import AsyncStream, Stream
 from .._runtime.transport import (
@@ -116,6 +117,8 @@ class ChatApi:
             extra_query: Query parameters added to this call's URL.
             extra_body: Properties added to this call's JSON body.
             timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            max_retries: How many times this call is retried (the client's setting by
+                default).
             strict_response_validation: Raise ``ApiResponseValidationError`` when the
                 response does not match its schema, instead of reading what it can (the
                 client's setting by default).
@@ -200,6 +203,8 @@ class ChatApi:
             extra_query: Query parameters added to this call's URL.
             extra_body: Properties added to this call's JSON body.
             timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            max_retries: How many times this call is retried (the client's setting by
+                default).
             strict_response_validation: Raise ``ApiResponseValidationError`` when the
                 response does not match its schema, instead of reading what it can (the
                 client's setting by default).
@@ -284,6 +289,8 @@ class ChatApi:
             extra_query: Query parameters added to this call's URL.
             extra_body: Properties added to this call's JSON body.
             timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            max_retries: How many times this call is retried (the client's setting by
+                default).
             strict_response_validation: Raise ``ApiResponseValidationError`` when the
                 response does not match its schema, instead of reading what it can (the
                 client's setting by default).
@@ -519,6 +526,8 @@ class ChatApi:
             extra_query: Query parameters added to this call's URL.
             extra_body: Properties added to this call's JSON body.
             timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            max_retries: How many times this call is retried (the client's setting by
+                default).
             strict_response_validation: Raise ``ApiResponseValidationError`` when the
                 response does not match its schema, instead of reading what it can (the
                 client's setting by default).
@@ -538,6 +547,11 @@ class ChatApi:
             ApiResponseValidationError: The response body does not fit its declared
                 type.
         """
+        warn_deprecated_arguments(
+            "create_chat_completion",
+            user=user,
+            seed=seed,
+        )
         _payload: Any = body
         if isinstance(body, NotGiven):
             _payload = {
@@ -785,6 +799,8 @@ class ChatApi:
             extra_query: Query parameters added to this call's URL.
             extra_body: Properties added to this call's JSON body.
             timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            max_retries: How many times this call is retried (the client's setting by
+                default).
             strict_response_validation: Raise ``ApiResponseValidationError`` when the
                 response does not match its schema, instead of reading what it can (the
                 client's setting by default).
@@ -804,6 +820,11 @@ class ChatApi:
                 type.
             StreamError: The server sent an error event in the stream.
         """
+        warn_deprecated_arguments(
+            "create_chat_completion_stream",
+            user=user,
+            seed=seed,
+        )
         _payload: Any = body
         if isinstance(body, NotGiven):
             _payload = {
@@ -879,6 +900,8 @@ class ChatApi:
             extra_query: Query parameters added to this call's URL.
             extra_body: Properties added to this call's JSON body.
             timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            max_retries: How many times this call is retried (the client's setting by
+                default).
             strict_response_validation: Raise ``ApiResponseValidationError`` when the
                 response does not match its schema, instead of reading what it can (the
                 client's setting by default).
@@ -981,6 +1004,8 @@ class ChatApi:
             extra_query: Query parameters added to this call's URL.
             extra_body: Properties added to this call's JSON body.
             timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            max_retries: How many times this call is retried (the client's setting by
+                default).
             strict_response_validation: Raise ``ApiResponseValidationError`` when the
                 response does not match its schema, instead of reading what it can (the
                 client's setting by default).
@@ -1055,6 +1080,8 @@ class ChatApi:
             extra_query: Query parameters added to this call's URL.
             extra_body: Properties added to this call's JSON body.
             timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            max_retries: How many times this call is retried (the client's setting by
+                default).
             strict_response_validation: Raise ``ApiResponseValidationError`` when the
                 response does not match its schema, instead of reading what it can (the
                 client's setting by default).
@@ -1125,6 +1152,8 @@ class ChatApi:
             extra_query: Query parameters added to this call's URL.
             extra_body: Properties added to this call's JSON body.
             timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            max_retries: How many times this call is retried (the client's setting by
+                default).
             strict_response_validation: Raise ``ApiResponseValidationError`` when the
                 response does not match its schema, instead of reading what it can (the
                 client's setting by default).
@@ -1201,6 +1230,8 @@ class ChatApi:
             extra_query: Query parameters added to this call's URL.
             extra_body: Properties added to this call's JSON body.
             timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            max_retries: How many times this call is retried (the client's setting by
+                default).
             strict_response_validation: Raise ``ApiResponseValidationError`` when the
                 response does not match its schema, instead of reading what it can (the
                 client's setting by default).
@@ -1281,6 +1312,8 @@ class ChatApi:
             extra_query: Query parameters added to this call's URL.
             extra_body: Properties added to this call's JSON body.
             timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            max_retries: How many times this call is retried (the client's setting by
+                default).
             strict_response_validation: Raise ``ApiResponseValidationError`` when the
                 response does not match its schema, instead of reading what it can (the
                 client's setting by default).
@@ -1409,6 +1442,8 @@ class AsyncChatApi:
             extra_query: Query parameters added to this call's URL.
             extra_body: Properties added to this call's JSON body.
             timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            max_retries: How many times this call is retried (the client's setting by
+                default).
             strict_response_validation: Raise ``ApiResponseValidationError`` when the
                 response does not match its schema, instead of reading what it can (the
                 client's setting by default).
@@ -1493,6 +1528,8 @@ class AsyncChatApi:
             extra_query: Query parameters added to this call's URL.
             extra_body: Properties added to this call's JSON body.
             timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            max_retries: How many times this call is retried (the client's setting by
+                default).
             strict_response_validation: Raise ``ApiResponseValidationError`` when the
                 response does not match its schema, instead of reading what it can (the
                 client's setting by default).
@@ -1577,6 +1614,8 @@ class AsyncChatApi:
             extra_query: Query parameters added to this call's URL.
             extra_body: Properties added to this call's JSON body.
             timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            max_retries: How many times this call is retried (the client's setting by
+                default).
             strict_response_validation: Raise ``ApiResponseValidationError`` when the
                 response does not match its schema, instead of reading what it can (the
                 client's setting by default).
@@ -1812,6 +1851,8 @@ class AsyncChatApi:
             extra_query: Query parameters added to this call's URL.
             extra_body: Properties added to this call's JSON body.
             timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            max_retries: How many times this call is retried (the client's setting by
+                default).
             strict_response_validation: Raise ``ApiResponseValidationError`` when the
                 response does not match its schema, instead of reading what it can (the
                 client's setting by default).
@@ -1831,6 +1872,11 @@ class AsyncChatApi:
             ApiResponseValidationError: The response body does not fit its declared
                 type.
         """
+        warn_deprecated_arguments(
+            "create_chat_completion",
+            user=user,
+            seed=seed,
+        )
         _payload: Any = body
         if isinstance(body, NotGiven):
             _payload = {
@@ -2078,6 +2124,8 @@ class AsyncChatApi:
             extra_query: Query parameters added to this call's URL.
             extra_body: Properties added to this call's JSON body.
             timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            max_retries: How many times this call is retried (the client's setting by
+                default).
             strict_response_validation: Raise ``ApiResponseValidationError`` when the
                 response does not match its schema, instead of reading what it can (the
                 client's setting by default).
@@ -2097,6 +2145,11 @@ class AsyncChatApi:
                 type.
             StreamError: The server sent an error event in the stream.
         """
+        warn_deprecated_arguments(
+            "create_chat_completion_stream",
+            user=user,
+            seed=seed,
+        )
         _payload: Any = body
         if isinstance(body, NotGiven):
             _payload = {
@@ -2172,6 +2225,8 @@ class AsyncChatApi:
             extra_query: Query parameters added to this call's URL.
             extra_body: Properties added to this call's JSON body.
             timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            max_retries: How many times this call is retried (the client's setting by
+                default).
             strict_response_validation: Raise ``ApiResponseValidationError`` when the
                 response does not match its schema, instead of reading what it can (the
                 client's setting by default).
@@ -2274,6 +2329,8 @@ class AsyncChatApi:
             extra_query: Query parameters added to this call's URL.
             extra_body: Properties added to this call's JSON body.
             timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            max_retries: How many times this call is retried (the client's setting by
+                default).
             strict_response_validation: Raise ``ApiResponseValidationError`` when the
                 response does not match its schema, instead of reading what it can (the
                 client's setting by default).
@@ -2348,6 +2405,8 @@ class AsyncChatApi:
             extra_query: Query parameters added to this call's URL.
             extra_body: Properties added to this call's JSON body.
             timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            max_retries: How many times this call is retried (the client's setting by
+                default).
             strict_response_validation: Raise ``ApiResponseValidationError`` when the
                 response does not match its schema, instead of reading what it can (the
                 client's setting by default).
@@ -2418,6 +2477,8 @@ class AsyncChatApi:
             extra_query: Query parameters added to this call's URL.
             extra_body: Properties added to this call's JSON body.
             timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            max_retries: How many times this call is retried (the client's setting by
+                default).
             strict_response_validation: Raise ``ApiResponseValidationError`` when the
                 response does not match its schema, instead of reading what it can (the
                 client's setting by default).
@@ -2494,6 +2555,8 @@ class AsyncChatApi:
             extra_query: Query parameters added to this call's URL.
             extra_body: Properties added to this call's JSON body.
             timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            max_retries: How many times this call is retried (the client's setting by
+                default).
             strict_response_validation: Raise ``ApiResponseValidationError`` when the
                 response does not match its schema, instead of reading what it can (the
                 client's setting by default).
@@ -2574,6 +2637,8 @@ class AsyncChatApi:
             extra_query: Query parameters added to this call's URL.
             extra_body: Properties added to this call's JSON body.
             timeout: This call's timeout in seconds (or an ``httpx.Timeout``).
+            max_retries: How many times this call is retried (the client's setting by
+                default).
             strict_response_validation: Raise ``ApiResponseValidationError`` when the
                 response does not match its schema, instead of reading what it can (the
                 client's setting by default).

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
+from pydantic import Field
 from typing_extensions import Annotated, Required, TypedDict
 
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
@@ -14,15 +15,15 @@ from .._runtime.models import KEEP_UNKNOWN, ApiModel
 class CreateChatCompletionRequest(ApiModel):
     """The input for creating a chat completion."""
 
-    messages: list[ChatCompletionRequestMessage]
+    messages: list[ChatCompletionRequestMessage] = Field(min_length=1)
     """The conversation so far, oldest message first."""
     model: str
     """The ID of the model that should write the reply."""
-    temperature: float | None = 1
+    temperature: float | None = Field(default=1, ge=0, le=2)
     """Sampling temperature. Higher is more varied, lower is more focused."""
-    top_p: float | None = 1
+    top_p: float | None = Field(default=1, ge=0, le=1)
     """Nucleus sampling. Only tokens within this probability mass are used."""
-    n: int | None = 1
+    n: int | None = Field(default=1, ge=1, le=128)
     """How many alternative replies to generate."""
     max_completion_tokens: int | None = None
     """The most tokens the reply may use, hidden reasoning tokens included."""
@@ -47,19 +48,19 @@ class CreateChatCompletionRequest(ApiModel):
     """Allow the model to request several tool calls in one reply."""
     response_format: CreateChatCompletionRequestResponseFormat | None = None
     """The shape the reply text must take."""
-    user: str | None = None
-    """A stable ID for the end user, used for abuse monitoring."""
+    user: str | None = Field(default=None, deprecated="user is deprecated")
+    """A stable ID for the end user, used for abuse monitoring. Deprecated."""
     metadata: dict[str, str] | None = None
     """Free-form string key-value pairs for tagging and filtering objects."""
-    seed: int | None = None
-    """Ask for repeatable sampling on a best-effort basis."""
+    seed: int | None = Field(default=None, deprecated="seed is deprecated")
+    """Ask for repeatable sampling on a best-effort basis. Deprecated."""
     logprobs: bool | None = False
     """Return the log probability of each output token."""
-    top_logprobs: int | None = None
+    top_logprobs: int | None = Field(default=None, ge=0, le=20)
     """How many likely alternatives to return per token. Needs `logprobs`."""
-    presence_penalty: float | None = 0
+    presence_penalty: float | None = Field(default=0, ge=-2, le=2)
     """Positive values push the model toward new topics."""
-    frequency_penalty: float | None = 0
+    frequency_penalty: float | None = Field(default=0, ge=-2, le=2)
     """Positive values make the model repeat itself less."""
     logit_bias: dict[str, int] | None = None
     """Maps token IDs (as strings) to a bias from -100 to 100 that is added to that
@@ -120,11 +121,11 @@ class CreateChatCompletionRequestParam(TypedDict, total=False):
     response_format: CreateChatCompletionRequestResponseFormatParam
     """The shape the reply text must take."""
     user: str
-    """A stable ID for the end user, used for abuse monitoring."""
+    """A stable ID for the end user, used for abuse monitoring. Deprecated."""
     metadata: Mapping[str, str] | None
     """Free-form string key-value pairs for tagging and filtering objects."""
     seed: int | None
-    """Ask for repeatable sampling on a best-effort basis."""
+    """Ask for repeatable sampling on a best-effort basis. Deprecated."""
     logprobs: bool | None
     """Return the log probability of each output token."""
     top_logprobs: int | None

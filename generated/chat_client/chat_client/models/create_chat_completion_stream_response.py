@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
 from typing_extensions import Annotated
 
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
@@ -32,8 +33,10 @@ class CreateChatCompletionStreamResponse(ApiModel):
         | None
     ) = "auto"
     """The processing tier requested, or in a response, the tier that was used."""
-    system_fingerprint: str | None = None
-    """Identifies the backend setup that served the request."""
+    system_fingerprint: str | None = Field(
+        default=None, deprecated="system_fingerprint is deprecated"
+    )
+    """Identifies the backend setup that served the request. Deprecated."""
 
 
 # Imported last, so that models referring to each other in a cycle can load.

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from pydantic import Field
 from typing_extensions import Required, TypedDict
 
 from .._runtime.models import ApiModel
@@ -14,7 +15,7 @@ from .._runtime.models import ApiModel
 class FunctionObject(ApiModel):
     """The definition of a callable function."""
 
-    name: str
+    name: str = Field(pattern="^[a-zA-Z0-9_-]{1,64}$")
     """The function name. Use letters, digits, `_` and `-` (64 at most)."""
     description: str | None = None
     """What the function does, so the model knows when to call it."""

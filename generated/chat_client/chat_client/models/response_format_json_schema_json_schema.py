@@ -15,7 +15,7 @@ from .._runtime.models import ApiModel
 class ResponseFormatJsonSchemaJsonSchema(ApiModel):
     """ResponseFormatJsonSchemaJsonSchema"""
 
-    name: str
+    name: str = Field(pattern="^[a-zA-Z0-9_-]{1,64}$")
     """A name for the format. Use letters, digits, `_` and `-` (64 at most)."""
     description: str | None = None
     """What the format is for."""
