@@ -192,6 +192,7 @@ TEMPLATE_NAMES: dict[str, TemplateNames] = {
                 "auth",
                 "NOT_GIVEN",
                 "NotGiven",
+                "Query",
                 "Timeout",
                 "Server",
                 "ServerVariable",
@@ -210,9 +211,7 @@ TEMPLATE_NAMES: dict[str, TemplateNames] = {
                 "AsyncClient",
             }
         ),
-        locals=frozenset(
-            {"self", "auth", "os", "httpx", "chosen", "configured", "type", "object"}
-        ),
+        locals=frozenset({"self", "auth", "os", "httpx", "chosen", "configured"}),
     ),
 }
 
