@@ -200,6 +200,7 @@ TEMPLATE_NAMES: dict[str, TemplateNames] = {
                 "auth",
                 "NOT_GIVEN",
                 "NotGiven",
+                "Query",
                 "Timeout",
                 "Server",
                 "ServerVariable",
@@ -218,9 +219,7 @@ TEMPLATE_NAMES: dict[str, TemplateNames] = {
                 "AsyncClient",
             }
         ),
-        locals=frozenset(
-            {"self", "auth", "os", "httpx", "chosen", "configured", "type", "object"}
-        ),
+        locals=frozenset({"self", "auth", "os", "httpx", "chosen", "configured"}),
     ),
 }
 

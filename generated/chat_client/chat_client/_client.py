@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from ._runtime import auth
-from ._runtime._types import NOT_GIVEN, NotGiven, Timeout
+from ._runtime._types import NOT_GIVEN, NotGiven, Query, Timeout
 from ._runtime.limits import DEFAULT_MAX_EVENT_BYTES, DEFAULT_MAX_RESPONSE_BYTES
 from ._runtime.servers import Server, pick_server
 from ._runtime.transport import AsyncTransport, SyncTransport
@@ -68,7 +68,7 @@ class Client:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = 2,
         default_headers: Mapping[str, str] | None = None,
-        default_query: Mapping[str, object] | None = None,
+        default_query: Query | None = None,
         http_client: httpx.Client | None = None,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
@@ -102,13 +102,13 @@ class Client:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | None = None,
-        default_query: Mapping[str, object] | None = None,
+        default_query: Query | None = None,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> Client:
         """A copy of this client with these options changed (``default_headers`` and
         ``default_query`` are added to this client's); it shares the connection pool,
         which only this client's ``close()`` closes."""
-        configured = object.__new__(type(self))
+        configured = self.__class__.__new__(self.__class__)
         configured._transport = self._transport.with_options(
             timeout=timeout,
             max_retries=max_retries,
@@ -158,7 +158,7 @@ class AsyncClient:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = 2,
         default_headers: Mapping[str, str] | None = None,
-        default_query: Mapping[str, object] | None = None,
+        default_query: Query | None = None,
         http_client: httpx.AsyncClient | None = None,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
@@ -192,13 +192,13 @@ class AsyncClient:
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | None = None,
-        default_query: Mapping[str, object] | None = None,
+        default_query: Query | None = None,
         strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> AsyncClient:
         """A copy of this client with these options changed (``default_headers`` and
         ``default_query`` are added to this client's); it shares the connection pool,
         which only this client's ``close()`` closes."""
-        configured = object.__new__(type(self))
+        configured = self.__class__.__new__(self.__class__)
         configured._transport = self._transport.with_options(
             timeout=timeout,
             max_retries=max_retries,

@@ -541,7 +541,7 @@ def test_no_secret_in_repr_errors_or_logs(
     for text in texts:
         assert SECRET not in text
     assert "GET http://127.0.0.1" in caplog.text and "key=REDACTED&q=1" in caplog.text
-    assert "retry in" in caplog.text and "-> 401" in caplog.text
+    assert "retry 1 of 1 in" in caplog.text and "-> 401" in caplog.text
 
 
 def test_given_http_client_is_used_and_not_closed(loopback: Loopback) -> None:

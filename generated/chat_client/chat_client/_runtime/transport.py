@@ -14,7 +14,6 @@ import asyncio
 import copy
 import datetime
 import email.utils
-import logging
 import platform
 import random
 import time
@@ -53,6 +52,7 @@ from .limits import (
     within,
 )
 from .lenient import build_leniently
+from .logs import enable_from_env, package_logger
 from .models import JsonDecoder, is_model_class, json_value
 from .pagination import AsyncPage, NextPage, Pages, SyncPage
 from .params import (
@@ -72,7 +72,7 @@ from .serialize import encode_body, encode_querystring
 from .sequences import SEQUENCE_KINDS, ItemReader, read_all
 from .streaming import AsyncStream, ReaderFactory, Stream
 
-_log = logging.getLogger(__name__)
+_log = package_logger(__name__)
 
 INITIAL_RETRY_WAIT = 0.5
 MAX_RETRY_WAIT = 8.0
@@ -389,6 +389,37 @@ def place_params(
     return placed
 
 
+@dataclass
+class _Attempt:
+    """One attempt of a call, for the log: which request, which retry, since when."""
+
+    where: str  # "POST https://host/path?key=REDACTED"
+    retry: int
+    max_retries: int
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def label(self) -> str:
+        return f" (retry {self.retry} of {self.max_retries})" if self.retry else ""
+
+    def took(self) -> str:
+        return f"{time.monotonic() - self.started:.3f} s"
+
+    def next_retry(self, wait: float) -> str:
+        return f"retry {self.retry + 1} of {self.max_retries} in {wait:.3f} s"
+
+    def answered(self, response: httpx.Response) -> None:
+        """Log a response handed to the caller (read whole, or a stream's head)."""
+        _log.info(
+            "%s -> %d %s in %s%s",
+            self.where,
+            response.status_code,
+            response.reason_phrase,
+            self.took(),
+            self.label,
+        )
+
+
 class _BaseTransport:
     """Configuration and the pure steps the sync and async transports share."""
 
@@ -432,6 +463,7 @@ class _BaseTransport:
         self._user_agent = (
             f"{user_agent} Python/{platform.python_version()} httpx/{httpx.__version__}"
         )
+        enable_from_env(_log)
         self._json = JsonDecoder()
 
     def __repr__(self) -> str:
@@ -577,20 +609,31 @@ class _BaseTransport:
 
     @staticmethod
     def _wait_after_failure(
-        exc: httpx.HTTPError, can_retry: bool, retry: int, where: str
+        exc: httpx.HTTPError, attempt: _Attempt, can_retry: bool
     ) -> float:
         """The wait before retrying an attempt that failed; the client's error when it
         is not retried."""
+        failure = (
+            f"{attempt.where} failed ({type(exc).__name__}) after {attempt.took()}"
+        )
         if not (can_retry and _retryable_error(exc)):
+            _log.info("%s%s", failure, attempt.label)
             raise connection_error(exc) from exc
-        wait = retry_delay(retry)
-        _log.debug("%s failed (%s); retry in %.3f s", where, type(exc).__name__, wait)
+        wait = retry_delay(attempt.retry)
+        _log.info("%s%s; %s", failure, attempt.label, attempt.next_retry(wait))
         return wait
 
     @staticmethod
-    def _wait_after_status(response: httpx.Response, retry: int, where: str) -> float:
-        wait = retry_delay(retry, response.headers)
-        _log.debug("%s -> %d; retry in %.3f s", where, response.status_code, wait)
+    def _wait_after_status(response: httpx.Response, attempt: _Attempt) -> float:
+        wait = retry_delay(attempt.retry, response.headers)
+        _log.info(
+            "%s -> %d after %s%s; %s",
+            attempt.where,
+            response.status_code,
+            attempt.took(),
+            attempt.label,
+            attempt.next_retry(wait),
+        )
         return wait
 
     @staticmethod
@@ -831,21 +874,22 @@ class SyncTransport(_BaseTransport):
             # A stream's reads are timed one by one; a body read whole, as one.
             deadline = start_attempt(request, phases, None if stream else seconds)
             can_retry = retry < max_retries
-            _log.debug("Sending %s", where)
+            attempt = _Attempt(where, retry, max_retries)
+            _log.debug("Sending %s%s", where, attempt.label)
             try:
                 response = self._client.send(
                     request, stream=True, follow_redirects=follow
                 )
-                _log.debug("%s -> %d", where, response.status_code)
                 retried = can_retry and should_retry(response)
                 if not retried:
                     self._take(response, stream, deadline or deadline_after(seconds))
             except httpx.HTTPError as exc:
-                wait = self._wait_after_failure(exc, can_retry, retry, where)
+                wait = self._wait_after_failure(exc, attempt, can_retry)
             else:
                 if not retried:
+                    attempt.answered(response)
                     return response
-                wait = self._wait_after_status(response, retry, where)
+                wait = self._wait_after_status(response, attempt)
                 response.close()
             time.sleep(wait)
             retry += 1
@@ -991,24 +1035,25 @@ class AsyncTransport(_BaseTransport):
             # A stream's reads are timed one by one; a body read whole, as one.
             deadline = start_attempt(request, phases, None if stream else seconds)
             can_retry = retry < max_retries
-            _log.debug("Sending %s", where)
+            attempt = _Attempt(where, retry, max_retries)
+            _log.debug("Sending %s%s", where, attempt.label)
             try:
                 response = await within(
                     deadline,
                     self._client.send(request, stream=True, follow_redirects=follow),
                 )
-                _log.debug("%s -> %d", where, response.status_code)
                 retried = can_retry and should_retry(response)
                 if not retried:
                     await self._take(
                         response, stream, deadline or deadline_after(seconds)
                     )
             except httpx.HTTPError as exc:
-                wait = self._wait_after_failure(exc, can_retry, retry, where)
+                wait = self._wait_after_failure(exc, attempt, can_retry)
             else:
                 if not retried:
+                    attempt.answered(response)
                     return response
-                wait = self._wait_after_status(response, retry, where)
+                wait = self._wait_after_status(response, attempt)
                 await response.aclose()
             await asyncio.sleep(wait)
             retry += 1
