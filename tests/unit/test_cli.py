@@ -60,10 +60,10 @@ def write(tmp_path: Path, text: str, name: str = "spec.yaml") -> Path:
     [
         ("syntax error with line and column", BROKEN_YAML, 1, "spec.yaml:3:"),
         (
-            "dangling reference at its use",
+            "dangling reference at its use: a warning, the operation left out",
             DANGLING,
-            1,
-            "error: #/paths/~1pets/get/responses/200/content/application~1json/schema:",
+            0,
+            "warning: #/paths/~1pets/get/responses/200/content/application~1json/schema:",
         ),
         (
             "validator complaint is a warning",
@@ -241,7 +241,9 @@ def test_counts_are_singular_when_one(tmp_path: Path) -> None:
 def test_validate_command(tmp_path: Path) -> None:
     assert run("validate", str(CHAT))[0] == 0
     exit_code, output = run("validate", str(write(tmp_path, DANGLING)))
-    assert exit_code == 1 and "Missing" in output
+    assert exit_code == 0 and "warning:" in output and "Missing" in output
+    exit_code, output = run("validate", "--strict", str(write(tmp_path, DANGLING)))
+    assert exit_code == 1 and "error:" in output and "Missing" in output
 
 
 def test_templates_list_and_dump(tmp_path: Path) -> None:
