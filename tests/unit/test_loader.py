@@ -613,3 +613,45 @@ def test_a_huge_string_stops_early_in_bounded_memory(tmp_path: Path) -> None:
         in done.stderr
     )
     assert "Traceback" not in done.stderr and not (tmp_path / "o").exists()
+
+
+PLAIN_YAML = (
+    "a: !!bool yes\nb: !!float 1\nc: 1e-08\n200: x\n~: y\nd: &x [1, {e: 2}]\nf: *x\n"
+    "g: 0o17\nh: 0x1F\ni: -.INF\nk: 010\nl: 1_000\nm: off\nn: 2024-01-01\no: !!str 12\n"
+    "p: TRUE\nq: ''\nr:\ns: [~, null, Null]\n1.50: z\ntrue: t\n"
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        PLAIN_YAML,
+        "a: &a {k1: 1}\nb: {<<: *a, k2: 2}\n",  # a merge: PyYAML's constructor builds it
+        "a: !!binary aGk=\nb: !!set {x, y}\n",
+        "a: !!int twelve\n",
+        "? [1]\n: 2\n",
+    ],
+    ids=["plain", "merge", "other tags", "bad value", "list key"],
+)
+def test_the_short_walk_builds_what_pyyaml_builds(text: str) -> None:
+    """``_plain_data`` builds the documents it takes as PyYAML's constructor with our rules
+    does; the others, and their errors, are PyYAML's own."""
+    import yaml
+
+    from generator import loader
+
+    def outcome(load: Any) -> Any:
+        try:
+            return "data", load()
+        except yaml.YAMLError as exc:
+            return "error", str(exc)
+
+    mine = outcome(lambda: loader._load_yaml(text))
+    pyyaml = outcome(lambda: yaml.load(text, Loader=loader._yaml_loader(True)))
+    assert mine == pyyaml
+    short = loader._yaml_loader(True)(text)
+    try:
+        takes = loader._plain_data(short, short.get_single_node()) is not None
+    except Exception:
+        takes = False
+    assert takes == (text == PLAIN_YAML)
