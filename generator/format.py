@@ -8,9 +8,10 @@ way the output is black's, byte for byte (tests compare the two over the corpus)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import gc
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from typing import Any, TypeVar
 
 import black
@@ -69,7 +70,7 @@ def format_files(
     result = dict(files)
     parallel = workers > 1 and len(python) >= _PARALLEL_THRESHOLD
     pool: Any = ProcessPoolExecutor(max_workers=workers) if parallel else nullcontext()
-    with pool:
+    with _heap_frozen(parallel), pool:
         run = _runner(pool if parallel else None, workers)
         texts = [text for _, text in python]
         plans = run(plan_file, texts) if builtin_templates else [None] * len(python)
@@ -95,6 +96,20 @@ def format_files(
         if on_file:
             on_file(path)
     return result
+
+
+@contextmanager
+def _heap_frozen(frozen: bool) -> Iterator[None]:
+    """What this process holds (the document, the IR, the rendered files) left out of the
+    cycle collector's walks while workers forked from it format: a worker's collections then
+    neither walk it nor copy the pages they touch (``gc.freeze``); given back after."""
+    if frozen:
+        gc.freeze()
+    try:
+        yield
+    finally:
+        if frozen:
+            gc.unfreeze()
 
 
 def _snippets(plan: list[Piece]) -> Iterable[Snippet]:
