@@ -65,6 +65,7 @@ def build_spec(
         array_formats=config.array_formats,
         idempotency_header=config.idempotency_header,
         pagination=config.pagination,
+        operations=config.operations,
         tags=tags,
     )
     operations = builder.build()

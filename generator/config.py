@@ -50,6 +50,9 @@ PAGINATION_FIELDS = (
 #: One operation's ``pagination`` setting: ``None`` turns ``_iter`` off; otherwise the kind
 #: and the fields it names (``{"kind": "offset", "total": "meta.total"}``).
 PagingSetting = Mapping[str, str] | None
+#: An operation's ``operations`` setting: its method's new name and the tag whose API class
+#: takes it (None: as the document gives)
+OperationSetting = tuple[str | None, str | None]
 
 
 def _nothing() -> Mapping[str, Any]:
@@ -93,6 +96,7 @@ class Config:
     client_timeout: float | None = None
     client_connect_timeout: float | None = None
     pagination: Mapping[str, PagingSetting] = field(default_factory=_nothing)
+    operations: Mapping[str, OperationSetting] = field(default_factory=_nothing)
     check: bool = False
     force: bool = False
     strict: bool = False
@@ -216,6 +220,40 @@ def _field_names(value: Any, key: str, base: Path) -> Mapping[str, Mapping[str, 
             result[str(model)] = read(renames, key, base)
         except ValueError as exc:
             raise ValueError(f"{model}: {exc}") from None
+    return MappingProxyType(result)
+
+
+def _is_method_name(name: object) -> bool:
+    return (
+        isinstance(name, str)
+        and re.fullmatch(r"[a-z_][a-z0-9_]*", name) is not None
+        and not keyword.iskeyword(name)
+    )
+
+
+def _operations(value: Any, key: str, base: Path) -> Mapping[str, OperationSetting]:
+    if not isinstance(value, dict):
+        raise ValueError("must be a table of operationId = new method name")
+    result: dict[str, OperationSetting] = {}
+    for operation, setting in value.items():
+        if isinstance(setting, str):
+            setting = {"name": setting}
+        if (
+            not isinstance(setting, dict)
+            or not setting
+            or set(setting) - {"name", "tag"}
+        ):
+            raise ValueError(
+                f"{operation}: must be a method name, or a table with name and/or tag"
+            )
+        name, tag = setting.get("name"), setting.get("tag")
+        if name is not None and not _is_method_name(name):
+            raise ValueError(
+                f"{operation}: {name!r} is not a method name (snake_case, not a keyword)"
+            )
+        if tag is not None and (not isinstance(tag, str) or not tag):
+            raise ValueError(f"{operation}: tag must be a non-empty string")
+        result[str(operation)] = (name, tag)
     return MappingProxyType(result)
 
 
@@ -383,6 +421,7 @@ KEYS = (
         "the client's seconds to connect",
     ),
     Key("pagination", "pagination", _pagination, True, "paging per operation"),
+    Key("operations", "operations", _operations, True, "method renames and moves"),
     Key("check", "check", _flag, False, "like --check"),
     Key("force", "force", _flag, False, "like --force"),
     Key("strict", "strict", _flag, False, "like --strict"),
@@ -544,6 +583,9 @@ def unused_settings(config: Config, spec: Spec, document: Any) -> Iterator[str]:
     for key in config.pagination:
         if key not in operations:
             yield f"pagination: no generated operation is named {key!r}"
+    for key in config.operations:
+        if key not in operations:
+            yield f"operations: no generated operation is named {key!r}"
     tags = {tag for _, tag in _operation_tags(document)}
     for setting, wanted in (
         ("include-tags", config.include_tags),

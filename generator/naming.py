@@ -339,6 +339,13 @@ def is_device_name(name: str) -> bool:
     return name.split(".", 1)[0].rstrip(" ").lower() in WINDOWS_DEVICE_NAMES
 
 
+def param_form_name(model: str) -> str:
+    """The name of a model's request form (its ``TypedDict``): ``<Model>Param``; for a model
+    whose name already ends in ``Param``, ``<Model>Dict`` (``ImageRefParam`` ->
+    ``ImageRefParamDict``), since ``ImageRefParamParam`` reads as a typo."""
+    return f"{model}Dict" if model.endswith("Param") else f"{model}Param"
+
+
 @dataclass
 class UniqueNames:
     """Hands out names that are unique, ignoring case (files differing only by case collide on

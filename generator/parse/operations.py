@@ -163,6 +163,11 @@ class OperationsBuilder:
     idempotency_header: str | None = "Idempotency-Key"
     #: settings: each operation's pagination (None: no ``_iter``), over what is inferred
     pagination: Mapping[str, Mapping[str, str] | None] = field(default_factory=dict)
+    #: settings: each operation's method name and the tag of its API class (None: as
+    #: the document gives), by operationId or ``METHOD /path``
+    operations: Mapping[str, tuple[str | None, str | None]] = field(
+        default_factory=dict
+    )
     #: the document's tags (``parse_tags``): which make API classes
     tags: tuple[Tag, ...] = ()
 
@@ -282,9 +287,10 @@ class OperationsBuilder:
                 separator="_",
             )
             names = UniqueNames(set(METHOD_RESERVED))
+            natural = {op.name.lower() for op in operations}
             renamed = []
             for op in operations:
-                name = names.claim(op.name, separator="_")
+                name = names.claim(self._method_name(op, names, natural), separator="_")
                 if op.stream:
                     names.claim(f"{name}_stream")
                 if op.pagination:
@@ -304,6 +310,34 @@ class OperationsBuilder:
                 )
             )
         return tuple(apis)
+
+    def _operation_setting(
+        self, keys: tuple[str, ...]
+    ) -> tuple[str | None, str | None]:
+        """The ``operations`` setting of the operation known by ``keys``, or (None, None)."""
+        return next(
+            (self.operations[k] for k in keys if k in self.operations), (None, None)
+        )
+
+    def _method_name(self, op: Operation, names: UniqueNames, natural: set[str]) -> str:
+        """The name the ``operations`` setting gives, unless another method of the API class
+        has it or would by its own name, or the generated code needs it: then, with a
+        warning, the name oapigen gives."""
+        keys = (op.operation_id, f"{op.method} {op.path}")
+        wanted = self._operation_setting(keys)[0]
+        if wanted is None or wanted == op.name:
+            return op.name
+        taken = names.taken | natural
+        if wanted.lower() in taken or wanted != identifier(
+            wanted, reserved=METHOD_RESERVED
+        ):
+            self.diags.warning(
+                op.pointer,
+                f"operations: {op.operation_id} keeps its name {op.name}: "
+                f"{wanted} is taken",
+            )
+            return op.name
+        return wanted
 
     def _tag_wanted(self, operation: dict[str, Any]) -> bool:
         tags = operation.get("tags")
@@ -365,7 +399,8 @@ class OperationsBuilder:
         base_name = identifier(operation_id, reserved=METHOD_RESERVED, fallback="call")
         hint = pascal_case(operation_id) or "Call"
         tags = op.get("tags")
-        tag = api_tag(tags, self.tags)
+        moved_to = self._operation_setting((operation_id, f"{method} {path}"))[1]
+        tag = moved_to or api_tag(tags, self.tags)
         arguments = UniqueNames(set(ARGUMENT_RESERVED))
         parameters = self._parameters(path, path_at, op_at, hint, arguments)
         parameters += tuple(_fixed_query(fixed_query))

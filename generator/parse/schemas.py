@@ -51,6 +51,7 @@ from generator.naming import (
     UniqueNames,
     class_name,
     identifier,
+    param_form_name,
     pascal_case,
 )
 from generator.parse import types as T
@@ -197,7 +198,7 @@ class SchemaBuilder:
         )
         draft = _Draft(name, module, pointer, description)
         if with_param:
-            draft.param_name = self.class_names.claim(f"{name}Param")
+            draft.param_name = self.class_names.claim(param_form_name(name))
         self.drafts[name] = draft
         return draft
 
@@ -240,7 +241,7 @@ class SchemaBuilder:
             drafts.append(self.claim(key, located.location, with_param=False))
             self.named[_key(located)] = drafts[-1].name
         for draft in drafts:
-            draft.param_name = self.class_names.claim(f"{draft.name}Param")
+            draft.param_name = self.class_names.claim(param_form_name(draft.name))
 
     @property
     def param_names(self) -> Mapping[str, str]:

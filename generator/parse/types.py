@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from generator.ir import Scalar, TypeRef
+from generator.naming import param_form_name
 
 ANY = TypeRef("any")
 UNKNOWN = TypeRef(
@@ -189,7 +190,7 @@ def request_annotation(
     if t.kind == "primitive":
         return _REQUEST_PRIMITIVES[t.name]
     if t.kind == "model":
-        param = (params or {}).get(t.name, f"{t.name}Param")
+        param = (params or {}).get(t.name, param_form_name(t.name))
         return f"{t.name} | {param}" if top_level else param
     if t.kind == "list":
         return f"Sequence[{recurse(t.items[0])}]"

@@ -113,7 +113,7 @@ def error_message(value: object) -> str | None:
     """The human message of an error body's JSON value, in the shapes APIs use:
     ``{"error": {"message"}}`` (OpenAI, Stripe, Google), ``{"message"}``, ``{"detail"}``
     (FastAPI, also its list of ``{"msg"}``), ``{"title"}`` (RFC 9457 problem details),
-    ``{"error": "...", "error_description"}`` (OAuth2), ``{"errors": [{"message"}]}``."""
+    ``{"error", "error_description"}`` (OAuth2), ``{"errors": [{"message"}]}``."""
     if not isinstance(value, Mapping):
         return None
     error = value.get("error")

@@ -60,9 +60,13 @@ def _item(type_: object, value: Any) -> Any:
 
 
 def _model(cls: type[pydantic.BaseModel], data: Mapping[str, Any]) -> Any:
-    """An instance of ``cls`` built field by field from ``data`` (wire names)."""
+    """An instance of ``cls`` built field by field from ``data`` (wire names); the data as
+    given when the class cannot be built (a forward reference that does not resolve)."""
     if not cls.__pydantic_complete__:
-        cls.model_rebuild()  # deferred models resolve their forward references here
+        # deferred models resolve their forward references here
+        cls.model_rebuild(raise_errors=False)
+        if not cls.__pydantic_complete__:
+            return data
     validator = cls.__pydantic_validator__
     probe = cls.model_construct()
     values: dict[str, Any] = {}

@@ -56,3 +56,22 @@ def test_responses_carry_the_request_id(chat: ModuleType, loopback: Loopback) ->
         assert raw.request_id == "req_9" and raw.parse().deleted is True
         with c.chat.with_streaming_response.delete_chat_completion("abc") as streamed:
             assert streamed.request_id == "req_9"
+
+
+def test_streams_carry_the_request_id(chat: ModuleType, loopback: Loopback) -> None:
+    events = Reply.sse("data: [DONE]\n\n")
+    events.headers = {**dict(events.header_items()), "x-request-id": "req_s"}
+    loopback.always("POST", "/chat/completions", events)
+    messages = [{"role": "user", "content": "hi"}]
+    with chat.Client(api_key="sk-x", base_url=loopback.url) as c:
+        with c.chat.create_chat_completion_stream(model="m", messages=messages) as s:
+            assert s.request_id == "req_s" and list(s) == []
+
+    async def run() -> str | None:
+        async with chat.AsyncClient(api_key="sk-x", base_url=loopback.url) as c:
+            stream = c.chat.create_chat_completion_stream(model="m", messages=messages)
+            async with stream:
+                request_id: str | None = stream.request_id
+                return request_id
+
+    assert asyncio.run(run()) == "req_s"

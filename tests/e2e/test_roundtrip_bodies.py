@@ -18,10 +18,12 @@ def parts(echoed: Any) -> list[tuple[str, str | None, str | None, str]]:
 
 
 def test_json_body_leaves_out_what_was_not_given(client: Any) -> None:
-    echoed = client.bodies.json_body(title="t", body_=None, tags=["a"], timeout_=5)
+    echoed = client.bodies.json_body(
+        title="t", body_=None, tags=["a"], timeout_=5, max_retries_=1, max_retries=0
+    )
     assert echoed.headers["content-type"] == "application/json"
     assert json.loads(echoed.body) == {"title": "t", "body": None, "tags": ["a"]}
-    assert echoed.query == "timeout=5"
+    assert echoed.query == "max_retries=1&timeout=5"
 
 
 def test_json_body_whole_and_per_call_options(client: Any, roundtrip: Any) -> None:

@@ -22,6 +22,7 @@ from generator.config import (
     unused_settings,
 )
 from generator.diagnostics import Diagnostics
+from generator.diff import compare
 from generator.ir import Spec
 from generator.loader import load_documents
 
@@ -78,6 +79,18 @@ def yaml_file(tmp_path: Path, text: str) -> Path:
             "no idempotency keys",
             "idempotency-header: false",
             {"idempotency_header": None},
+        ),
+        (
+            "operations",
+            "operations: {listPets: all_pets, getStore: {name: store, tag: pets}, "
+            "'GET /x': {tag: misc}}",
+            {
+                "operations": {
+                    "listPets": ("all_pets", None),
+                    "getStore": ("store", "pets"),
+                    "GET /x": (None, "misc"),
+                }
+            },
         ),
         (
             "client timeouts",
@@ -151,6 +164,10 @@ def _plain(value: Any) -> Any:
         ("bad header", "idempotency-header: 'a b'", "must be a header name"),
         ("bad request id header", "request-id-header: false", "must be a header name"),
         ("bad timeout", "client-timeout: 0", "must be a number of seconds above 0"),
+        ("bad method name", "operations: {op: ListPets}", "op: 'ListPets' is not a method"),
+        ("keyword method name", "operations: {op: class}", "'class' is not a method name"),
+        ("bad operation key", "operations: {op: {api: x}}", "op: must be a method name"),
+        ("empty operation", "operations: {op: {}}", "op: must be a method name"),
         ("timeout as text", "client-timeout: '5'", "must be a number of seconds"),
         (
             "paging kind",
@@ -301,6 +318,32 @@ def test_streaming_switch(name: str, streaming: dict[str, Any], want: Any) -> No
         assert op.stream.switch not in [f.wire_name for f in op.body.fields]
 
 
+def test_operations_are_renamed_and_moved() -> None:
+    spec, diags = build(
+        settings(
+            operations={
+                "listPets": ("all_pets", None),
+                "getStore": ("store", "pets"),
+                "POST /pets/{pet_id}/updates": (None, "feeds"),
+                "createPet": ("all_pets", None),  # taken by the rename above
+            }
+        )
+    )
+    methods = {api.attribute: [op.name for op in api.operations] for api in spec.apis}
+    assert methods["pets"][:3] == ["all_pets", "create_pet", "store"]
+    assert methods["feeds"] == ["watch_pet"]
+    assert "stores" not in methods
+    assert [d.message for d in diags.items if "operations:" in d.message] == [
+        "operations: createPet keeps its name create_pet: all_pets is taken"
+    ]
+    renamed = compare(build(settings())[0], spec)
+    assert ("method-renamed", True, "client.pets", "all_pets") in [
+        (c.kind, c.breaking, c.area, c.subject) for c in renamed
+    ]
+    moved = [c for c in renamed if c.subject == "watch_pet"]
+    assert moved[0].kind == "method-renamed" and moved[0].area == "client.feeds"
+
+
 def test_credential_env_project_and_version() -> None:
     spec, _ = build(
         settings(
@@ -327,6 +370,7 @@ def test_settings_that_match_nothing_are_named() -> None:
         exclude_tags=("cats", "pets"),
         array_formats={"listPets": {"limit": "repeat", "expand": "repeat"}, "x": {}},
         pagination={"listPets": None, "GET /pet": None},
+        operations={"listPet": ("pets", None)},
     )
     spec, _ = build(dataclasses.replace(config, exclude_tags=()))
     document = {"paths": {"/pets": {"get": {"tags": ["pets"]}}}}
@@ -341,6 +385,7 @@ def test_settings_that_match_nothing_are_named() -> None:
         "array-formats: 'listPets' has no query parameter or body property 'expand'",
         "array-formats: no generated operation is named 'x'",
         "pagination: no generated operation is named 'GET /pet'",
+        "operations: no generated operation is named 'listPet'",
         "exclude-tags: no operation is tagged 'cats'",
     ]
 

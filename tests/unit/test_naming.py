@@ -6,6 +6,7 @@ from generator.naming import (
     class_name,
     identifier,
     is_device_name,
+    param_form_name,
     snake_case,
 )
 
@@ -128,3 +129,17 @@ def test_long_names_are_bounded_and_stay_apart() -> None:
     assert all(len(n) <= MAX_NAME_LENGTH for n in names)
     assert names[0] != names[1]
     assert identifier("short_name") == "short_name"
+
+
+@pytest.mark.parametrize(
+    ("model", "want"),
+    [
+        ("Pet", "PetParam"),
+        ("ImageRefParam", "ImageRefParamDict"),
+        ("Param", "ParamDict"),
+        ("QueryParams", "QueryParamsParam"),
+        ("Parameter", "ParameterParam"),
+    ],
+)
+def test_the_request_form_of_a_model(model: str, want: str) -> None:
+    assert param_form_name(model) == want

@@ -369,7 +369,8 @@ def test_model_named_like_its_neighbours_param(tmp_path: Path) -> None:
     obj = {"type": "object", "properties": {"id": {"type": "string"}}}
     models, _ = build(tmp_path, {"FunctionTool": obj, "FunctionToolParam": obj})
     assert models["FunctionTool"].param_name == "FunctionToolParam2"
-    assert models["FunctionToolParam"].param_name == "FunctionToolParamParam"
+    # a name already ending in Param: its request form ends in Dict, not ParamParam
+    assert models["FunctionToolParam"].param_name == "FunctionToolParamDict"
 
 
 @pytest.mark.parametrize(

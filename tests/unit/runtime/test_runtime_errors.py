@@ -125,3 +125,15 @@ def test_streamed_responses_carry_the_request_id(
     with make_transport().request(Call("GET", "/file"), "streaming") as response:
         assert response.request_id == "req_7"
         assert response.read() == b"data"
+
+
+def test_streams_carry_the_request_id(
+    loopback: Loopback, make_transport: MakeTransport
+) -> None:
+    events = Reply.sse("data: {}\n\n", "data: [DONE]\n\n")
+    events.headers = {**dict(events.header_items()), "x-request-id": "req_s"}
+    loopback.reply("GET", "/events", events)
+    call = Call("GET", "/events", responses=(ResponseType("200", "sse"),))
+    with make_transport().stream(call, dict) as stream:
+        assert stream.request_id == "req_s"
+        assert list(stream) == [{}]

@@ -60,6 +60,15 @@ def test_a_missing_required_field_is_none_and_defaults_stay() -> None:
     assert pet.model_fields_set == {"kind"}
 
 
+class Unresolved(ApiModel):
+    ghost: Ghost  # type: ignore[name-defined]  # noqa: F821
+
+
+def test_a_model_that_cannot_be_built_leaves_the_data_as_given() -> None:
+    data = {"ghost": 1}
+    assert build_leniently(Unresolved, data) == data
+
+
 @pytest.mark.parametrize(
     ("type_", "value", "want"),
     [

@@ -30,6 +30,7 @@ from .errors import (
     ApiResponseValidationError,
     StreamError,
     connection_error,
+    request_id_of,
 )
 from .limits import DEFAULT_MAX_EVENT_BYTES
 from .models import json_value
@@ -126,14 +127,22 @@ class Stream(Generic[T]):
         decode: Callable[[str], T],
         max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
         reader: ReaderFactory[T] | None = None,
+        *,
+        request_id_header: str | None = None,
     ) -> None:
         self.response = response
+        self._request_id_header = request_id_header
         made = (
             reader(response)
             if reader
             else _EventReader(response, decode, max_event_bytes)
         )
         self._items = self._iterate(made)
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's request id, as ``RawResponse.request_id``."""
+        return request_id_of(self.response.headers, self._request_id_header)
 
     def _iterate(self, reader: ItemReader[T]) -> Generator[T, None, None]:
         try:
@@ -178,8 +187,11 @@ class AsyncStream(Generic[T]):
         decode: Callable[[str], T],
         max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
         reader: ReaderFactory[T] | None = None,
+        *,
+        request_id_header: str | None = None,
     ) -> None:
         self._opener: Callable[[], Awaitable[httpx.Response]] | None = opener
+        self._request_id_header = request_id_header
         self._decode = decode
         self._max_event_bytes = max_event_bytes
         self._reader = reader
@@ -195,6 +207,11 @@ class AsyncStream(Generic[T]):
                 "the stream is not open yet: iterate it or use 'async with'"
             )
         return self._response
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's request id, once the stream has been opened."""
+        return request_id_of(self.response.headers, self._request_id_header)
 
     async def open(self) -> Self:
         """Send the request (with retries); status errors are raised here."""

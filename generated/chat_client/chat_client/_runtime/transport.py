@@ -947,6 +947,7 @@ class SyncTransport(_BaseTransport):
             self._item_decoder(item_type, call),
             self.max_event_bytes,
             self._item_reader(item_type, kind),
+            request_id_header=self.request_id_header,
         )
 
     def first_page(self, call: Call, pages: Pages) -> SyncPage[Any]:
@@ -1125,6 +1126,7 @@ class AsyncTransport(_BaseTransport):
             self._item_decoder(item_type, call),
             self.max_event_bytes,
             self._item_reader(item_type, kind),
+            request_id_header=self.request_id_header,
         )
 
     async def first_page(self, call: Call, pages: Pages) -> AsyncPage[Any]:
