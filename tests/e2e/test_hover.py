@@ -18,7 +18,8 @@ from typing import Any
 
 import pydantic
 import pytest
-from clientgen import generate_client, import_client
+from clientgen import client_spec, generate_client, import_client
+from hover_docs import attribute_docstrings, docstring_share, section
 from loopback import Loopback, Reply
 
 SPEC = Path(__file__).with_name("hover.yaml")
@@ -36,11 +37,15 @@ def server() -> Iterator[Loopback]:
 
 
 @pytest.fixture(scope="module")
-def hover_dir(server: Loopback, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("hover")
-    spec = folder / "hover.yaml"
+def hover_spec(server: Loopback, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    spec = tmp_path_factory.mktemp("hover") / "hover.yaml"
     spec.write_text(SPEC.read_text().replace("__PORT__", server.url.rsplit(":", 1)[1]))
-    return generate_client(spec, folder / "out", PACKAGE)
+    return spec
+
+
+@pytest.fixture(scope="module")
+def hover_dir(hover_spec: Path) -> Path:
+    return generate_client(hover_spec, hover_spec.parent / "out", PACKAGE)
 
 
 @pytest.fixture(scope="module")
@@ -55,13 +60,6 @@ def api_methods(hover: ModuleType) -> Iterator[tuple[str, Any]]:
         for name, member in vars(cls).items():
             if inspect.isfunction(member) and not name.startswith("_"):
                 yield f"{cls.__name__}.{name}", member
-
-
-def section(doc: str, title: str) -> str:
-    """The text of a Google-style section, up to the next blank line."""
-    start = doc.index(f"\n{title}:\n") + len(title) + 3
-    end = doc.find("\n\n", start)
-    return doc[start : end if end >= 0 else None]
 
 
 def test_every_method_documents_each_argument_its_return_and_errors(
@@ -99,7 +97,7 @@ def test_descriptions_reach_the_arguments_and_errors(hover: ModuleType) -> None:
     assert "    WidgetList: A page of widgets." in section(listing, "Returns")
     creating = inspect.getdoc(widgets.create_widget) or ""
     assert (
-        "    name: The widget's name.\n        Lower-case letters only.\n" in creating
+        "    name: The widget's name. Lower-case letters only.\n" in creating
     )
     assert "    NotFoundError: 404: No such widget.\n" in section(creating, "Raises")
     assert "    RateLimitError: 429: Slow down.\n" in section(creating, "Raises")
@@ -128,24 +126,6 @@ def test_a_docstring_is_indented_as_one_block(hover_dir: Path) -> None:
     assert checked >= 14
 
 
-def attribute_docstrings(source: str) -> dict[str, dict[str, str]]:
-    """Per class of ``source``, the docstring right after each annotated attribute."""
-    found: dict[str, dict[str, str]] = {}
-    for node in ast.parse(source).body:
-        if isinstance(node, ast.ClassDef):
-            docs = found.setdefault(node.name, {})
-            for this, after in zip(node.body, node.body[1:]):
-                if (
-                    isinstance(this, ast.AnnAssign)
-                    and isinstance(this.target, ast.Name)
-                    and isinstance(after, ast.Expr)
-                    and isinstance(after.value, ast.Constant)
-                    and isinstance(after.value.value, str)
-                ):
-                    docs[this.target.id] = inspect.cleandoc(after.value.value)
-    return found
-
-
 def test_described_fields_and_param_keys_carry_their_description(
     hover_dir: Path, hover: ModuleType
 ) -> None:
@@ -153,7 +133,7 @@ def test_described_fields_and_param_keys_carry_their_description(
     docs = attribute_docstrings(source)
     want = {
         "id": "Set by the server.",
-        "name": "The widget's name.\nLower-case letters only.",
+        "name": "The widget's name. Lower-case letters only.",  # one paragraph
         "count": "How many there are.",
         "code": "A code whose pattern pydantic's engine cannot read.",
         "legacy": "The old name.",
@@ -170,6 +150,14 @@ def test_described_fields_and_param_keys_carry_their_description(
         (hover_dir / PACKAGE / "models" / "event.py").read_text()
     )
     assert event["Event"] == {"kind": "What happened."}
+
+
+def test_every_described_field_and_parameter_carries_its_description(
+    hover_spec: Path, hover_dir: Path, hover: ModuleType
+) -> None:
+    share = docstring_share(client_spec(hover_spec, PACKAGE), hover_dir)
+    assert share.described >= 15  # fields, Param keys, parameters and body fields
+    assert share.missing == []
 
 
 @pytest.fixture
