@@ -28,24 +28,8 @@ _ENTRY = re.compile(r"^    (\w+): ", re.MULTILINE)
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[Loopback]:
-    loopback = Loopback().start()
-    try:
-        yield loopback
-    finally:
-        loopback.stop()
-
-
-@pytest.fixture(scope="module")
-def hover_spec(server: Loopback, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    spec = tmp_path_factory.mktemp("hover") / "hover.yaml"
-    spec.write_text(SPEC.read_text().replace("__PORT__", server.url.rsplit(":", 1)[1]))
-    return spec
-
-
-@pytest.fixture(scope="module")
-def hover_dir(hover_spec: Path) -> Path:
-    return generate_client(hover_spec, hover_spec.parent / "out", PACKAGE)
+def hover_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generate_client(SPEC, tmp_path_factory.mktemp("hover"), PACKAGE)
 
 
 @pytest.fixture(scope="module")
@@ -96,9 +80,7 @@ def test_descriptions_reach_the_arguments_and_errors(hover: ModuleType) -> None:
     assert "    limit: The ``limit`` query parameter.\n" in args  # none in the document
     assert "    WidgetList: A page of widgets." in section(listing, "Returns")
     creating = inspect.getdoc(widgets.create_widget) or ""
-    assert (
-        "    name: The widget's name. Lower-case letters only.\n" in creating
-    )
+    assert "    name: The widget's name. Lower-case letters only.\n" in creating
     assert "    NotFoundError: 404: No such widget.\n" in section(creating, "Raises")
     assert "    RateLimitError: 429: Slow down.\n" in section(creating, "Raises")
     deleting = inspect.getdoc(widgets.delete_widget) or ""
@@ -153,19 +135,24 @@ def test_described_fields_and_param_keys_carry_their_description(
 
 
 def test_every_described_field_and_parameter_carries_its_description(
-    hover_spec: Path, hover_dir: Path, hover: ModuleType
+    hover_dir: Path, hover: ModuleType
 ) -> None:
-    share = docstring_share(client_spec(hover_spec, PACKAGE), hover_dir)
+    share = docstring_share(client_spec(SPEC, PACKAGE), hover_dir)
     assert share.described >= 15  # fields, Param keys, parameters and body fields
     assert share.missing == []
 
 
 @pytest.fixture
+def server(loopback: Loopback) -> Loopback:
+    loopback.always("DELETE", "*", Reply(204))
+    loopback.always("GET", "/widgets", Reply.json({"data": [], "has_more": False}))
+    loopback.always("POST", "/widgets", Reply.json({"name": "w"}, status=201))
+    return loopback
+
+
+@pytest.fixture
 def client(hover: ModuleType, server: Loopback) -> Iterator[Any]:
-    server.always("DELETE", "*", Reply(204))
-    server.always("GET", "/widgets", Reply.json({"data": [], "has_more": False}))
-    server.always("POST", "/widgets", Reply.json({"name": "w"}, status=201))
-    with hover.Client(max_retries=0) as c:
+    with hover.Client(base_url=server.url, max_retries=0) as c:
         yield c
 
 
@@ -194,7 +181,7 @@ def test_a_deprecated_operation_warns_when_called_and_is_marked_for_editors(
         assert not hasattr(cls.list_widgets, "__deprecated__")
 
     async def delete_async() -> None:
-        async with hover.AsyncClient(max_retries=0) as c:
+        async with hover.AsyncClient(base_url=server.url, max_retries=0) as c:
             await c.widgets.delete_widget("w2")
 
     found = caught(lambda: asyncio.run(delete_async()))
