@@ -264,3 +264,17 @@ def test_requests_are_sent_as_given(client: Any, server: Loopback) -> None:
     """Arguments are not validated: the server judges what it is sent."""
     client.widgets.create_widget(name="NOT LOWER", count=1000)
     assert server.last.json() == {"name": "NOT LOWER", "count": 1000}
+
+
+def test_a_response_that_breaks_a_constraint_is_read_unless_strict(
+    hover: ModuleType, client: Any, server: Loopback
+) -> None:
+    """Constraints check what the caller builds; a drifting server's answer still reads."""
+    drifted = {"name": "NOT LOWER AND TOO LONG", "count": 1000, "tags": []}
+    server.reply("POST", "/widgets", Reply.json(drifted, status=201))
+    widget = client.widgets.create_widget(name="w")
+    assert isinstance(widget, hover.models.Widget)
+    assert (widget.name, widget.count, widget.tags) == (drifted["name"], 1000, [])
+    server.reply("POST", "/widgets", Reply.json(drifted, status=201))
+    with pytest.raises(hover.ApiResponseValidationError):
+        client.widgets.create_widget(name="w", strict_response_validation=True)
