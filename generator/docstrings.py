@@ -25,7 +25,10 @@ CALL_OPTIONS = (
     ("extra_query", "Query parameters added to this call's URL."),
     ("extra_body", "Properties added to this call's JSON body."),
     ("timeout", "This call's timeout in seconds (or an ``httpx.Timeout``)."),
-    ("max_retries", "How many times this call is retried (the client's setting by default)."),
+    (
+        "max_retries",
+        "How many times this call is retried (the client's setting by default).",
+    ),
     (
         "strict_response_validation",
         "Raise ``ApiResponseValidationError`` when the response does not match its "
