@@ -220,7 +220,8 @@ def _raised(op: Operation, form: Form) -> list[tuple[str, str]]:
         ),
         (
             "ApiResponseValidationError",
-            "The response body does not fit its declared type.",
+            "The response body does not fit its declared type (only with"
+            " ``strict_response_validation``; otherwise what could be read is returned).",
         ),
     ]
     if form == "stream" and op.stream and op.stream.kind in ("sse", "events"):
