@@ -25,7 +25,10 @@ CALL_OPTIONS = (
     ("extra_query", "Query parameters added to this call's URL."),
     ("extra_body", "Properties added to this call's JSON body."),
     ("timeout", "This call's timeout in seconds (or an ``httpx.Timeout``)."),
-    ("max_retries", "How many times this call is retried (the client's setting by default)."),
+    (
+        "max_retries",
+        "How many times this call is retried (the client's setting by default).",
+    ),
     (
         "strict_response_validation",
         "Raise ``ApiResponseValidationError`` when the response does not match its "
@@ -217,7 +220,8 @@ def _raised(op: Operation, form: Form) -> list[tuple[str, str]]:
         ),
         (
             "ApiResponseValidationError",
-            "The response body does not fit its declared type.",
+            "The response body does not fit its declared type (only with"
+            " ``strict_response_validation``; otherwise what could be read is returned).",
         ),
     ]
     if form == "stream" and op.stream and op.stream.kind in ("sse", "events"):
@@ -248,32 +252,40 @@ def _section(title: str, entries: list[tuple[str, str]], width: int) -> str:
 
 
 def _fill(text: str, width: int, hang: int = 0) -> str:
-    """``text`` with its lines of prose filled to ``width`` (after the first, indented by
-    ``hang``); lines markdown reads otherwise (indented, tables, headings, inside a fence)
-    stay as written."""
+    """``text`` with its paragraphs of prose filled to ``width`` (every line after the first
+    indented by ``hang``); lines markdown reads otherwise (indented, tables, headings, quotes,
+    inside a fence) stay as written, and a list item starts a paragraph of its own."""
     out: list[str] = []
+    paragraph: list[str] = []
+
+    def flush() -> None:
+        if paragraph:
+            item = _LIST_ITEM.match(
+                paragraph[0]
+            )  # an item's further lines sit under its text
+            out.extend(
+                textwrap.wrap(
+                    " ".join(paragraph),
+                    width,
+                    initial_indent=" " * hang if out else "",
+                    subsequent_indent=" " * (hang + (item.end() if item else 0)),
+                    break_long_words=False,
+                    break_on_hyphens=False,
+                )
+            )
+            paragraph.clear()
+
     fenced = False
-    for number, line in enumerate(clean(text).split("\n")):
+    for line in clean(text).split("\n"):
         line = line.rstrip()
-        pad = " " * hang if number else ""
         fence = line.lstrip().startswith(("```", "~~~"))
         fenced ^= fence
-        if (
-            fenced
-            or fence
-            or not line
-            or line[0] in " \t|#"
-            or len(pad + line) <= width
-        ):
-            out.append(pad + line if line else "")
+        if fenced or fence or not line or line[0] in " \t|#>":
+            flush()
+            out.append(" " * hang + line if line and out else line)
             continue
-        item = _LIST_ITEM.match(line)  # a list item's further lines sit under its text
-        out += textwrap.wrap(
-            line,
-            width,
-            initial_indent=pad,
-            subsequent_indent=" " * (hang + (item.end() if item else 0)),
-            break_long_words=False,
-            break_on_hyphens=False,
-        )
+        if _LIST_ITEM.match(line):
+            flush()
+        paragraph.append(line)
+    flush()
     return "\n".join(out)

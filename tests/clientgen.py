@@ -15,8 +15,18 @@ from types import ModuleType
 
 from generator.build import build_spec
 from generator.config import Config
+from generator.ir import Spec
 from generator.pipeline import load_and_check
 from generator.render import render
+
+
+def client_spec(spec: Path, package: str, config: Config | None = None) -> Spec:
+    """The IR of the client of ``spec`` (the template context); fails on document errors."""
+    docs, diags = load_and_check(config or Config(spec=spec), validator=False)
+    assert docs is not None and not diags.has_errors, [str(d) for d in diags.items]
+    built = build_spec(docs, diags, package, config)
+    assert not diags.has_errors, [str(d) for d in diags.items if d.level == "error"]
+    return built
 
 
 def generate_client(
@@ -24,10 +34,7 @@ def generate_client(
 ) -> Path:
     """Writes the client package for ``spec`` (OpenAPI 3, or Swagger 2.0 read converted)
     under ``out`` (with the settings of ``config``); fails on document errors."""
-    docs, diags = load_and_check(config or Config(spec=spec), validator=False)
-    assert docs is not None and not diags.has_errors, [str(d) for d in diags.items]
-    files = render(build_spec(docs, diags, package, config))
-    assert not diags.has_errors, [str(d) for d in diags.items if d.level == "error"]
+    files = render(client_spec(spec, package, config))
     for relative, text in files.items():
         target = out / relative
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,8 @@ from typing import Any
 
 import pydantic
 import pytest
-from clientgen import generate_client, import_client
+from clientgen import client_spec, generate_client, import_client
+from hover_docs import attribute_docstrings, docstring_share, section
 from loopback import Loopback, Reply
 
 SPEC = Path(__file__).with_name("hover.yaml")
@@ -27,20 +28,8 @@ _ENTRY = re.compile(r"^    (\w+): ", re.MULTILINE)
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[Loopback]:
-    loopback = Loopback().start()
-    try:
-        yield loopback
-    finally:
-        loopback.stop()
-
-
-@pytest.fixture(scope="module")
-def hover_dir(server: Loopback, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("hover")
-    spec = folder / "hover.yaml"
-    spec.write_text(SPEC.read_text().replace("__PORT__", server.url.rsplit(":", 1)[1]))
-    return generate_client(spec, folder / "out", PACKAGE)
+def hover_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generate_client(SPEC, tmp_path_factory.mktemp("hover"), PACKAGE)
 
 
 @pytest.fixture(scope="module")
@@ -55,13 +44,6 @@ def api_methods(hover: ModuleType) -> Iterator[tuple[str, Any]]:
         for name, member in vars(cls).items():
             if inspect.isfunction(member) and not name.startswith("_"):
                 yield f"{cls.__name__}.{name}", member
-
-
-def section(doc: str, title: str) -> str:
-    """The text of a Google-style section, up to the next blank line."""
-    start = doc.index(f"\n{title}:\n") + len(title) + 3
-    end = doc.find("\n\n", start)
-    return doc[start : end if end >= 0 else None]
 
 
 def test_every_method_documents_each_argument_its_return_and_errors(
@@ -98,9 +80,7 @@ def test_descriptions_reach_the_arguments_and_errors(hover: ModuleType) -> None:
     assert "    limit: The ``limit`` query parameter.\n" in args  # none in the document
     assert "    WidgetList: A page of widgets." in section(listing, "Returns")
     creating = inspect.getdoc(widgets.create_widget) or ""
-    assert (
-        "    name: The widget's name.\n        Lower-case letters only.\n" in creating
-    )
+    assert "    name: The widget's name. Lower-case letters only.\n" in creating
     assert "    NotFoundError: 404: No such widget.\n" in section(creating, "Raises")
     assert "    RateLimitError: 429: Slow down.\n" in section(creating, "Raises")
     deleting = inspect.getdoc(widgets.delete_widget) or ""
@@ -128,24 +108,6 @@ def test_a_docstring_is_indented_as_one_block(hover_dir: Path) -> None:
     assert checked >= 14
 
 
-def attribute_docstrings(source: str) -> dict[str, dict[str, str]]:
-    """Per class of ``source``, the docstring right after each annotated attribute."""
-    found: dict[str, dict[str, str]] = {}
-    for node in ast.parse(source).body:
-        if isinstance(node, ast.ClassDef):
-            docs = found.setdefault(node.name, {})
-            for this, after in zip(node.body, node.body[1:]):
-                if (
-                    isinstance(this, ast.AnnAssign)
-                    and isinstance(this.target, ast.Name)
-                    and isinstance(after, ast.Expr)
-                    and isinstance(after.value, ast.Constant)
-                    and isinstance(after.value.value, str)
-                ):
-                    docs[this.target.id] = inspect.cleandoc(after.value.value)
-    return found
-
-
 def test_described_fields_and_param_keys_carry_their_description(
     hover_dir: Path, hover: ModuleType
 ) -> None:
@@ -153,7 +115,7 @@ def test_described_fields_and_param_keys_carry_their_description(
     docs = attribute_docstrings(source)
     want = {
         "id": "Set by the server.",
-        "name": "The widget's name.\nLower-case letters only.",
+        "name": "The widget's name. Lower-case letters only.",  # one paragraph
         "count": "How many there are.",
         "code": "A code whose pattern pydantic's engine cannot read.",
         "legacy": "The old name.",
@@ -172,12 +134,25 @@ def test_described_fields_and_param_keys_carry_their_description(
     assert event["Event"] == {"kind": "What happened."}
 
 
+def test_every_described_field_and_parameter_carries_its_description(
+    hover_dir: Path, hover: ModuleType
+) -> None:
+    share = docstring_share(client_spec(SPEC, PACKAGE), hover_dir)
+    assert share.described >= 15  # fields, Param keys, parameters and body fields
+    assert share.missing == []
+
+
+@pytest.fixture
+def server(loopback: Loopback) -> Loopback:
+    loopback.always("DELETE", "*", Reply(204))
+    loopback.always("GET", "/widgets", Reply.json({"data": [], "has_more": False}))
+    loopback.always("POST", "/widgets", Reply.json({"name": "w"}, status=201))
+    return loopback
+
+
 @pytest.fixture
 def client(hover: ModuleType, server: Loopback) -> Iterator[Any]:
-    server.always("DELETE", "*", Reply(204))
-    server.always("GET", "/widgets", Reply.json({"data": [], "has_more": False}))
-    server.always("POST", "/widgets", Reply.json({"name": "w"}, status=201))
-    with hover.Client(max_retries=0) as c:
+    with hover.Client(base_url=server.url, max_retries=0) as c:
         yield c
 
 
@@ -206,7 +181,7 @@ def test_a_deprecated_operation_warns_when_called_and_is_marked_for_editors(
         assert not hasattr(cls.list_widgets, "__deprecated__")
 
     async def delete_async() -> None:
-        async with hover.AsyncClient(max_retries=0) as c:
+        async with hover.AsyncClient(base_url=server.url, max_retries=0) as c:
             await c.widgets.delete_widget("w2")
 
     found = caught(lambda: asyncio.run(delete_async()))
@@ -289,3 +264,17 @@ def test_requests_are_sent_as_given(client: Any, server: Loopback) -> None:
     """Arguments are not validated: the server judges what it is sent."""
     client.widgets.create_widget(name="NOT LOWER", count=1000)
     assert server.last.json() == {"name": "NOT LOWER", "count": 1000}
+
+
+def test_a_response_that_breaks_a_constraint_is_read_unless_strict(
+    hover: ModuleType, client: Any, server: Loopback
+) -> None:
+    """Constraints check what the caller builds; a drifting server's answer still reads."""
+    drifted = {"name": "NOT LOWER AND TOO LONG", "count": 1000, "tags": []}
+    server.reply("POST", "/widgets", Reply.json(drifted, status=201))
+    widget = client.widgets.create_widget(name="w")
+    assert isinstance(widget, hover.models.Widget)
+    assert (widget.name, widget.count, widget.tags) == (drifted["name"], 1000, [])
+    server.reply("POST", "/widgets", Reply.json(drifted, status=201))
+    with pytest.raises(hover.ApiResponseValidationError):
+        client.widgets.create_widget(name="w", strict_response_validation=True)

@@ -47,19 +47,19 @@ def test_docstring_block_lines_sit_at_the_column() -> None:
 
 
 def operation(**changes: object) -> Operation:
-    base = dict(
-        name="make",
-        operation_id="make",
-        method="POST",
-        path="/things/{id}",
-        summary="",
-        description="",
-        tag="t",
-        parameters=(
+    base: dict[str, object] = {
+        "name": "make",
+        "operation_id": "make",
+        "method": "POST",
+        "path": "/things/{id}",
+        "summary": "",
+        "description": "",
+        "tag": "t",
+        "parameters": (
             Parameter("id", "id", "path", STR, True, "str", description="The id."),
             Parameter("q", "q", "query", STR, False, "str", deprecated=True),
         ),
-        body=Body(
+        "body": Body(
             "application/json",
             "json",
             TypeRef("model", "Thing"),
@@ -68,14 +68,14 @@ def operation(**changes: object) -> Operation:
             fields=(Field("size", "Size", STR, False, "str", "str", "How big."),),
             model="Thing",
         ),
-        responses=(
+        "responses": (
             Response("200", "The thing.", "application/json", "json", STR, "str"),
             Response("404", "Not here.", "application/json", "json", None, "None"),
             Response("418", "", None, "empty", None, "None"),
         ),
-        security=(),
-        return_annotation="str",
-    )
+        "security": (),
+        "return_annotation": "str",
+    }
     base.update(changes)
     return Operation(**base)  # type: ignore[arg-type]
 

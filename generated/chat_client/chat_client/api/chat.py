@@ -130,8 +130,9 @@ class ChatApi:
             ApiStatusError: Another error status (default: Any other error).
             ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
                 not in time).
-            ApiResponseValidationError: The response body does not fit its declared
-                type.
+            ApiResponseValidationError: The response body does not fit its declared type
+                (only with ``strict_response_validation``; otherwise what could be read
+                is returned).
         """
         return cast(
             "ChatCompletionList",
@@ -216,8 +217,9 @@ class ChatApi:
             ApiStatusError: Another error status (default: Any other error).
             ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
                 not in time).
-            ApiResponseValidationError: The response body does not fit its declared
-                type.
+            ApiResponseValidationError: The response body does not fit its declared type
+                (only with ``strict_response_validation``; otherwise what could be read
+                is returned).
         """
         return self._transport.paginate(
             Call(
@@ -302,8 +304,9 @@ class ChatApi:
             ApiStatusError: Another error status (default: Any other error).
             ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
                 not in time).
-            ApiResponseValidationError: The response body does not fit its declared
-                type.
+            ApiResponseValidationError: The response body does not fit its declared type
+                (only with ``strict_response_validation``; otherwise what could be read
+                is returned).
         """
         return self._transport.first_page(
             Call(
@@ -544,8 +547,9 @@ class ChatApi:
             ApiStatusError: Another error status (default: Any other error).
             ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
                 not in time).
-            ApiResponseValidationError: The response body does not fit its declared
-                type.
+            ApiResponseValidationError: The response body does not fit its declared type
+                (only with ``strict_response_validation``; otherwise what could be read
+                is returned).
         """
         warn_deprecated_arguments(
             "create_chat_completion",
@@ -816,8 +820,9 @@ class ChatApi:
             ApiStatusError: Another error status (default: Any other error).
             ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
                 not in time).
-            ApiResponseValidationError: The response body does not fit its declared
-                type.
+            ApiResponseValidationError: The response body does not fit its declared type
+                (only with ``strict_response_validation``; otherwise what could be read
+                is returned).
             StreamError: The server sent an error event in the stream.
         """
         warn_deprecated_arguments(
@@ -914,8 +919,9 @@ class ChatApi:
             ApiStatusError: Another error status (default: Any other error).
             ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
                 not in time).
-            ApiResponseValidationError: The response body does not fit its declared
-                type.
+            ApiResponseValidationError: The response body does not fit its declared type
+                (only with ``strict_response_validation``; otherwise what could be read
+                is returned).
         """
         return cast(
             "CreateChatCompletionResponse",
@@ -1018,8 +1024,9 @@ class ChatApi:
             ApiStatusError: Another error status (default: Any other error).
             ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
                 not in time).
-            ApiResponseValidationError: The response body does not fit its declared
-                type.
+            ApiResponseValidationError: The response body does not fit its declared type
+                (only with ``strict_response_validation``; otherwise what could be read
+                is returned).
         """
         _payload: Any = body
         if isinstance(body, NotGiven):
@@ -1094,8 +1101,9 @@ class ChatApi:
             ApiStatusError: Another error status (default: Any other error).
             ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
                 not in time).
-            ApiResponseValidationError: The response body does not fit its declared
-                type.
+            ApiResponseValidationError: The response body does not fit its declared type
+                (only with ``strict_response_validation``; otherwise what could be read
+                is returned).
         """
         return cast(
             "ChatCompletionDeleted",
@@ -1166,8 +1174,9 @@ class ChatApi:
             ApiStatusError: Another error status (default: Any other error).
             ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
                 not in time).
-            ApiResponseValidationError: The response body does not fit its declared
-                type.
+            ApiResponseValidationError: The response body does not fit its declared type
+                (only with ``strict_response_validation``; otherwise what could be read
+                is returned).
         """
         return cast(
             "ChatCompletionMessageList",
@@ -1244,8 +1253,9 @@ class ChatApi:
             ApiStatusError: Another error status (default: Any other error).
             ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
                 not in time).
-            ApiResponseValidationError: The response body does not fit its declared
-                type.
+            ApiResponseValidationError: The response body does not fit its declared type
+                (only with ``strict_response_validation``; otherwise what could be read
+                is returned).
         """
         return self._transport.paginate(
             Call(
@@ -1326,8 +1336,9 @@ class ChatApi:
             ApiStatusError: Another error status (default: Any other error).
             ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
                 not in time).
-            ApiResponseValidationError: The response body does not fit its declared
-                type.
+            ApiResponseValidationError: The response body does not fit its declared type
+                (only with ``strict_response_validation``; otherwise what could be read
+                is returned).
         """
         return self._transport.first_page(
             Call(
@@ -1455,8 +1466,9 @@ class AsyncChatApi:
             ApiStatusError: Another error status (default: Any other error).
             ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
                 not in time).
-            ApiResponseValidationError: The response body does not fit its declared
-                type.
+            ApiResponseValidationError: The response body does not fit its declared type
+                (only with ``strict_response_validation``; otherwise what could be read
+                is returned).
         """
         return cast(
             "ChatCompletionList",
@@ -1541,8 +1553,9 @@ class AsyncChatApi:
             ApiStatusError: Another error status (default: Any other error).
             ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
                 not in time).
-            ApiResponseValidationError: The response body does not fit its declared
-                type.
+            ApiResponseValidationError: The response body does not fit its declared type
+                (only with ``strict_response_validation``; otherwise what could be read
+                is returned).
         """
         return self._transport.paginate(
             Call(
@@ -1627,8 +1640,9 @@ class AsyncChatApi:
             ApiStatusError: Another error status (default: Any other error).
             ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
                 not in time).
-            ApiResponseValidationError: The response body does not fit its declared
-                type.
+            ApiResponseValidationError: The response body does not fit its declared type
+                (only with ``strict_response_validation``; otherwise what could be read
+                is returned).
         """
         return await self._transport.first_page(
             Call(
@@ -1869,8 +1883,9 @@ class AsyncChatApi:
             ApiStatusError: Another error status (default: Any other error).
             ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
                 not in time).
-            ApiResponseValidationError: The response body does not fit its declared
-                type.
+            ApiResponseValidationError: The response body does not fit its declared type
+                (only with ``strict_response_validation``; otherwise what could be read
+                is returned).
         """
         warn_deprecated_arguments(
             "create_chat_completion",
@@ -2141,8 +2156,9 @@ class AsyncChatApi:
             ApiStatusError: Another error status (default: Any other error).
             ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
                 not in time).
-            ApiResponseValidationError: The response body does not fit its declared
-                type.
+            ApiResponseValidationError: The response body does not fit its declared type
+                (only with ``strict_response_validation``; otherwise what could be read
+                is returned).
             StreamError: The server sent an error event in the stream.
         """
         warn_deprecated_arguments(
@@ -2239,8 +2255,9 @@ class AsyncChatApi:
             ApiStatusError: Another error status (default: Any other error).
             ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
                 not in time).
-            ApiResponseValidationError: The response body does not fit its declared
-                type.
+            ApiResponseValidationError: The response body does not fit its declared type
+                (only with ``strict_response_validation``; otherwise what could be read
+                is returned).
         """
         return cast(
             "CreateChatCompletionResponse",
@@ -2343,8 +2360,9 @@ class AsyncChatApi:
             ApiStatusError: Another error status (default: Any other error).
             ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
                 not in time).
-            ApiResponseValidationError: The response body does not fit its declared
-                type.
+            ApiResponseValidationError: The response body does not fit its declared type
+                (only with ``strict_response_validation``; otherwise what could be read
+                is returned).
         """
         _payload: Any = body
         if isinstance(body, NotGiven):
@@ -2419,8 +2437,9 @@ class AsyncChatApi:
             ApiStatusError: Another error status (default: Any other error).
             ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
                 not in time).
-            ApiResponseValidationError: The response body does not fit its declared
-                type.
+            ApiResponseValidationError: The response body does not fit its declared type
+                (only with ``strict_response_validation``; otherwise what could be read
+                is returned).
         """
         return cast(
             "ChatCompletionDeleted",
@@ -2491,8 +2510,9 @@ class AsyncChatApi:
             ApiStatusError: Another error status (default: Any other error).
             ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
                 not in time).
-            ApiResponseValidationError: The response body does not fit its declared
-                type.
+            ApiResponseValidationError: The response body does not fit its declared type
+                (only with ``strict_response_validation``; otherwise what could be read
+                is returned).
         """
         return cast(
             "ChatCompletionMessageList",
@@ -2569,8 +2589,9 @@ class AsyncChatApi:
             ApiStatusError: Another error status (default: Any other error).
             ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
                 not in time).
-            ApiResponseValidationError: The response body does not fit its declared
-                type.
+            ApiResponseValidationError: The response body does not fit its declared type
+                (only with ``strict_response_validation``; otherwise what could be read
+                is returned).
         """
         return self._transport.paginate(
             Call(
@@ -2651,8 +2672,9 @@ class AsyncChatApi:
             ApiStatusError: Another error status (default: Any other error).
             ApiConnectionError: The server could not be reached (``ApiTimeoutError``:
                 not in time).
-            ApiResponseValidationError: The response body does not fit its declared
-                type.
+            ApiResponseValidationError: The response body does not fit its declared type
+                (only with ``strict_response_validation``; otherwise what could be read
+                is returned).
         """
         return await self._transport.first_page(
             Call(
