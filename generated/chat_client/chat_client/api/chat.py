@@ -30,10 +30,6 @@ from ..models.chat_completion_message_list import ChatCompletionMessageList
 from ..models.chat_completion_message_list_data_item import (
     ChatCompletionMessageListDataItem,
 )
-from ..models.chat_completion_named_tool_choice import (
-    ChatCompletionNamedToolChoice,
-    ChatCompletionNamedToolChoiceParam,
-)
 from ..models.chat_completion_request_message import (
     ChatCompletionRequestMessage,
     ChatCompletionRequestMessageParam,
@@ -43,6 +39,10 @@ from ..models.chat_completion_stream_options import (
     ChatCompletionStreamOptionsParam,
 )
 from ..models.chat_completion_tool import ChatCompletionTool, ChatCompletionToolParam
+from ..models.chat_completion_tool_choice_option import (
+    ChatCompletionToolChoiceOption,
+    ChatCompletionToolChoiceOptionParam,
+)
 from ..models.create_chat_completion_request import (
     CreateChatCompletionRequest,
     CreateChatCompletionRequestParam,
@@ -56,6 +56,8 @@ from ..models.create_chat_completion_stream_response import (
     CreateChatCompletionStreamResponse,
 )
 from ..models.error_response import ErrorResponse
+from ..models.reasoning_effort import ReasoningEffort
+from ..models.service_tier import ServiceTier
 from ..models.update_chat_completion_request import (
     UpdateChatCompletionRequest,
     UpdateChatCompletionRequestParam,
@@ -248,9 +250,8 @@ class ChatApi:
             Sequence[ChatCompletionTool | ChatCompletionToolParam] | NotGiven
         ) = NOT_GIVEN,
         tool_choice: (
-            Literal["none", "auto", "required"]
-            | ChatCompletionNamedToolChoice
-            | ChatCompletionNamedToolChoiceParam
+            ChatCompletionToolChoiceOption
+            | ChatCompletionToolChoiceOptionParam
             | NotGiven
         ) = NOT_GIVEN,
         parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
@@ -267,16 +268,8 @@ class ChatApi:
         presence_penalty: float | None | NotGiven = NOT_GIVEN,
         frequency_penalty: float | None | NotGiven = NOT_GIVEN,
         logit_bias: Mapping[str, int] | None | NotGiven = NOT_GIVEN,
-        reasoning_effort: (
-            Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
-            | None
-            | NotGiven
-        ) = NOT_GIVEN,
-        service_tier: (
-            Literal["auto", "default", "flex", "scale", "priority", "fast"]
-            | None
-            | NotGiven
-        ) = NOT_GIVEN,
+        reasoning_effort: ReasoningEffort | NotGiven = NOT_GIVEN,
+        service_tier: ServiceTier | NotGiven = NOT_GIVEN,
         store: bool | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -318,9 +311,8 @@ class ChatApi:
             Sequence[ChatCompletionTool | ChatCompletionToolParam] | NotGiven
         ) = NOT_GIVEN,
         tool_choice: (
-            Literal["none", "auto", "required"]
-            | ChatCompletionNamedToolChoice
-            | ChatCompletionNamedToolChoiceParam
+            ChatCompletionToolChoiceOption
+            | ChatCompletionToolChoiceOptionParam
             | NotGiven
         ) = NOT_GIVEN,
         parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
@@ -337,16 +329,8 @@ class ChatApi:
         presence_penalty: float | None | NotGiven = NOT_GIVEN,
         frequency_penalty: float | None | NotGiven = NOT_GIVEN,
         logit_bias: Mapping[str, int] | None | NotGiven = NOT_GIVEN,
-        reasoning_effort: (
-            Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
-            | None
-            | NotGiven
-        ) = NOT_GIVEN,
-        service_tier: (
-            Literal["auto", "default", "flex", "scale", "priority", "fast"]
-            | None
-            | NotGiven
-        ) = NOT_GIVEN,
+        reasoning_effort: ReasoningEffort | NotGiven = NOT_GIVEN,
+        service_tier: ServiceTier | NotGiven = NOT_GIVEN,
         store: bool | None | NotGiven = NOT_GIVEN,
         body: (
             CreateChatCompletionRequest | CreateChatCompletionRequestParam | NotGiven
@@ -437,9 +421,8 @@ class ChatApi:
             Sequence[ChatCompletionTool | ChatCompletionToolParam] | NotGiven
         ) = NOT_GIVEN,
         tool_choice: (
-            Literal["none", "auto", "required"]
-            | ChatCompletionNamedToolChoice
-            | ChatCompletionNamedToolChoiceParam
+            ChatCompletionToolChoiceOption
+            | ChatCompletionToolChoiceOptionParam
             | NotGiven
         ) = NOT_GIVEN,
         parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
@@ -456,16 +439,8 @@ class ChatApi:
         presence_penalty: float | None | NotGiven = NOT_GIVEN,
         frequency_penalty: float | None | NotGiven = NOT_GIVEN,
         logit_bias: Mapping[str, int] | None | NotGiven = NOT_GIVEN,
-        reasoning_effort: (
-            Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
-            | None
-            | NotGiven
-        ) = NOT_GIVEN,
-        service_tier: (
-            Literal["auto", "default", "flex", "scale", "priority", "fast"]
-            | None
-            | NotGiven
-        ) = NOT_GIVEN,
+        reasoning_effort: ReasoningEffort | NotGiven = NOT_GIVEN,
+        service_tier: ServiceTier | NotGiven = NOT_GIVEN,
         store: bool | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -507,9 +482,8 @@ class ChatApi:
             Sequence[ChatCompletionTool | ChatCompletionToolParam] | NotGiven
         ) = NOT_GIVEN,
         tool_choice: (
-            Literal["none", "auto", "required"]
-            | ChatCompletionNamedToolChoice
-            | ChatCompletionNamedToolChoiceParam
+            ChatCompletionToolChoiceOption
+            | ChatCompletionToolChoiceOptionParam
             | NotGiven
         ) = NOT_GIVEN,
         parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
@@ -526,16 +500,8 @@ class ChatApi:
         presence_penalty: float | None | NotGiven = NOT_GIVEN,
         frequency_penalty: float | None | NotGiven = NOT_GIVEN,
         logit_bias: Mapping[str, int] | None | NotGiven = NOT_GIVEN,
-        reasoning_effort: (
-            Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
-            | None
-            | NotGiven
-        ) = NOT_GIVEN,
-        service_tier: (
-            Literal["auto", "default", "flex", "scale", "priority", "fast"]
-            | None
-            | NotGiven
-        ) = NOT_GIVEN,
+        reasoning_effort: ReasoningEffort | NotGiven = NOT_GIVEN,
+        service_tier: ServiceTier | NotGiven = NOT_GIVEN,
         store: bool | None | NotGiven = NOT_GIVEN,
         body: (
             CreateChatCompletionRequest | CreateChatCompletionRequestParam | NotGiven
@@ -1094,9 +1060,8 @@ class AsyncChatApi:
             Sequence[ChatCompletionTool | ChatCompletionToolParam] | NotGiven
         ) = NOT_GIVEN,
         tool_choice: (
-            Literal["none", "auto", "required"]
-            | ChatCompletionNamedToolChoice
-            | ChatCompletionNamedToolChoiceParam
+            ChatCompletionToolChoiceOption
+            | ChatCompletionToolChoiceOptionParam
             | NotGiven
         ) = NOT_GIVEN,
         parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
@@ -1113,16 +1078,8 @@ class AsyncChatApi:
         presence_penalty: float | None | NotGiven = NOT_GIVEN,
         frequency_penalty: float | None | NotGiven = NOT_GIVEN,
         logit_bias: Mapping[str, int] | None | NotGiven = NOT_GIVEN,
-        reasoning_effort: (
-            Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
-            | None
-            | NotGiven
-        ) = NOT_GIVEN,
-        service_tier: (
-            Literal["auto", "default", "flex", "scale", "priority", "fast"]
-            | None
-            | NotGiven
-        ) = NOT_GIVEN,
+        reasoning_effort: ReasoningEffort | NotGiven = NOT_GIVEN,
+        service_tier: ServiceTier | NotGiven = NOT_GIVEN,
         store: bool | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1164,9 +1121,8 @@ class AsyncChatApi:
             Sequence[ChatCompletionTool | ChatCompletionToolParam] | NotGiven
         ) = NOT_GIVEN,
         tool_choice: (
-            Literal["none", "auto", "required"]
-            | ChatCompletionNamedToolChoice
-            | ChatCompletionNamedToolChoiceParam
+            ChatCompletionToolChoiceOption
+            | ChatCompletionToolChoiceOptionParam
             | NotGiven
         ) = NOT_GIVEN,
         parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
@@ -1183,16 +1139,8 @@ class AsyncChatApi:
         presence_penalty: float | None | NotGiven = NOT_GIVEN,
         frequency_penalty: float | None | NotGiven = NOT_GIVEN,
         logit_bias: Mapping[str, int] | None | NotGiven = NOT_GIVEN,
-        reasoning_effort: (
-            Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
-            | None
-            | NotGiven
-        ) = NOT_GIVEN,
-        service_tier: (
-            Literal["auto", "default", "flex", "scale", "priority", "fast"]
-            | None
-            | NotGiven
-        ) = NOT_GIVEN,
+        reasoning_effort: ReasoningEffort | NotGiven = NOT_GIVEN,
+        service_tier: ServiceTier | NotGiven = NOT_GIVEN,
         store: bool | None | NotGiven = NOT_GIVEN,
         body: (
             CreateChatCompletionRequest | CreateChatCompletionRequestParam | NotGiven
@@ -1283,9 +1231,8 @@ class AsyncChatApi:
             Sequence[ChatCompletionTool | ChatCompletionToolParam] | NotGiven
         ) = NOT_GIVEN,
         tool_choice: (
-            Literal["none", "auto", "required"]
-            | ChatCompletionNamedToolChoice
-            | ChatCompletionNamedToolChoiceParam
+            ChatCompletionToolChoiceOption
+            | ChatCompletionToolChoiceOptionParam
             | NotGiven
         ) = NOT_GIVEN,
         parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
@@ -1302,16 +1249,8 @@ class AsyncChatApi:
         presence_penalty: float | None | NotGiven = NOT_GIVEN,
         frequency_penalty: float | None | NotGiven = NOT_GIVEN,
         logit_bias: Mapping[str, int] | None | NotGiven = NOT_GIVEN,
-        reasoning_effort: (
-            Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
-            | None
-            | NotGiven
-        ) = NOT_GIVEN,
-        service_tier: (
-            Literal["auto", "default", "flex", "scale", "priority", "fast"]
-            | None
-            | NotGiven
-        ) = NOT_GIVEN,
+        reasoning_effort: ReasoningEffort | NotGiven = NOT_GIVEN,
+        service_tier: ServiceTier | NotGiven = NOT_GIVEN,
         store: bool | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1353,9 +1292,8 @@ class AsyncChatApi:
             Sequence[ChatCompletionTool | ChatCompletionToolParam] | NotGiven
         ) = NOT_GIVEN,
         tool_choice: (
-            Literal["none", "auto", "required"]
-            | ChatCompletionNamedToolChoice
-            | ChatCompletionNamedToolChoiceParam
+            ChatCompletionToolChoiceOption
+            | ChatCompletionToolChoiceOptionParam
             | NotGiven
         ) = NOT_GIVEN,
         parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
@@ -1372,16 +1310,8 @@ class AsyncChatApi:
         presence_penalty: float | None | NotGiven = NOT_GIVEN,
         frequency_penalty: float | None | NotGiven = NOT_GIVEN,
         logit_bias: Mapping[str, int] | None | NotGiven = NOT_GIVEN,
-        reasoning_effort: (
-            Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
-            | None
-            | NotGiven
-        ) = NOT_GIVEN,
-        service_tier: (
-            Literal["auto", "default", "flex", "scale", "priority", "fast"]
-            | None
-            | NotGiven
-        ) = NOT_GIVEN,
+        reasoning_effort: ReasoningEffort | NotGiven = NOT_GIVEN,
+        service_tier: ServiceTier | NotGiven = NOT_GIVEN,
         store: bool | None | NotGiven = NOT_GIVEN,
         body: (
             CreateChatCompletionRequest | CreateChatCompletionRequestParam | NotGiven

@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Literal
 
-from typing_extensions import Annotated, Required, TypedDict
+from typing_extensions import Required, TypedDict
 
-from .._runtime.models import KEEP_UNKNOWN, ApiModel
+from .._runtime.models import ApiModel
 
 
 class CreateChatCompletionRequest(ApiModel):
@@ -20,39 +19,23 @@ class CreateChatCompletionRequest(ApiModel):
     top_p: float | None = 1
     n: int | None = 1
     max_completion_tokens: int | None = None
-    stop: str | list[str] | None = None
+    stop: StopConfiguration = None
     stream: bool | None = False
     stream_options: ChatCompletionStreamOptions | None = None
     tools: list[ChatCompletionTool] | None = None
-    tool_choice: (
-        Annotated[Literal["none", "auto", "required"], KEEP_UNKNOWN]
-        | ChatCompletionNamedToolChoice
-        | None
-    ) = None
+    tool_choice: ChatCompletionToolChoiceOption | None = None
     parallel_tool_calls: bool = True
     response_format: CreateChatCompletionRequestResponseFormat | None = None
     user: str | None = None
-    metadata: dict[str, str] | None = None
+    metadata: Metadata = None
     seed: int | None = None
     logprobs: bool | None = False
     top_logprobs: int | None = None
     presence_penalty: float | None = 0
     frequency_penalty: float | None = 0
     logit_bias: dict[str, int] | None = None
-    reasoning_effort: (
-        Annotated[
-            Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"],
-            KEEP_UNKNOWN,
-        ]
-        | None
-    ) = "medium"
-    service_tier: (
-        Annotated[
-            Literal["auto", "default", "flex", "scale", "priority", "fast"],
-            KEEP_UNKNOWN,
-        ]
-        | None
-    ) = "auto"
+    reasoning_effort: ReasoningEffort = "medium"
+    service_tier: ServiceTier = "auto"
     store: bool | None = False
 
 
@@ -69,9 +52,7 @@ class CreateChatCompletionRequestParam(TypedDict, total=False):
     stream: bool | None
     stream_options: ChatCompletionStreamOptionsParam | None
     tools: Sequence[ChatCompletionToolParam]
-    tool_choice: (
-        Literal["none", "auto", "required"] | ChatCompletionNamedToolChoiceParam
-    )
+    tool_choice: ChatCompletionToolChoiceOptionParam
     parallel_tool_calls: bool
     response_format: CreateChatCompletionRequestResponseFormatParam
     user: str
@@ -82,18 +63,12 @@ class CreateChatCompletionRequestParam(TypedDict, total=False):
     presence_penalty: float | None
     frequency_penalty: float | None
     logit_bias: Mapping[str, int] | None
-    reasoning_effort: (
-        Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"] | None
-    )
-    service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast"] | None
+    reasoning_effort: ReasoningEffort
+    service_tier: ServiceTier
     store: bool | None
 
 
 # Imported last, so that models referring to each other in a cycle can load.
-from .chat_completion_named_tool_choice import (
-    ChatCompletionNamedToolChoice,
-    ChatCompletionNamedToolChoiceParam,
-)  # noqa: E402
 from .chat_completion_request_message import (
     ChatCompletionRequestMessage,
     ChatCompletionRequestMessageParam,
@@ -106,7 +81,15 @@ from .chat_completion_tool import (
     ChatCompletionTool,
     ChatCompletionToolParam,
 )  # noqa: E402
+from .chat_completion_tool_choice_option import (
+    ChatCompletionToolChoiceOption,
+    ChatCompletionToolChoiceOptionParam,
+)  # noqa: E402
 from .create_chat_completion_request_response_format import (
     CreateChatCompletionRequestResponseFormat,
     CreateChatCompletionRequestResponseFormatParam,
 )  # noqa: E402
+from .metadata import Metadata  # noqa: E402
+from .reasoning_effort import ReasoningEffort  # noqa: E402
+from .service_tier import ServiceTier  # noqa: E402
+from .stop_configuration import StopConfiguration  # noqa: E402

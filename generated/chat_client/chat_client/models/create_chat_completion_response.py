@@ -19,14 +19,8 @@ class CreateChatCompletionResponse(ApiModel):
     model: str
     choices: list[CreateChatCompletionResponseChoicesItem]
     usage: CompletionUsage | None = None
-    metadata: dict[str, str] | None = None
-    service_tier: (
-        Annotated[
-            Literal["auto", "default", "flex", "scale", "priority", "fast"],
-            KEEP_UNKNOWN,
-        ]
-        | None
-    ) = "auto"
+    metadata: Metadata = None
+    service_tier: ServiceTier = "auto"
     system_fingerprint: str | None = None
 
 
@@ -35,3 +29,5 @@ from .completion_usage import CompletionUsage  # noqa: E402
 from .create_chat_completion_response_choices_item import (
     CreateChatCompletionResponseChoicesItem,
 )  # noqa: E402
+from .metadata import Metadata  # noqa: E402
+from .service_tier import ServiceTier  # noqa: E402

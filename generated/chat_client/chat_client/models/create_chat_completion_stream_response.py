@@ -19,13 +19,7 @@ class CreateChatCompletionStreamResponse(ApiModel):
     model: str
     choices: list[CreateChatCompletionStreamResponseChoicesItem]
     usage: CompletionUsage | None = None
-    service_tier: (
-        Annotated[
-            Literal["auto", "default", "flex", "scale", "priority", "fast"],
-            KEEP_UNKNOWN,
-        ]
-        | None
-    ) = "auto"
+    service_tier: ServiceTier = "auto"
     system_fingerprint: str | None = None
 
 
@@ -34,3 +28,4 @@ from .completion_usage import CompletionUsage  # noqa: E402
 from .create_chat_completion_stream_response_choices_item import (
     CreateChatCompletionStreamResponseChoicesItem,
 )  # noqa: E402
+from .service_tier import ServiceTier  # noqa: E402

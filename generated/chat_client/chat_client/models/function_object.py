@@ -16,7 +16,7 @@ class FunctionObject(ApiModel):
 
     name: str
     description: str | None = None
-    parameters: dict[str, Any] | None = None
+    parameters: FunctionParameters | None = None
     strict: bool | None = False
 
 
@@ -27,3 +27,7 @@ class FunctionObjectParam(TypedDict, total=False):
     description: str
     parameters: Mapping[str, Any]
     strict: bool | None
+
+
+# Imported last, so that models referring to each other in a cycle can load.
+from .function_parameters import FunctionParameters  # noqa: E402

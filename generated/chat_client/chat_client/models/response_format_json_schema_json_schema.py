@@ -17,7 +17,7 @@ class ResponseFormatJsonSchemaJsonSchema(ApiModel):
 
     name: str
     description: str | None = None
-    schema_: dict[str, Any] | None = Field(default=None, alias="schema")
+    schema_: ResponseFormatJsonSchemaSchema | None = Field(default=None, alias="schema")
     strict: bool | None = False
 
 
@@ -28,3 +28,9 @@ class ResponseFormatJsonSchemaJsonSchemaParam(TypedDict, total=False):
     description: str
     schema: Mapping[str, Any]
     strict: bool | None
+
+
+# Imported last, so that models referring to each other in a cycle can load.
+from .response_format_json_schema_schema import (
+    ResponseFormatJsonSchemaSchema,
+)  # noqa: E402

@@ -13,10 +13,14 @@ from .._runtime.models import ApiModel
 class UpdateChatCompletionRequest(ApiModel):
     """UpdateChatCompletionRequest"""
 
-    metadata: dict[str, str] | None = None
+    metadata: Metadata = None
 
 
 class UpdateChatCompletionRequestParam(TypedDict, total=False):
     """The request form of ``UpdateChatCompletionRequest``: a dict that mypy checks."""
 
     metadata: Required[Mapping[str, str] | None]
+
+
+# Imported last, so that models referring to each other in a cycle can load.
+from .metadata import Metadata  # noqa: E402
