@@ -79,7 +79,7 @@ def union(
             variant.items
             if variant.kind == "union"
             and not variant.discriminator
-            and not variant.alias
+            and not variant.alias  # a named union keeps its name
             else (variant,)
         )
         for part in parts:
@@ -141,6 +141,15 @@ def named(t: TypeRef, name: str) -> TypeRef:
 def written_out(t: TypeRef) -> TypeRef:
     """``t``'s structure, without the alias name it is written as."""
     return replace(t, alias="") if t.alias else t
+
+
+def without_aliases(t: TypeRef) -> TypeRef:
+    """``t`` written out whole, no part of it named as an alias: what it means, for
+    comparing two versions of a document whatever their schemas are called."""
+    items = tuple(without_aliases(i) for i in t.items)
+    if t.kind == "union" and not t.discriminator:
+        return union(items)  # spliced and merged as if it had been written out
+    return replace(t, alias="", items=items) if t.alias or items != t.items else t
 
 
 def needs_param_alias(t: TypeRef) -> bool:

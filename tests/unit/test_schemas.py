@@ -809,6 +809,7 @@ def test_named_schemas_that_are_no_objects_are_referred_to_by_name(
         {
             "ChatModel": {"type": "string", "enum": ["gpt-4o", "o3"]},
             "ModelIds": {"anyOf": [{"type": "string"}, ref("ChatModel")]},
+            "MoreIds": {"anyOf": [ref("ModelIds"), {"enum": ["o1-pro"]}]},
             "Stop": {"type": ["array", "null"], "items": {"type": "string"}},
             "Pet": {"type": "object", "properties": {"name": {"type": "string"}}},
             "Pets": {"anyOf": [ref("Pet"), {"type": "string"}]},
@@ -836,6 +837,10 @@ def test_named_schemas_that_are_no_objects_are_referred_to_by_name(
         "pet": ("Pets", "PetsParam"),
     }
     assert models["ModelIds"].alias_annotation == "str | ChatModel"
+    # a union of named ones keeps their names: neither spliced nor merged into its literals
+    assert models["MoreIds"].alias_annotation == (
+        "ModelIds | Annotated[Literal['o1-pro'], KEEP_UNKNOWN]"
+    )
     assert (models["Pets"].has_param, models["ModelIds"].has_param) == (True, False)
     assert models["Pets"].param_alias_annotation == "PetParam | str"
     assert models["Holder"].imports == (
