@@ -10,12 +10,11 @@ from generator import __version__
 from generator.config import Config, default_version
 from generator.diagnostics import Diagnostics
 from generator.imports import api_names
-from generator.ir import Api, Spec, Tag, relocated
+from generator.ir import Api, Model, Spec, Tag, relocated
 from generator.loader import DocumentSet
 from generator.naming import identifier
 from generator.parse.operations import (
     OperationsBuilder,
-    operation_models,
     security_schemes,
 )
 from generator.parse.schemas import SchemaBuilder
@@ -72,10 +71,7 @@ def build_spec(
     webhooks = builder.webhooks()
     request_models = schemas.request_closure(list(operations.request_types))
     models = schemas.models(request_models)
-    param_names = {m.name for m in models if m.has_param}
-    apis = tuple(
-        _with_param_imports(api, param_names, schemas) for api in operations.apis
-    )
+    apis = tuple(_with_model_imports(api, models) for api in operations.apis)
     components = (data.get("components") or {}).get("schemas") or {}
     spec = Spec(
         title=title,
@@ -115,15 +111,14 @@ def _with_classes(tags: tuple[Tag, ...], apis: tuple[Api, ...]) -> tuple[Tag, ..
     return tuple(replace(t, api=classes.get(t.name, "")) for t in tags)
 
 
-def _with_param_imports(api: Api, param_names: set[str], schemas: SchemaBuilder) -> Api:
-    """API modules import each model they use, and its ``Param`` form, each where the
-    module's code names it (a model may be sent only as its ``Param`` form)."""
-    used = api_names(api)
-    imports = []
-    for name in sorted({n for op in api.operations for n in operation_models(op)}):
-        draft = schemas.drafts[name]
-        forms = (name, draft.param_name) if name in param_names else (name,)
-        names = tuple(n for n in forms if n in used)
-        if names:
-            imports.append((draft.module, names))
-    return replace(api, imports=tuple(sorted(imports)))
+def _with_model_imports(api: Api, models: tuple[Model, ...]) -> Api:
+    """API modules import each model, alias and ``Param`` form their code names (a model
+    may be sent only as its ``Param`` form)."""
+    defined = {m.name: m.module for m in models}
+    defined |= {m.param_name: m.module for m in models if m.has_param}
+    grouped: dict[str, list[str]] = {}
+    for name in sorted(api_names(api) & defined.keys()):
+        grouped.setdefault(defined[name], []).append(name)
+    return replace(
+        api, imports=tuple((m, tuple(names)) for m, names in sorted(grouped.items()))
+    )

@@ -27,7 +27,7 @@ from generator.ir import (
     TypeRef,
     reachable_models,
 )
-from generator.parse.types import response_annotation
+from generator.parse.types import response_annotation, without_aliases
 
 Side = Literal["request", "response", "both"]
 K = TypeVar("K")
@@ -596,7 +596,9 @@ def _retyped(
     new_type: TypeRef,
     side: Side,
 ) -> Iterator[Change]:
-    """A change of type; when only enum values differ, which values came and went."""
+    """A change of type; when only enum values differ, which values came and went. Types
+    are compared written out: an alias's name is no change of what a value may be."""
+    old_type, new_type = without_aliases(old_type), without_aliases(new_type)
     old_text, new_text = describe(old_type), describe(new_type)
     if old_type == new_type:
         return
@@ -686,10 +688,11 @@ SHOWN_VARIANTS = 6
 
 
 def describe(t: TypeRef) -> str:
-    """A type as the generated models annotate it (the generator's ``response_annotation``),
-    shortened for a report: an enum's first values and a union's first variants, then how many
-    more; a tagged union as its variants, an enum without the marker that keeps new values."""
-    return response_annotation(_shortened(t))
+    """A type as the generated models would annotate it written out, without the names of
+    its aliases (the generator's ``response_annotation``), shortened for a report: an enum's
+    first values and a union's first variants, then how many more; a tagged union as its
+    variants, an enum without the marker that keeps new values."""
+    return response_annotation(_shortened(without_aliases(t)))
 
 
 class _More(str):

@@ -22,13 +22,13 @@ class TypeRef:
     ``kind`` is one of: ``primitive`` (``name`` is str, int, float, bool, bytes, datetime, date,
     uuid, file, base64), ``list`` and ``map`` (``items`` holds the one element type), ``tuple``
     (``items`` holds the type of each position of an array of fixed length), ``model``
-    (``name`` is the class name of an object model, or of a type alias referred to by name:
-    recursive ones and tagged unions), ``literal`` (``values``; ``keep_unknown`` for an enum,
-    which accepts a value a newer server adds, as opposed to a constant), ``union`` (``items``;
-    ``discriminator`` and ``tags`` when the variants are told apart by a property: ``tags``
-    maps each wire value to the class name of its variant), ``any`` and ``none``; ``event`` is
-    one event of a server-sent event stream described by ``itemSchema`` (OpenAPI 3.2),
-    ``items`` holding the type of its ``data`` (the runtime's ``TypedEvent[...]``).
+    (``name`` is the class name of an object model, or of a type alias whose structure is not
+    kept here: recursive ones and tagged unions), ``literal`` (``values``; ``keep_unknown``
+    for an enum, which accepts a value a newer server adds, as opposed to a constant), ``union``
+    (``items``; ``discriminator`` and ``tags`` when the variants are told apart by a property:
+    ``tags`` maps each wire value to the class name of its variant), ``any`` and ``none``;
+    ``event`` is one event of a server-sent event stream described by ``itemSchema`` (OpenAPI
+    3.2), ``items`` holding the type of its ``data`` (the runtime's ``TypedEvent[...]``).
     """
 
     kind: Literal[
@@ -52,6 +52,10 @@ class TypeRef:
     #: a tagged union's class for a tag value no variant declares ("" for ``UnknownVariant``):
     #: the base schema, when the variants are the subtypes extending it
     fallback: str = ""
+    #: the named type alias this type is written as (a component schema that is an enum, a
+    #: union or an alias of another type: ``ChatModel``), "" when it is written out; the
+    #: structure stays in the other attributes, for what reads the type rather than writes it
+    alias: str = ""
 
     @property
     def nullable(self) -> bool:
@@ -60,7 +64,10 @@ class TypeRef:
         )
 
     def models(self) -> tuple[str, ...]:
-        """Class names this type refers to, in order, without repeats."""
+        """Class and alias names this type is written with, in order, without repeats (not
+        those inside a named alias: its own module refers to them)."""
+        if self.alias:
+            return (self.alias,)
         if self.kind == "model":
             return (self.name,)
         found: dict[str, None] = {}

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.diagnostics import Diagnostics
+from generator.imports import names_in
 from generator.ir import Field, Model, Scalar, TypeRef, reachable_models
 from generator.loader import Document, DocumentSet, pointer as make_pointer
 from generator.naming import (
@@ -296,6 +297,10 @@ class SchemaBuilder:
             draft.alias = result
         if draft.by_name:
             result = T.model(name)
+        elif draft.alias is not None:
+            result = T.named(
+                result, name
+            )  # referred to by its name, read by its structure
         draft.done = True
         self.types[key] = result
         if result == T.model(name) and self._is_model(name):
@@ -969,12 +974,26 @@ class SchemaBuilder:
     def models(self, request_models: set[str]) -> tuple[Model, ...]:
         """The finished models, in the order they were named."""
         self._check_model_depth()
-        modules = {d.name: (d.module, d.param_name) for d in self.drafts.values()}
+        with_param = {
+            d.name
+            for d in self.drafts.values()
+            if d.name in request_models
+            # an alias has a Param form when requests write it otherwise than responses
+            and (d.alias is None or d.by_name or T.needs_param_alias(d.alias))
+        }
+        # where each name a module may import is defined
+        defined = {d.name: d.module for d in self.drafts.values()}
+        defined |= {
+            self.drafts[n].param_name: self.drafts[n].module for n in with_param
+        }
         result = []
         for draft in self.drafts.values():
-            has_param = draft.name in request_models
+            has_param = draft.name in with_param
             if draft.alias is not None:
-                refs = draft.alias.models()
+                alias_annotation = T.response_annotation(draft.alias)
+                param_annotation = (
+                    self.request_annotation(draft.alias) if has_param else ""
+                )
                 result.append(
                     Model(
                         name=draft.name,
@@ -983,32 +1002,24 @@ class SchemaBuilder:
                         pointer=draft.pointer,
                         description=draft.description,
                         deprecated=self._deprecated(draft.pointer),
-                        alias_annotation=T.response_annotation(draft.alias),
+                        alias_annotation=alias_annotation,
                         alias_type=draft.alias,
-                        has_param=has_param and draft.by_name,
+                        has_param=has_param,
                         param_name=draft.param_name,
-                        param_alias_annotation=(
-                            self.request_annotation(draft.alias)
-                            if has_param and draft.by_name
-                            else ""
-                        ),
+                        param_alias_annotation=param_annotation,
                         imports=_imports(
-                            refs, refs if has_param else (), modules, draft.name
+                            [alias_annotation, param_annotation], defined, draft
                         ),
                     )
                 )
                 continue
             if not draft.fields and not draft.done:
                 continue
-            extra_refs = draft.extra.models() if draft.extra else ()
-            response_refs = [
-                n for f in draft.fields if not f.write_only for n in f.type.models()
-            ]
-            param_refs = (
-                [n for f in draft.fields if not f.read_only for n in f.type.models()]
-                if has_param
-                else []
-            )
+            extra_annotation = T.response_annotation(draft.extra) if draft.extra else ""
+            written = [extra_annotation]
+            written += [f.model_annotation for f in draft.fields if not f.write_only]
+            if has_param:
+                written += [f.param_annotation for f in draft.fields if not f.read_only]
             result.append(
                 Model(
                     name=draft.name,
@@ -1023,12 +1034,8 @@ class SchemaBuilder:
                     param_functional=any(
                         _needs_functional(f.wire_name) for f in draft.fields
                     ),
-                    imports=_imports(
-                        [*response_refs, *extra_refs], param_refs, modules, draft.name
-                    ),
-                    extra_annotation=(
-                        T.response_annotation(draft.extra) if draft.extra else ""
-                    ),
+                    imports=_imports(written, defined, draft),
+                    extra_annotation=extra_annotation,
                     extra_type=draft.extra,
                 )
             )
@@ -1335,20 +1342,15 @@ def _item_hint(hint: str) -> str:
 
 
 def _imports(
-    names: Iterable[str],
-    param_names: Iterable[str],
-    modules: Mapping[str, tuple[str, str]],
-    own: str,
+    written: Iterable[str], defined: Mapping[str, str], draft: _Draft
 ) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Other models a module refers to, grouped by module, each ``Param`` beside its model."""
+    """The models and ``Param`` forms of other modules that a model's annotations name,
+    grouped by module (``defined``: the module of every name there is)."""
     grouped: dict[str, set[str]] = {}
-    for name in names:
-        if name != own and name in modules:
-            grouped.setdefault(modules[name][0], set()).add(name)
-    for name in param_names:
-        if name != own and name in modules:
-            module, param = modules[name]
-            grouped.setdefault(module, set()).add(param)
+    for name in {n for code in written for n in names_in(code)}:
+        module = defined.get(name)
+        if module is not None and module != draft.module:
+            grouped.setdefault(module, set()).add(name)
     return tuple((module, tuple(sorted(grouped[module]))) for module in sorted(grouped))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 from generator.ir import Scalar, TypeRef
 from generator.naming import param_form_name
@@ -77,7 +78,9 @@ def union(
     for variant in variants:
         parts = (
             variant.items
-            if variant.kind == "union" and not variant.discriminator
+            if variant.kind == "union"
+            and not variant.discriminator
+            and not variant.alias  # a named union keeps its name
             else (variant,)
         )
         for part in parts:
@@ -85,7 +88,7 @@ def union(
                 return part
             if part not in flat:
                 flat.append(part)
-    literals = [t for t in flat if t.kind == "literal"]
+    literals = [t for t in flat if t.kind == "literal" and not t.alias]
     if len(literals) > 1:
         merged = literal(
             (v for t in literals for v in t.values),
@@ -129,8 +132,53 @@ def _literal_annotation(t: TypeRef) -> str:
     return f"Literal[{', '.join(repr(v) for v in t.values)}]"
 
 
+def named(t: TypeRef, name: str) -> TypeRef:
+    """``t`` written as the type alias ``name`` (a component schema that is no object), where
+    a name says more than its structure: not a model (already a name), nor Any or None.
+    """
+    return t if t.kind in ("model", "any", "none") else replace(t, alias=name)
+
+
+def written_out(t: TypeRef) -> TypeRef:
+    """``t``'s structure, without the alias name it is written as."""
+    return replace(t, alias="") if t.alias else t
+
+
+def without_aliases(t: TypeRef) -> TypeRef:
+    """``t`` written out whole, no part of it named as an alias: what it means, for
+    comparing two versions of a document whatever their schemas are called."""
+    items = tuple(without_aliases(i) for i in t.items)
+    if t.kind == "union" and not t.discriminator:
+        return union(items)  # spliced and merged as if it had been written out
+    return replace(t, alias="", items=items) if t.alias or items != t.items else t
+
+
+def needs_param_alias(t: TypeRef) -> bool:
+    """Whether a request writes the type otherwise than a response does, so that its alias
+    needs a ``Param`` form: it holds models (sent as their ``Param`` dicts) or files."""
+    if t.kind == "model":
+        return True
+    if t.kind == "primitive":
+        return t.name in ("file", "base64")
+    return any(needs_param_alias(written_out(i)) for i in t.items)
+
+
+def _same_for_requests(t: TypeRef) -> bool:
+    """Whether a request writes the type as a response does (mypy reads an enum's
+    ``Annotated[Literal[...], KEEP_UNKNOWN]`` as its ``Literal``), so that both may use its
+    alias: no collection (a request takes a ``Sequence`` or a ``Mapping``), model or file.
+    """
+    if t.kind in ("list", "map", "model"):
+        return False
+    if t.kind == "primitive":
+        return t.name not in ("file", "base64")
+    return all(_same_for_requests(written_out(i)) for i in t.items)
+
+
 def response_annotation(t: TypeRef) -> str:
     """The annotation of a pydantic field: multi-valued enums keep values a newer server adds."""
+    if t.alias:
+        return t.alias
     if t.kind == "primitive":
         return _PRIMITIVE_ANNOTATIONS[t.name]
     if t.kind == "model":
@@ -187,11 +235,19 @@ def request_annotation(
     def recurse(item: TypeRef) -> str:
         return request_annotation(item, top_level=top_level, params=params)
 
-    if t.kind == "primitive":
-        return _REQUEST_PRIMITIVES[t.name]
+    if t.alias:
+        structure = written_out(t)
+        if needs_param_alias(structure):
+            param = (params or {}).get(t.alias, f"{t.alias}Param")
+            return f"{t.alias} | {param}" if top_level else param
+        if _same_for_requests(structure):
+            return t.alias
+        t = structure  # written out: a request takes wider collections (Sequence, Mapping)
     if t.kind == "model":
         param = (params or {}).get(t.name, param_form_name(t.name))
         return f"{t.name} | {param}" if top_level else param
+    if t.kind == "primitive":
+        return _REQUEST_PRIMITIVES[t.name]
     if t.kind == "list":
         return f"Sequence[{recurse(t.items[0])}]"
     if t.kind == "tuple":

@@ -797,3 +797,63 @@ def test_a_properties_mapping_given_as_a_reference_is_followed(tmp_path: Path) -
     models, diags = build(tmp_path, {"M": schema}, **{"x-shared": shared})
     assert field_annotation(models, "M", "ids") == "list[int]"
     assert not diags.items
+
+
+def test_named_schemas_that_are_no_objects_are_referred_to_by_name(
+    tmp_path: Path,
+) -> None:
+    """An enum, a union or an alias among the components is written by its name where it is
+    used, in responses and requests alike when both write it so; its structure stays
+    readable behind the name (pagination and stream switches read it)."""
+    models, diags = build(
+        tmp_path,
+        {
+            "ChatModel": {"type": "string", "enum": ["gpt-4o", "o3"]},
+            "ModelIds": {"anyOf": [{"type": "string"}, ref("ChatModel")]},
+            "MoreIds": {"anyOf": [ref("ModelIds"), {"enum": ["o1-pro"]}]},
+            "Stop": {"type": ["array", "null"], "items": {"type": "string"}},
+            "Pet": {"type": "object", "properties": {"name": {"type": "string"}}},
+            "Pets": {"anyOf": [ref("Pet"), {"type": "string"}]},
+            "Holder": {
+                "type": "object",
+                "required": ["model"],
+                "properties": {
+                    "model": ref("ModelIds"),
+                    "models": {"type": "array", "items": ref("ChatModel")},
+                    "stop": ref("Stop"),
+                    "pet": ref("Pets"),
+                },
+            },
+        },
+    )
+    assert not diags.items
+    holder_fields = {f.wire_name: f for f in models["Holder"].fields}
+    annotations = {
+        k: (f.annotation, f.param_annotation) for k, f in holder_fields.items()
+    }
+    assert annotations == {
+        "model": ("ModelIds", "ModelIds"),
+        "models": ("list[ChatModel]", "Sequence[ChatModel]"),
+        "stop": ("Stop", "Sequence[str] | None"),
+        "pet": ("Pets", "PetsParam"),
+    }
+    assert models["ModelIds"].alias_annotation == "str | ChatModel"
+    # a union of named ones keeps their names: neither spliced nor merged into its literals
+    assert models["MoreIds"].alias_annotation == (
+        "ModelIds | Annotated[Literal['o1-pro'], KEEP_UNKNOWN]"
+    )
+    assert (models["Pets"].has_param, models["ModelIds"].has_param) == (True, False)
+    assert models["Pets"].param_alias_annotation == "PetParam | str"
+    assert models["Holder"].imports == (
+        ("chat_model", ("ChatModel",)),
+        ("model_ids", ("ModelIds",)),
+        ("pets", ("Pets", "PetsParam")),
+        ("stop", ("Stop",)),
+    )
+    model = holder_fields["model"].type
+    assert (model.alias, model.kind, model.models()) == (
+        "ModelIds",
+        "union",
+        ("ModelIds",),
+    )
+    assert model.items[1].values == ("gpt-4o", "o3")

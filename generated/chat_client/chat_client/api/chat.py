@@ -34,10 +34,6 @@ if TYPE_CHECKING:
     from ..models.chat_completion_message_list_data_item import (
         ChatCompletionMessageListDataItem,
     )
-    from ..models.chat_completion_named_tool_choice import (
-        ChatCompletionNamedToolChoice,
-        ChatCompletionNamedToolChoiceParam,
-    )
     from ..models.chat_completion_request_message import (
         ChatCompletionRequestMessage,
         ChatCompletionRequestMessageParam,
@@ -49,6 +45,10 @@ if TYPE_CHECKING:
     from ..models.chat_completion_tool import (
         ChatCompletionTool,
         ChatCompletionToolParam,
+    )
+    from ..models.chat_completion_tool_choice_option import (
+        ChatCompletionToolChoiceOption,
+        ChatCompletionToolChoiceOptionParam,
     )
     from ..models.create_chat_completion_request import (
         CreateChatCompletionRequest,
@@ -62,6 +62,8 @@ if TYPE_CHECKING:
     from ..models.create_chat_completion_stream_response import (
         CreateChatCompletionStreamResponse,
     )
+    from ..models.reasoning_effort import ReasoningEffort
+    from ..models.service_tier import ServiceTier
     from ..models.update_chat_completion_request import (
         UpdateChatCompletionRequest,
         UpdateChatCompletionRequestParam,
@@ -366,9 +368,8 @@ class ChatApi:
             Sequence[ChatCompletionTool | ChatCompletionToolParam] | NotGiven
         ) = NOT_GIVEN,
         tool_choice: (
-            Literal["none", "auto", "required"]
-            | ChatCompletionNamedToolChoice
-            | ChatCompletionNamedToolChoiceParam
+            ChatCompletionToolChoiceOption
+            | ChatCompletionToolChoiceOptionParam
             | NotGiven
         ) = NOT_GIVEN,
         parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
@@ -385,16 +386,8 @@ class ChatApi:
         presence_penalty: float | None | NotGiven = NOT_GIVEN,
         frequency_penalty: float | None | NotGiven = NOT_GIVEN,
         logit_bias: Mapping[str, int] | None | NotGiven = NOT_GIVEN,
-        reasoning_effort: (
-            Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
-            | None
-            | NotGiven
-        ) = NOT_GIVEN,
-        service_tier: (
-            Literal["auto", "default", "flex", "scale", "priority", "fast"]
-            | None
-            | NotGiven
-        ) = NOT_GIVEN,
+        reasoning_effort: ReasoningEffort | NotGiven = NOT_GIVEN,
+        service_tier: ServiceTier | NotGiven = NOT_GIVEN,
         store: bool | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -440,9 +433,8 @@ class ChatApi:
             Sequence[ChatCompletionTool | ChatCompletionToolParam] | NotGiven
         ) = NOT_GIVEN,
         tool_choice: (
-            Literal["none", "auto", "required"]
-            | ChatCompletionNamedToolChoice
-            | ChatCompletionNamedToolChoiceParam
+            ChatCompletionToolChoiceOption
+            | ChatCompletionToolChoiceOptionParam
             | NotGiven
         ) = NOT_GIVEN,
         parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
@@ -459,16 +451,8 @@ class ChatApi:
         presence_penalty: float | None | NotGiven = NOT_GIVEN,
         frequency_penalty: float | None | NotGiven = NOT_GIVEN,
         logit_bias: Mapping[str, int] | None | NotGiven = NOT_GIVEN,
-        reasoning_effort: (
-            Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
-            | None
-            | NotGiven
-        ) = NOT_GIVEN,
-        service_tier: (
-            Literal["auto", "default", "flex", "scale", "priority", "fast"]
-            | None
-            | NotGiven
-        ) = NOT_GIVEN,
+        reasoning_effort: ReasoningEffort | NotGiven = NOT_GIVEN,
+        service_tier: ServiceTier | NotGiven = NOT_GIVEN,
         store: bool | None | NotGiven = NOT_GIVEN,
         body: (
             CreateChatCompletionRequest | CreateChatCompletionRequestParam | NotGiven
@@ -637,9 +621,8 @@ class ChatApi:
             Sequence[ChatCompletionTool | ChatCompletionToolParam] | NotGiven
         ) = NOT_GIVEN,
         tool_choice: (
-            Literal["none", "auto", "required"]
-            | ChatCompletionNamedToolChoice
-            | ChatCompletionNamedToolChoiceParam
+            ChatCompletionToolChoiceOption
+            | ChatCompletionToolChoiceOptionParam
             | NotGiven
         ) = NOT_GIVEN,
         parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
@@ -656,16 +639,8 @@ class ChatApi:
         presence_penalty: float | None | NotGiven = NOT_GIVEN,
         frequency_penalty: float | None | NotGiven = NOT_GIVEN,
         logit_bias: Mapping[str, int] | None | NotGiven = NOT_GIVEN,
-        reasoning_effort: (
-            Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
-            | None
-            | NotGiven
-        ) = NOT_GIVEN,
-        service_tier: (
-            Literal["auto", "default", "flex", "scale", "priority", "fast"]
-            | None
-            | NotGiven
-        ) = NOT_GIVEN,
+        reasoning_effort: ReasoningEffort | NotGiven = NOT_GIVEN,
+        service_tier: ServiceTier | NotGiven = NOT_GIVEN,
         store: bool | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -711,9 +686,8 @@ class ChatApi:
             Sequence[ChatCompletionTool | ChatCompletionToolParam] | NotGiven
         ) = NOT_GIVEN,
         tool_choice: (
-            Literal["none", "auto", "required"]
-            | ChatCompletionNamedToolChoice
-            | ChatCompletionNamedToolChoiceParam
+            ChatCompletionToolChoiceOption
+            | ChatCompletionToolChoiceOptionParam
             | NotGiven
         ) = NOT_GIVEN,
         parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
@@ -730,16 +704,8 @@ class ChatApi:
         presence_penalty: float | None | NotGiven = NOT_GIVEN,
         frequency_penalty: float | None | NotGiven = NOT_GIVEN,
         logit_bias: Mapping[str, int] | None | NotGiven = NOT_GIVEN,
-        reasoning_effort: (
-            Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
-            | None
-            | NotGiven
-        ) = NOT_GIVEN,
-        service_tier: (
-            Literal["auto", "default", "flex", "scale", "priority", "fast"]
-            | None
-            | NotGiven
-        ) = NOT_GIVEN,
+        reasoning_effort: ReasoningEffort | NotGiven = NOT_GIVEN,
+        service_tier: ServiceTier | NotGiven = NOT_GIVEN,
         store: bool | None | NotGiven = NOT_GIVEN,
         body: (
             CreateChatCompletionRequest | CreateChatCompletionRequestParam | NotGiven
@@ -1702,9 +1668,8 @@ class AsyncChatApi:
             Sequence[ChatCompletionTool | ChatCompletionToolParam] | NotGiven
         ) = NOT_GIVEN,
         tool_choice: (
-            Literal["none", "auto", "required"]
-            | ChatCompletionNamedToolChoice
-            | ChatCompletionNamedToolChoiceParam
+            ChatCompletionToolChoiceOption
+            | ChatCompletionToolChoiceOptionParam
             | NotGiven
         ) = NOT_GIVEN,
         parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
@@ -1721,16 +1686,8 @@ class AsyncChatApi:
         presence_penalty: float | None | NotGiven = NOT_GIVEN,
         frequency_penalty: float | None | NotGiven = NOT_GIVEN,
         logit_bias: Mapping[str, int] | None | NotGiven = NOT_GIVEN,
-        reasoning_effort: (
-            Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
-            | None
-            | NotGiven
-        ) = NOT_GIVEN,
-        service_tier: (
-            Literal["auto", "default", "flex", "scale", "priority", "fast"]
-            | None
-            | NotGiven
-        ) = NOT_GIVEN,
+        reasoning_effort: ReasoningEffort | NotGiven = NOT_GIVEN,
+        service_tier: ServiceTier | NotGiven = NOT_GIVEN,
         store: bool | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1776,9 +1733,8 @@ class AsyncChatApi:
             Sequence[ChatCompletionTool | ChatCompletionToolParam] | NotGiven
         ) = NOT_GIVEN,
         tool_choice: (
-            Literal["none", "auto", "required"]
-            | ChatCompletionNamedToolChoice
-            | ChatCompletionNamedToolChoiceParam
+            ChatCompletionToolChoiceOption
+            | ChatCompletionToolChoiceOptionParam
             | NotGiven
         ) = NOT_GIVEN,
         parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
@@ -1795,16 +1751,8 @@ class AsyncChatApi:
         presence_penalty: float | None | NotGiven = NOT_GIVEN,
         frequency_penalty: float | None | NotGiven = NOT_GIVEN,
         logit_bias: Mapping[str, int] | None | NotGiven = NOT_GIVEN,
-        reasoning_effort: (
-            Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
-            | None
-            | NotGiven
-        ) = NOT_GIVEN,
-        service_tier: (
-            Literal["auto", "default", "flex", "scale", "priority", "fast"]
-            | None
-            | NotGiven
-        ) = NOT_GIVEN,
+        reasoning_effort: ReasoningEffort | NotGiven = NOT_GIVEN,
+        service_tier: ServiceTier | NotGiven = NOT_GIVEN,
         store: bool | None | NotGiven = NOT_GIVEN,
         body: (
             CreateChatCompletionRequest | CreateChatCompletionRequestParam | NotGiven
@@ -1973,9 +1921,8 @@ class AsyncChatApi:
             Sequence[ChatCompletionTool | ChatCompletionToolParam] | NotGiven
         ) = NOT_GIVEN,
         tool_choice: (
-            Literal["none", "auto", "required"]
-            | ChatCompletionNamedToolChoice
-            | ChatCompletionNamedToolChoiceParam
+            ChatCompletionToolChoiceOption
+            | ChatCompletionToolChoiceOptionParam
             | NotGiven
         ) = NOT_GIVEN,
         parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
@@ -1992,16 +1939,8 @@ class AsyncChatApi:
         presence_penalty: float | None | NotGiven = NOT_GIVEN,
         frequency_penalty: float | None | NotGiven = NOT_GIVEN,
         logit_bias: Mapping[str, int] | None | NotGiven = NOT_GIVEN,
-        reasoning_effort: (
-            Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
-            | None
-            | NotGiven
-        ) = NOT_GIVEN,
-        service_tier: (
-            Literal["auto", "default", "flex", "scale", "priority", "fast"]
-            | None
-            | NotGiven
-        ) = NOT_GIVEN,
+        reasoning_effort: ReasoningEffort | NotGiven = NOT_GIVEN,
+        service_tier: ServiceTier | NotGiven = NOT_GIVEN,
         store: bool | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -2047,9 +1986,8 @@ class AsyncChatApi:
             Sequence[ChatCompletionTool | ChatCompletionToolParam] | NotGiven
         ) = NOT_GIVEN,
         tool_choice: (
-            Literal["none", "auto", "required"]
-            | ChatCompletionNamedToolChoice
-            | ChatCompletionNamedToolChoiceParam
+            ChatCompletionToolChoiceOption
+            | ChatCompletionToolChoiceOptionParam
             | NotGiven
         ) = NOT_GIVEN,
         parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
@@ -2066,16 +2004,8 @@ class AsyncChatApi:
         presence_penalty: float | None | NotGiven = NOT_GIVEN,
         frequency_penalty: float | None | NotGiven = NOT_GIVEN,
         logit_bias: Mapping[str, int] | None | NotGiven = NOT_GIVEN,
-        reasoning_effort: (
-            Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
-            | None
-            | NotGiven
-        ) = NOT_GIVEN,
-        service_tier: (
-            Literal["auto", "default", "flex", "scale", "priority", "fast"]
-            | None
-            | NotGiven
-        ) = NOT_GIVEN,
+        reasoning_effort: ReasoningEffort | NotGiven = NOT_GIVEN,
+        service_tier: ServiceTier | NotGiven = NOT_GIVEN,
         store: bool | None | NotGiven = NOT_GIVEN,
         body: (
             CreateChatCompletionRequest | CreateChatCompletionRequestParam | NotGiven

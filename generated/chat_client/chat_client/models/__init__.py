@@ -111,6 +111,9 @@ if _typing.TYPE_CHECKING:
     from .chat_completion_tool_choice_option import (
         ChatCompletionToolChoiceOption as ChatCompletionToolChoiceOption,
     )
+    from .chat_completion_tool_choice_option import (
+        ChatCompletionToolChoiceOptionParam as ChatCompletionToolChoiceOptionParam,
+    )
     from .chat_completion_named_tool_choice import (
         ChatCompletionNamedToolChoice as ChatCompletionNamedToolChoice,
     )
@@ -292,6 +295,7 @@ _MODULES: dict[str, str] = {
     "FunctionObjectParam": "function_object",
     "FunctionParameters": "function_parameters",
     "ChatCompletionToolChoiceOption": "chat_completion_tool_choice_option",
+    "ChatCompletionToolChoiceOptionParam": "chat_completion_tool_choice_option",
     "ChatCompletionNamedToolChoice": "chat_completion_named_tool_choice",
     "ChatCompletionNamedToolChoiceParam": "chat_completion_named_tool_choice",
     "ResponseFormatText": "response_format_text",

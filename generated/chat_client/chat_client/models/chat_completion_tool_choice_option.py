@@ -17,8 +17,15 @@ ChatCompletionToolChoiceOption = TypeAliasType(
 )
 """Which tool the model may call. `none` forbids tool calls, `auto` lets the model decide, `required` forces at least one call, and a named choice forces a call to that function."""
 
+ChatCompletionToolChoiceOptionParam = TypeAliasType(
+    "ChatCompletionToolChoiceOptionParam",
+    "Literal['none', 'auto', 'required'] | ChatCompletionNamedToolChoiceParam",
+)
+"""The request form of ``ChatCompletionToolChoiceOption``."""
+
 
 # Imported last, so that models referring to each other in a cycle can load.
 from .chat_completion_named_tool_choice import (
     ChatCompletionNamedToolChoice,
+    ChatCompletionNamedToolChoiceParam,
 )  # noqa: E402

@@ -4,12 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Literal
 
 from pydantic import Field
-from typing_extensions import Annotated, Required, TypedDict
+from typing_extensions import Required, TypedDict
 
-from .._runtime.models import KEEP_UNKNOWN, ApiModel
+from .._runtime.models import ApiModel
 
 
 class CreateChatCompletionRequest(ApiModel):
@@ -27,7 +26,7 @@ class CreateChatCompletionRequest(ApiModel):
     """How many alternative replies to generate."""
     max_completion_tokens: int | None = None
     """The most tokens the reply may use, hidden reasoning tokens included."""
-    stop: str | list[str] | None = None
+    stop: StopConfiguration = None
     """Up to four strings that end the reply when the model produces them."""
     stream: bool | None = False
     """Send the reply as a stream of server-sent events."""
@@ -35,11 +34,7 @@ class CreateChatCompletionRequest(ApiModel):
     """Settings for streamed replies. Only used when `stream` is true."""
     tools: list[ChatCompletionTool] | None = None
     """Functions the model may choose to call."""
-    tool_choice: (
-        Annotated[Literal["none", "auto", "required"], KEEP_UNKNOWN]
-        | ChatCompletionNamedToolChoice
-        | None
-    ) = None
+    tool_choice: ChatCompletionToolChoiceOption | None = None
     """Which tool the model may call. `none` forbids tool calls, `auto` lets the model
     decide, `required` forces at least one call, and a named choice forces a call to
     that function.
@@ -50,7 +45,7 @@ class CreateChatCompletionRequest(ApiModel):
     """The shape the reply text must take."""
     user: str | None = Field(default=None, deprecated="user is deprecated")
     """A stable ID for the end user, used for abuse monitoring. Deprecated."""
-    metadata: dict[str, str] | None = None
+    metadata: Metadata = None
     """Free-form string key-value pairs for tagging and filtering objects."""
     seed: int | None = Field(default=None, deprecated="seed is deprecated")
     """Ask for repeatable sampling on a best-effort basis. Deprecated."""
@@ -66,21 +61,9 @@ class CreateChatCompletionRequest(ApiModel):
     """Maps token IDs (as strings) to a bias from -100 to 100 that is added to that
     token's score before sampling.
     """
-    reasoning_effort: (
-        Annotated[
-            Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"],
-            KEEP_UNKNOWN,
-        ]
-        | None
-    ) = "medium"
+    reasoning_effort: ReasoningEffort = "medium"
     """How much effort a reasoning model should spend before it answers."""
-    service_tier: (
-        Annotated[
-            Literal["auto", "default", "flex", "scale", "priority", "fast"],
-            KEEP_UNKNOWN,
-        ]
-        | None
-    ) = "auto"
+    service_tier: ServiceTier = "auto"
     """The processing tier requested, or in a response, the tier that was used."""
     store: bool | None = False
     """Keep this completion so it can be fetched later."""
@@ -109,9 +92,7 @@ class CreateChatCompletionRequestParam(TypedDict, total=False):
     """Settings for streamed replies. Only used when `stream` is true."""
     tools: Sequence[ChatCompletionToolParam]
     """Functions the model may choose to call."""
-    tool_choice: (
-        Literal["none", "auto", "required"] | ChatCompletionNamedToolChoiceParam
-    )
+    tool_choice: ChatCompletionToolChoiceOptionParam
     """Which tool the model may call. `none` forbids tool calls, `auto` lets the model
     decide, `required` forces at least one call, and a named choice forces a call to
     that function.
@@ -138,21 +119,15 @@ class CreateChatCompletionRequestParam(TypedDict, total=False):
     """Maps token IDs (as strings) to a bias from -100 to 100 that is added to that
     token's score before sampling.
     """
-    reasoning_effort: (
-        Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"] | None
-    )
+    reasoning_effort: ReasoningEffort
     """How much effort a reasoning model should spend before it answers."""
-    service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast"] | None
+    service_tier: ServiceTier
     """The processing tier requested, or in a response, the tier that was used."""
     store: bool | None
     """Keep this completion so it can be fetched later."""
 
 
 # Imported last, so that models referring to each other in a cycle can load.
-from .chat_completion_named_tool_choice import (
-    ChatCompletionNamedToolChoice,
-    ChatCompletionNamedToolChoiceParam,
-)  # noqa: E402
 from .chat_completion_request_message import (
     ChatCompletionRequestMessage,
     ChatCompletionRequestMessageParam,
@@ -165,7 +140,15 @@ from .chat_completion_tool import (
     ChatCompletionTool,
     ChatCompletionToolParam,
 )  # noqa: E402
+from .chat_completion_tool_choice_option import (
+    ChatCompletionToolChoiceOption,
+    ChatCompletionToolChoiceOptionParam,
+)  # noqa: E402
 from .create_chat_completion_request_response_format import (
     CreateChatCompletionRequestResponseFormat,
     CreateChatCompletionRequestResponseFormatParam,
 )  # noqa: E402
+from .metadata import Metadata  # noqa: E402
+from .reasoning_effort import ReasoningEffort  # noqa: E402
+from .service_tier import ServiceTier  # noqa: E402
+from .stop_configuration import StopConfiguration  # noqa: E402

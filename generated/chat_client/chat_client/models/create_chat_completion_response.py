@@ -25,15 +25,9 @@ class CreateChatCompletionResponse(ApiModel):
     """The generated replies. There is more than one when `n` is above 1."""
     usage: CompletionUsage | None = None
     """Token counts for a request."""
-    metadata: dict[str, str] | None = None
+    metadata: Metadata = None
     """Free-form string key-value pairs for tagging and filtering objects."""
-    service_tier: (
-        Annotated[
-            Literal["auto", "default", "flex", "scale", "priority", "fast"],
-            KEEP_UNKNOWN,
-        ]
-        | None
-    ) = "auto"
+    service_tier: ServiceTier = "auto"
     """The processing tier requested, or in a response, the tier that was used."""
     system_fingerprint: str | None = Field(
         default=None, deprecated="system_fingerprint is deprecated"
@@ -46,3 +40,5 @@ from .completion_usage import CompletionUsage  # noqa: E402
 from .create_chat_completion_response_choices_item import (
     CreateChatCompletionResponseChoicesItem,
 )  # noqa: E402
+from .metadata import Metadata  # noqa: E402
+from .service_tier import ServiceTier  # noqa: E402

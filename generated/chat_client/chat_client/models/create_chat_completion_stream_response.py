@@ -25,13 +25,7 @@ class CreateChatCompletionStreamResponse(ApiModel):
     """The changes in this chunk. Empty in the final usage chunk."""
     usage: CompletionUsage | None = None
     """Token counts for the whole request. Only set in the final usage chunk."""
-    service_tier: (
-        Annotated[
-            Literal["auto", "default", "flex", "scale", "priority", "fast"],
-            KEEP_UNKNOWN,
-        ]
-        | None
-    ) = "auto"
+    service_tier: ServiceTier = "auto"
     """The processing tier requested, or in a response, the tier that was used."""
     system_fingerprint: str | None = Field(
         default=None, deprecated="system_fingerprint is deprecated"
@@ -44,3 +38,4 @@ from .completion_usage import CompletionUsage  # noqa: E402
 from .create_chat_completion_stream_response_choices_item import (
     CreateChatCompletionStreamResponseChoicesItem,
 )  # noqa: E402
+from .service_tier import ServiceTier  # noqa: E402

@@ -19,7 +19,7 @@ class FunctionObject(ApiModel):
     """The function name. Use letters, digits, `_` and `-` (64 at most)."""
     description: str | None = None
     """What the function does, so the model knows when to call it."""
-    parameters: dict[str, Any] | None = None
+    parameters: FunctionParameters | None = None
     """A JSON Schema object that describes the arguments of the function. Leave it out
     for a function that takes no arguments.
     """
@@ -40,3 +40,7 @@ class FunctionObjectParam(TypedDict, total=False):
     """
     strict: bool | None
     """Require the call arguments to match `parameters` exactly."""
+
+
+# Imported last, so that models referring to each other in a cycle can load.
+from .function_parameters import FunctionParameters  # noqa: E402

@@ -19,7 +19,7 @@ class ResponseFormatJsonSchemaJsonSchema(ApiModel):
     """A name for the format. Use letters, digits, `_` and `-` (64 at most)."""
     description: str | None = None
     """What the format is for."""
-    schema_: dict[str, Any] | None = Field(default=None, alias="schema")
+    schema_: ResponseFormatJsonSchemaSchema | None = Field(default=None, alias="schema")
     """A JSON Schema object that the output must follow."""
     strict: bool | None = False
     """Require the output to match the schema exactly."""
@@ -36,3 +36,9 @@ class ResponseFormatJsonSchemaJsonSchemaParam(TypedDict, total=False):
     """A JSON Schema object that the output must follow."""
     strict: bool | None
     """Require the output to match the schema exactly."""
+
+
+# Imported last, so that models referring to each other in a cycle can load.
+from .response_format_json_schema_schema import (
+    ResponseFormatJsonSchemaSchema,
+)  # noqa: E402

@@ -13,7 +13,7 @@ from .._runtime.models import ApiModel
 class UpdateChatCompletionRequest(ApiModel):
     """UpdateChatCompletionRequest"""
 
-    metadata: dict[str, str] | None = None
+    metadata: Metadata = None
     """Free-form string key-value pairs for tagging and filtering objects."""
 
 
@@ -22,3 +22,7 @@ class UpdateChatCompletionRequestParam(TypedDict, total=False):
 
     metadata: Required[Mapping[str, str] | None]
     """Free-form string key-value pairs for tagging and filtering objects."""
+
+
+# Imported last, so that models referring to each other in a cycle can load.
+from .metadata import Metadata  # noqa: E402
