@@ -205,8 +205,9 @@ def _split(text: str) -> tuple[list[str], list[str], dict[int, list[str]]]:
 
 
 def _target_of(row: str) -> str:
-    """The target a row of the targets table is about, however its sample ended."""
-    return row.split(" | ")[0].split(" (stopped there")[0]
+    """The target a row of the targets table is about, however its sample ended and whatever
+    its note says (a time, a failure)."""
+    return row.split(" | ")[0].split(" (")[0]
 
 
 def merge(base: str, part: str, names: list[str]) -> str:

@@ -86,3 +86,17 @@ def test_merge_replaces_a_stopped_samples_row_in_place(report: ModuleType) -> No
         line for line in merged.splitlines() if line.endswith(("met |", "not met |"))
     ]
     assert [r.split(" | ")[0] for r in rows] == ["| generate target", "| linear target"]
+
+
+def test_merge_replaces_a_row_whose_note_changed(report: ModuleType) -> None:
+    """A target row's note (a time where the anchor failed) differs from run to run: the
+    merged row replaces the old one, not joins it."""
+    base = _results(report, (1, 2.0), (3, 0.5)).replace(
+        "| linear target |", "| linear target (anchor failed; oapigen: 54.98 s) |"
+    )
+    part = _results(report, (3, 0.7)).replace(
+        "| linear target |", "| linear target (anchor failed; oapigen: 31.41 s) |"
+    )
+    merged = report.merge(base, part, NAMES)
+    assert "31.41 s" in merged and "54.98 s" not in merged
+    assert merged.count("| linear target") == 1
