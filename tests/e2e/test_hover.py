@@ -313,3 +313,43 @@ def test_editors_flag_a_call_of_a_deprecated_operation(
     assert flagged == ["4", "5"], done.stdout
     assert "DELETE /widgets/{widget_id} is deprecated" in done.stdout
     assert "2 errors" in done.stdout, done.stdout
+
+
+DECORATOR_NAMES = """\
+openapi: 3.1.0
+info: {title: Decorators, version: "1"}
+paths:
+  /a:
+    post:
+      operationId: overload
+      responses: {"204": {description: done}}
+  /b:
+    post:
+      operationId: deprecated
+      responses: {"204": {description: done}}
+  /c:
+    post:
+      operationId: later
+      deprecated: true
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {x: {type: integer}}}
+      responses: {"204": {description: done}}
+"""
+
+
+def test_an_operation_named_like_a_decorator_does_not_hide_it(tmp_path: Path) -> None:
+    """Methods named ``overload`` or ``deprecated`` would be what ``@overload`` and
+    ``@deprecated`` mean for the methods below them in the class body: they get a suffix.
+    """
+    spec = tmp_path / "decorators.yaml"
+    spec.write_text(DECORATOR_NAMES)
+    package = import_client(
+        generate_client(spec, tmp_path / "out", "decorators_client"),
+        "decorators_client",
+    )
+    api = importlib.import_module("decorators_client.api.default").DefaultApi
+    assert {"overload_", "deprecated_", "later"} <= set(vars(api))
+    assert api.later.__deprecated__ == "POST /c is deprecated"
+    assert package.Client
