@@ -1,4 +1,5 @@
-"""Generating a client for a test: the generator's own stages, minus the validator and black.
+"""Generating a client for a test: the generator's own stages, minus the validator and black;
+and the type checkers a user runs over code that calls it.
 
 Black only re-lays the text (it never changes what the code does) and takes a minute on the
 OpenAI document; formatting is checked by the golden tests. Everything else is what
@@ -8,16 +9,24 @@ OpenAI document; formatting is checked by the golden tests. Everything else is w
 from __future__ import annotations
 
 import importlib
+import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
+
+import pytest
 
 from generator.build import build_spec
 from generator.config import Config
 from generator.ir import Spec
 from generator.pipeline import load_and_check
 from generator.render import render
+
+#: pyright from the project's npm lockfile, as an editor user would run it
+PYRIGHT = Path(__file__).resolve().parents[1] / "node_modules" / ".bin" / "pyright"
 
 
 def client_spec(spec: Path, package: str, config: Config | None = None) -> Spec:
@@ -57,4 +66,36 @@ def mypy_strict(folder: Path, *targets: str) -> subprocess.CompletedProcess[str]
         cwd=folder,
         capture_output=True,
         text=True,
+    )
+
+
+def require_npm_tool(tool: Path) -> None:
+    """A tool from `npm ci` (package-lock.json: Prism, pyright): CI must have it, elsewhere
+    the test is skipped."""
+    if tool.exists() and shutil.which("node"):
+        return
+    message = f"{tool.name} is not installed: run `npm ci` at the repository root"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def require_pyright() -> None:
+    require_npm_tool(PYRIGHT)
+
+
+def pyright(folder: Path, script: str, mode: str) -> subprocess.CompletedProcess[str]:
+    """pyright over ``script`` in ``folder`` in ``mode`` (basic, strict), as an editor runs it."""
+    config = folder / f"pyright-{mode}.json"
+    config.write_text(
+        json.dumps(
+            {"include": [script], "typeCheckingMode": mode, "pythonVersion": "3.11"}
+        )
+    )
+    return subprocess.run(
+        [str(PYRIGHT), "--pythonpath", sys.executable, "-p", str(config)],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=False,
     )

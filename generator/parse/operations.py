@@ -63,7 +63,7 @@ ARGUMENT_RESERVED = (
 )
 # A method named like a decorator of the class body would hide it from the methods below.
 METHOD_RESERVED = frozenset(
-    {"with_raw_response", "with_streaming_response", "deprecated"}
+    {"with_raw_response", "with_streaming_response", "deprecated", "overload"}
 )
 CLIENT_RESERVED = frozenset(
     {

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import importlib
 import inspect
 import re
+import shutil
 import tomllib
 import warnings
 from collections.abc import Callable, Iterator
@@ -18,7 +20,13 @@ from typing import Any
 
 import pydantic
 import pytest
-from clientgen import client_spec, generate_client, import_client
+from clientgen import (
+    client_spec,
+    generate_client,
+    import_client,
+    pyright,
+    require_pyright,
+)
 from hover_docs import attribute_docstrings, docstring_share, section
 from loopback import Loopback, Reply
 
@@ -35,6 +43,12 @@ def hover_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def hover(hover_dir: Path) -> ModuleType:
     return import_client(hover_dir, PACKAGE)
+
+
+@pytest.fixture(scope="module")
+def models(hover: ModuleType) -> ModuleType:
+    """``hover_client.models``, a subpackage imported on first use."""
+    return importlib.import_module(f"{PACKAGE}.models")
 
 
 def api_methods(hover: ModuleType) -> Iterator[tuple[str, Any]]:
@@ -220,10 +234,10 @@ def test_a_deprecated_argument_warns_only_when_given(client: Any) -> None:
     assert caught(lambda: widgets.create_widget(name="w")) == []
 
 
-def test_a_deprecated_field_is_marked_and_warns_when_read(hover: ModuleType) -> None:
-    widget = hover.models.Widget(name="w", legacy="old")
-    assert hover.models.Widget.model_fields["legacy"].deprecated
-    assert not hover.models.Widget.model_fields["name"].deprecated
+def test_a_deprecated_field_is_marked_and_warns_when_read(models: ModuleType) -> None:
+    widget = models.Widget(name="w", legacy="old")
+    assert models.Widget.model_fields["legacy"].deprecated
+    assert not models.Widget.model_fields["name"].deprecated
     found = caught(lambda: widget.legacy)
     assert [str(w.message) for w in found] == ["legacy is deprecated"]
     assert caught(lambda: widget.name) == []
@@ -236,9 +250,9 @@ def test_generated_packages_declare_typing_extensions(hover_dir: Path) -> None:
 
 
 def test_a_model_the_caller_builds_is_checked_as_the_document_says(
-    hover: ModuleType,
+    models: ModuleType,
 ) -> None:
-    widget = hover.models.Widget
+    widget = models.Widget
     good = widget(name="abc", count=0, size=1.5, tags=["a"], ratio=1, code="xyz")
     assert good.name == "abc" and good.ratio == 1
     refused = [
@@ -267,14 +281,75 @@ def test_requests_are_sent_as_given(client: Any, server: Loopback) -> None:
 
 
 def test_a_response_that_breaks_a_constraint_is_read_unless_strict(
-    hover: ModuleType, client: Any, server: Loopback
+    hover: ModuleType, models: ModuleType, client: Any, server: Loopback
 ) -> None:
     """Constraints check what the caller builds; a drifting server's answer still reads."""
     drifted = {"name": "NOT LOWER AND TOO LONG", "count": 1000, "tags": []}
     server.reply("POST", "/widgets", Reply.json(drifted, status=201))
     widget = client.widgets.create_widget(name="w")
-    assert isinstance(widget, hover.models.Widget)
+    assert isinstance(widget, models.Widget)
     assert (widget.name, widget.count, widget.tags) == (drifted["name"], 1000, [])
     server.reply("POST", "/widgets", Reply.json(drifted, status=201))
     with pytest.raises(hover.ApiResponseValidationError):
         client.widgets.create_widget(name="w", strict_response_validation=True)
+
+
+def test_editors_flag_a_call_of_a_deprecated_operation(
+    hover_dir: Path, tmp_path: Path
+) -> None:
+    """pyright (what VS Code's Pylance runs) strikes the call through, and strict mode
+    reports it, with the message the decorator carries; other calls pass."""
+    require_pyright()
+    shutil.copytree(hover_dir / PACKAGE, tmp_path / PACKAGE)
+    (tmp_path / "use.py").write_text(
+        "from hover_client import Client\n\n"
+        "c = Client()\n"
+        'c.widgets.delete_widget("w")\n'
+        'c.widgets.watch_widget("w", since=1)\n'
+        "c.widgets.list_widgets()\n"
+    )
+    done = pyright(tmp_path, "use.py", "strict")
+    flagged = re.findall(r"use\.py:(\d+):\d+ - error: .*deprecated", done.stdout)
+    assert flagged == ["4", "5"], done.stdout
+    assert "DELETE /widgets/{widget_id} is deprecated" in done.stdout
+    assert "2 errors" in done.stdout, done.stdout
+
+
+DECORATOR_NAMES = """\
+openapi: 3.1.0
+info: {title: Decorators, version: "1"}
+paths:
+  /a:
+    post:
+      operationId: overload
+      responses: {"204": {description: done}}
+  /b:
+    post:
+      operationId: deprecated
+      responses: {"204": {description: done}}
+  /c:
+    post:
+      operationId: later
+      deprecated: true
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {x: {type: integer}}}
+      responses: {"204": {description: done}}
+"""
+
+
+def test_an_operation_named_like_a_decorator_does_not_hide_it(tmp_path: Path) -> None:
+    """Methods named ``overload`` or ``deprecated`` would be what ``@overload`` and
+    ``@deprecated`` mean for the methods below them in the class body: they get a suffix.
+    """
+    spec = tmp_path / "decorators.yaml"
+    spec.write_text(DECORATOR_NAMES)
+    package = import_client(
+        generate_client(spec, tmp_path / "out", "decorators_client"),
+        "decorators_client",
+    )
+    api = importlib.import_module("decorators_client.api.default").DefaultApi
+    assert {"overload_", "deprecated_", "later"} <= set(vars(api))
+    assert api.later.__deprecated__ == "POST /c is deprecated"
+    assert package.Client

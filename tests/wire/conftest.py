@@ -23,7 +23,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from clientgen import generate_client, import_client
+from clientgen import generate_client, import_client, require_npm_tool
 from worker_share import locked, run_folder
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -131,16 +131,6 @@ def _stop(pid: int) -> None:
         os.killpg(pid, signal.SIGKILL)
 
 
-def _prism_available() -> None:
-    """Prism comes from `npm ci` (package-lock.json); CI must have it, elsewhere we skip."""
-    if PRISM.exists() and shutil.which("node"):
-        return
-    message = "Prism is not installed: run `npm ci` at the repository root"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 class PrismLaunch:
     """Prism being started in the background while the client is generated: the worker that
     starts it holds the run's Prism lock until the process is spawned."""
@@ -214,7 +204,7 @@ def prism_launch(
 ) -> Iterator[PrismLaunch]:
     """Starts Prism for the OpenAI document in the background; ``prism`` waits for it.
     Ask for this one before ``openai`` so that both are made at once."""
-    _prism_available()
+    require_npm_tool(PRISM)
     launch = PrismLaunch(run_folder(tmp_path_factory), openai_spec, shared_dir)
     try:
         yield launch

@@ -8,8 +8,6 @@ fetched while the tests run.
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
 import subprocess
 import sys
@@ -17,36 +15,9 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from clientgen import pyright, require_pyright
 
-ROOT = Path(__file__).resolve().parents[2]
-PYRIGHT = ROOT / "node_modules" / ".bin" / "pyright"
 SCRIPT = Path(__file__).with_name("openai_user_script.py")
-
-
-def _pyright_available() -> None:
-    """pyright comes from `npm ci` (package-lock.json); CI must have it, elsewhere we skip."""
-    if PYRIGHT.exists() and shutil.which("node"):
-        return
-    message = "pyright is not installed: run `npm ci` at the repository root"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-def pyright(folder: Path, script: str, mode: str) -> subprocess.CompletedProcess[str]:
-    config = folder / f"pyright-{mode}.json"
-    config.write_text(
-        json.dumps(
-            {"include": [script], "typeCheckingMode": mode, "pythonVersion": "3.11"}
-        )
-    )
-    return subprocess.run(
-        [str(PYRIGHT), "--pythonpath", sys.executable, "-p", str(config)],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def mypy(folder: Path, script: str) -> subprocess.CompletedProcess[str]:
@@ -74,7 +45,7 @@ def scripts(openai: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> Pat
 
 @pytest.mark.parametrize("mode", ["basic", "strict"])
 def test_pyright_finds_no_error_in_a_user_script(scripts: Path, mode: str) -> None:
-    _pyright_available()
+    require_pyright()
     done = pyright(scripts, "user_script.py", mode)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "0 errors, 0 warnings" in done.stdout, done.stdout
@@ -86,7 +57,7 @@ def test_mypy_strict_finds_no_error_in_a_user_script(scripts: Path) -> None:
 
 
 def test_a_wrong_enum_value_is_an_error_to_both(scripts: Path) -> None:
-    _pyright_available()
+    require_pyright()
     seen = pyright(scripts, "mistaken.py", "basic")
     assert seen.returncode == 1 and "1 error" in seen.stdout, seen.stdout
     assert "\"Literal['finetune']\" is not assignable" in seen.stdout, seen.stdout
