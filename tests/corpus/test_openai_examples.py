@@ -329,9 +329,11 @@ def round_trip_failure(
     """None when the example parses and dumps back to itself, else what went wrong."""
     module_name, annotation = generated.success_types[example.pointer]
     module = importlib.import_module(f"{package}.api.{module_name}")
-    adapter: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(
-        eval(annotation, vars(module))  # an annotation the generator wrote
-    )
+    # an annotation the generator wrote: its models are imported for type checkers only, so
+    # they are read from the models package, as the module's methods read them
+    models = importlib.import_module(f"{package}.models")
+    names = {**vars(module), **{n: getattr(models, n) for n in models.__all__}}
+    adapter: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(eval(annotation, names))
     try:
         value = adapter.validate_json(example.response)
     except pydantic.ValidationError as exc:
