@@ -9,6 +9,7 @@ unused-import check over every generated package to hold the two to each other.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from generator.ir import Api, Model
@@ -28,6 +29,7 @@ GENERATED_IMPORTS: dict[str, str] = {
     "TYPE_CHECKING": "typing",
     "Any": "typing",
     "Literal": "typing",
+    "TypeAlias": "typing",
     "cast": "typing",
     "overload": "typing",
     "Discriminator": "pydantic",
@@ -105,11 +107,16 @@ def module_imports(item: Api | Model) -> str:
     """The import statements an API or model module needs beside its model imports (which
     ``imports`` of the API or model lists): each name its code uses, from where
     ``GENERATED_IMPORTS`` says, grouped as isort does (standard library, other packages, the
-    client's own modules)."""
+    client's own modules). An alias that is not ``lazy`` gets its model imports here too:
+    its value names them when its module runs."""
     used = api_names(item) if isinstance(item, Api) else model_names(item)
     by_module: dict[str, list[str]] = {}
     for name in sorted(used & GENERATED_IMPORTS.keys(), key=_import_order):
         by_module.setdefault(GENERATED_IMPORTS[name], []).append(name)
+    if isinstance(item, Model) and item.kind == "alias" and not item.lazy:
+        # its value names them when the module runs: imported first, with the others
+        for module, models in item.imports:
+            by_module["." + module] = list(models)
     groups: dict[int, list[str]] = {}
     for module, names in sorted(by_module.items(), key=lambda m: _module_order(m[0])):
         if names[0].startswith("_") and module.startswith("."):
@@ -145,7 +152,8 @@ _THIRD_PARTY = frozenset({"pydantic", "typing_extensions"})
 def model_names(model: Model) -> set[str]:
     """The names the model template writes for ``model``."""
     if model.kind == "alias":
-        used = {"TypeAliasType"} | names_in(model.alias_annotation)
+        used = {"TypeAliasType" if model.lazy else "TypeAlias"}
+        used |= names_in(model.alias_annotation)
         if model.has_param:
             used |= names_in(model.param_alias_annotation)
         return used
@@ -195,7 +203,8 @@ def api_names(api: Api) -> set[str]:
 
 def annotation_names(api: Api) -> set[str]:
     """The names the API template writes in its methods' signatures: annotations, which mypy
-    reads and Python never evaluates (the module has ``from __future__ import annotations``)."""
+    reads and Python never evaluates (the module has ``from __future__ import annotations``).
+    """
     used: set[str] = set()
     for op in api.operations:
         for p in op.parameters:
@@ -218,9 +227,12 @@ def typing_imports(api: Api) -> list[tuple[str, list[str]]]:
     """The model imports of an API module that only its annotations use. The template puts
     them under ``if TYPE_CHECKING:``: loading an API module then builds no model class, and
     a method reaches the models it parses at run time through the lazy ``models`` package
-    (``at_run_time``), so a process pays only for the models of the operations it calls."""
+    (``at_run_time``), so a process pays only for the models of the operations it calls.
+    """
     wanted = annotation_names(api)
-    kept = [(module, [n for n in names if n in wanted]) for module, names in api.imports]
+    kept = [
+        (module, [n for n in names if n in wanted]) for module, names in api.imports
+    ]
     return [(module, names) for module, names in kept if names]
 
 
@@ -270,3 +282,50 @@ def _run_time_code(op: Any) -> set[str]:
     if op.stream:
         used |= names_in(op.stream.item_annotation)
     return used
+
+
+def modules_in_cycles(imports: Mapping[str, Collection[str]]) -> set[str]:
+    """The modules of an import graph (each module: the modules it imports) that are part of
+    a cycle, a module importing itself included. An alias in such a module cannot name its
+    models when the module runs (one of them may be half-initialised then): its value is a
+    string, read on first use. Tarjan's algorithm, in a loop (a chain may be any length).
+    """
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    found: set[str] = set()
+    for root in imports:
+        if root in index:
+            continue
+        work = [(root, iter(sorted(imports.get(root, ()))))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            module, targets = work[-1]
+            target = next(targets, None)
+            if target is not None:
+                if target not in index:
+                    index[target] = low[target] = len(index)
+                    stack.append(target)
+                    on_stack.add(target)
+                    work.append((target, iter(sorted(imports.get(target, ())))))
+                elif target in on_stack:
+                    low[module] = min(low[module], index[target])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[module])
+            if low[module] == index[module]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == module:
+                        break
+                if len(component) > 1 or module in imports.get(module, ()):
+                    found.update(component)
+    return found

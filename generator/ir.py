@@ -168,6 +168,11 @@ class Model:
     extra_type: TypeRef | None = None
     #: the schema says it is deprecated
     deprecated: bool = False
+    #: an alias whose module is part of an import cycle (it may refer to itself): its value
+    #: is a string read on first use (``TypeAliasType``), as the models it names may be
+    #: half-initialised when its module runs; other aliases are ``TypeAlias`` assignments of
+    #: code, their models imported before them
+    lazy: bool = False
 
 
 @dataclass(frozen=True)

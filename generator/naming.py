@@ -102,6 +102,7 @@ TEMPLATE_NAMES: dict[str, TemplateNames] = {
                 "Tag",
                 "Annotated",
                 "Required",
+                "TypeAlias",
                 "TypeAliasType",
                 "TypedDict",
                 "FileTypes",

@@ -39,7 +39,7 @@ from generator.ir import Api, Field, Operation, Spec, TypeRef
 #: The version of the template context (the IR and the names below) that custom templates rely
 #: on: the minor number grows when something is added, the major one when anything is renamed,
 #: removed or changes meaning. docs/templates.md describes it and lists the changes.
-TEMPLATE_CONTEXT_VERSION = "3.0"
+TEMPLATE_CONTEXT_VERSION = "3.1"
 
 # What cannot stand as it is on one line of a comment: a backslash (so that the escapes below
 # read back unambiguously), control characters (C0, DEL, C1: newlines of every kind), the line

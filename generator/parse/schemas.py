@@ -36,11 +36,11 @@ import math
 import re
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from generator.diagnostics import Diagnostics
-from generator.imports import names_in
+from generator.imports import modules_in_cycles, names_in
 from generator.ir import Field, Model, Scalar, TypeRef, reachable_models
 from generator.loader import Document, DocumentSet, pointer as make_pointer
 from generator.naming import (
@@ -1039,7 +1039,7 @@ class SchemaBuilder:
                     extra_type=draft.extra,
                 )
             )
-        return tuple(result)
+        return _with_lazy_aliases(result)
 
     def _check_model_depth(self) -> None:
         """Warns at the model that nests the most others, one in the next, when they go
@@ -1339,6 +1339,22 @@ def _unescape(segment: str) -> str:
 
 def _item_hint(hint: str) -> str:
     return hint + "Item"
+
+
+def _with_lazy_aliases(models: list[Model]) -> tuple[Model, ...]:
+    """The models, each alias in an import cycle marked ``lazy`` (one naming itself too)."""
+    graph = {m.module: {module for module, _ in m.imports} for m in models}
+    for m in models:
+        own = {m.name, m.param_name}
+        if m.kind == "alias" and own & names_in(
+            f"{m.alias_annotation} {m.param_alias_annotation}"
+        ):
+            graph[m.module].add(m.module)
+    cycles = modules_in_cycles(graph)
+    return tuple(
+        replace(m, lazy=True) if m.kind == "alias" and m.module in cycles else m
+        for m in models
+    )
 
 
 def _imports(

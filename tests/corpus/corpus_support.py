@@ -278,8 +278,28 @@ def long_code_lines(source: str, limit: int = 88) -> list[int]:
         for number, line in enumerate(lines, start=1)
         if len(line) > limit
         and number not in exempt
-        and not _UNSPLITTABLE_LINE.fullmatch(line)
+        and (
+            not _UNSPLITTABLE_LINE.fullmatch(line)
+            or _type_in_a_string(lines, number)
+        )
     ]
+
+
+def _type_in_a_string(lines: list[str], number: int) -> bool:
+    """A long line that is a type written as one string (``"A | B"``) where it could be
+    written as code, which black lays out over lines: anywhere but the value of an alias that
+    must be read on first use (``X = TypeAliasType("X", "...")``, its module in an import
+    cycle) and the type a method casts its result to."""
+    line = lines[number - 1].strip()
+    if not line.startswith(('"', "'")) or not _STRING_TYPE.search(line):
+        return False
+    before = [lines[number - 1 - k].rstrip() for k in (1, 2) if number - 1 - k >= 0]
+    lazy_value = len(before) == 2 and before[1].endswith("TypeAliasType(")
+    return not (lazy_value or (before and before[0].endswith("cast(")))
+
+
+# A string that writes a union or a subscripted type, and is no name table's entry.
+_STRING_TYPE = re.compile(r"""^["'][^"']*(?: \| |\[)[^"']*["'],?$""")
 
 
 _STATEMENT_START = (tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT)
@@ -290,3 +310,35 @@ _UNSPLITTABLE_LINE = re.compile(
     rf""" *(?:return |\) -> |class |(?:async )?def |\| |\w+=|\w+: |[\w.]+ = )?{_ATOM}(?:: {_ATOM})?[,:()\]]*(?:  #.*)?"""
     r"""| *from [\w.]+ import (?:\(|\w+(?: as \w+)?)(?:  #.*)?| *#.*"""
 )
+
+
+_MODEL_IMPORT = re.compile(r"^from \.(\w+) import", re.MULTILINE)
+_LAZY_ALIAS = re.compile(r"^(\w+) = TypeAliasType\(\s*\"\w+\",\s*(.*)$", re.MULTILINE)
+
+
+def string_aliases_outside_cycles(models: Path) -> list[str]:
+    """The modules of a package's ``models`` folder that write an alias as a string read on
+    first use though nothing imports them back (no import cycle, no alias naming itself): they
+    could write it as code, which black lays out over lines."""
+    imports = {
+        p.stem: set(_MODEL_IMPORT.findall(p.read_text(encoding="utf-8")))
+        for p in models.glob("*.py")
+    }
+    found = []
+    for path in sorted(models.glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        aliases = _LAZY_ALIAS.findall(text)
+        if not aliases:
+            continue
+        if any(re.search(rf"\b{name}\b", value) for name, value in aliases):
+            continue  # an alias that names itself
+        seen: set[str] = set()
+        stack = list(imports[path.stem])
+        while stack:
+            module = stack.pop()
+            if module not in seen:
+                seen.add(module)
+                stack.extend(imports.get(module, ()))
+        if path.stem not in seen:
+            found.append(path.name)
+    return found

@@ -13,8 +13,8 @@ test measures by tracing the compiled templates while they render. Measured when
 og-petstore-fake-endpoints reaches 716 of the 807 places, specs/chat.yaml 62 more (event
 streams, form bodies), tests/e2e/roundtrip.yaml 14, osv-read-only-write-only 6, and the two
 small documents below the last 9 (a client without models, a model whose every property is
-write-only); tests/e2e/payments.yaml, with the array-format and client settings of ``SETTINGS``, and
-tests/e2e/paging.yaml reach issue 12's idempotency keys, array formats and a first page of 0;
+write-only), a third the aliases in an import cycle; tests/e2e/payments.yaml, with the
+array-format and client settings of ``SETTINGS``, and tests/e2e/paging.yaml reach issue 12's idempotency keys, array formats and a first page of 0;
 tests/e2e/oas32.yaml what OpenAPI 3.2 adds (tags with a parent or a kind, streams of items,
 querystring parameters). A template branch no document reaches fails that test: add a
 document that reaches it (the corpus's, or a small one written here).
@@ -76,6 +76,28 @@ components:
       properties:
         password: {type: string, writeOnly: true}
 """
+# An alias in an import cycle (it refers to itself): a string read on first use, with the
+# Param form a request body needs.
+RECURSIVE_ALIAS = """
+openapi: 3.1.0
+info: {title: Trees, version: '1'}
+paths:
+  /forests:
+    post:
+      operationId: plantForest
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Forest'}
+      responses:
+        '204': {description: planted}
+components:
+  schemas:
+    Forest:
+      description: Trees by name, each a forest of its own.
+      type: object
+      additionalProperties: {$ref: '#/components/schemas/Forest'}
+"""
 #: (where, path or text): "repo" and "shared" documents by path, "inline" ones by text
 DOCUMENTS = {
     "og-petstore-fake-endpoints": (
@@ -91,6 +113,7 @@ DOCUMENTS = {
     ),
     "no-models": ("inline", NO_MODELS),
     "write-only": ("inline", WRITE_ONLY),
+    "recursive-alias": ("inline", RECURSIVE_ALIAS),
     "payments": ("repo", "tests/e2e/payments.yaml"),
     "paging": ("repo", "tests/e2e/paging.yaml"),
 }

@@ -3,23 +3,42 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 from pydantic import Discriminator, Tag
-from typing_extensions import Annotated, TypeAliasType
+from typing_extensions import Annotated
 
 from .._runtime.models import UnknownVariant, discriminate
-
-# The value is a string, evaluated on first use, so that aliases may refer to themselves
-# and to models defined further down.
-ChatCompletionMessageListDataItemContentPartsItem = TypeAliasType(
-    "ChatCompletionMessageListDataItemContentPartsItem",
-    "Annotated[Annotated[ChatCompletionRequestMessageContentPartText, Tag('ChatCompletionRequestMessageContentPartText')] | Annotated[ChatCompletionRequestMessageContentPartImage, Tag('ChatCompletionRequestMessageContentPartImage')] | Annotated[ChatCompletionRequestMessageContentPartText | ChatCompletionRequestMessageContentPartImage | UnknownVariant, Tag('*')] | Annotated[UnknownVariant, Tag('?')], Discriminator(discriminate('type', {'text': 'ChatCompletionRequestMessageContentPartText', 'image_url': 'ChatCompletionRequestMessageContentPartImage'}))]",
-)
-
-
-# Imported last, so that models referring to each other in a cycle can load.
 from .chat_completion_request_message_content_part_image import (
     ChatCompletionRequestMessageContentPartImage,
-)  # noqa: E402
+)
 from .chat_completion_request_message_content_part_text import (
     ChatCompletionRequestMessageContentPartText,
-)  # noqa: E402
+)
+
+ChatCompletionMessageListDataItemContentPartsItem: TypeAlias = Annotated[
+    Annotated[
+        ChatCompletionRequestMessageContentPartText,
+        Tag("ChatCompletionRequestMessageContentPartText"),
+    ]
+    | Annotated[
+        ChatCompletionRequestMessageContentPartImage,
+        Tag("ChatCompletionRequestMessageContentPartImage"),
+    ]
+    | Annotated[
+        ChatCompletionRequestMessageContentPartText
+        | ChatCompletionRequestMessageContentPartImage
+        | UnknownVariant,
+        Tag("*"),
+    ]
+    | Annotated[UnknownVariant, Tag("?")],
+    Discriminator(
+        discriminate(
+            "type",
+            {
+                "text": "ChatCompletionRequestMessageContentPartText",
+                "image_url": "ChatCompletionRequestMessageContentPartImage",
+            },
+        )
+    ),
+]

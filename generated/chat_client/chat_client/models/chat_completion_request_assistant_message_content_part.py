@@ -3,32 +3,51 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 from pydantic import Discriminator, Tag
-from typing_extensions import Annotated, TypeAliasType
+from typing_extensions import Annotated
 
 from .._runtime.models import UnknownVariant, discriminate
-
-# The value is a string, evaluated on first use, so that aliases may refer to themselves
-# and to models defined further down.
-ChatCompletionRequestAssistantMessageContentPart = TypeAliasType(
-    "ChatCompletionRequestAssistantMessageContentPart",
-    "Annotated[Annotated[ChatCompletionRequestMessageContentPartText, Tag('ChatCompletionRequestMessageContentPartText')] | Annotated[ChatCompletionRequestMessageContentPartRefusal, Tag('ChatCompletionRequestMessageContentPartRefusal')] | Annotated[ChatCompletionRequestMessageContentPartText | ChatCompletionRequestMessageContentPartRefusal | UnknownVariant, Tag('*')] | Annotated[UnknownVariant, Tag('?')], Discriminator(discriminate('type', {'text': 'ChatCompletionRequestMessageContentPartText', 'refusal': 'ChatCompletionRequestMessageContentPartRefusal'}))]",
-)
-"""One part of an assistant message. The `type` field selects the kind."""
-
-ChatCompletionRequestAssistantMessageContentPartParam = TypeAliasType(
-    "ChatCompletionRequestAssistantMessageContentPartParam",
-    "ChatCompletionRequestMessageContentPartTextParam | ChatCompletionRequestMessageContentPartRefusalParam",
-)
-"""The request form of ``ChatCompletionRequestAssistantMessageContentPart``."""
-
-
-# Imported last, so that models referring to each other in a cycle can load.
 from .chat_completion_request_message_content_part_refusal import (
     ChatCompletionRequestMessageContentPartRefusal,
     ChatCompletionRequestMessageContentPartRefusalParam,
-)  # noqa: E402
+)
 from .chat_completion_request_message_content_part_text import (
     ChatCompletionRequestMessageContentPartText,
     ChatCompletionRequestMessageContentPartTextParam,
-)  # noqa: E402
+)
+
+ChatCompletionRequestAssistantMessageContentPart: TypeAlias = Annotated[
+    Annotated[
+        ChatCompletionRequestMessageContentPartText,
+        Tag("ChatCompletionRequestMessageContentPartText"),
+    ]
+    | Annotated[
+        ChatCompletionRequestMessageContentPartRefusal,
+        Tag("ChatCompletionRequestMessageContentPartRefusal"),
+    ]
+    | Annotated[
+        ChatCompletionRequestMessageContentPartText
+        | ChatCompletionRequestMessageContentPartRefusal
+        | UnknownVariant,
+        Tag("*"),
+    ]
+    | Annotated[UnknownVariant, Tag("?")],
+    Discriminator(
+        discriminate(
+            "type",
+            {
+                "text": "ChatCompletionRequestMessageContentPartText",
+                "refusal": "ChatCompletionRequestMessageContentPartRefusal",
+            },
+        )
+    ),
+]
+"""One part of an assistant message. The `type` field selects the kind."""
+
+ChatCompletionRequestAssistantMessageContentPartParam: TypeAlias = (
+    ChatCompletionRequestMessageContentPartTextParam
+    | ChatCompletionRequestMessageContentPartRefusalParam
+)
+"""The request form of ``ChatCompletionRequestAssistantMessageContentPart``."""

@@ -3,48 +3,92 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 from pydantic import Discriminator, Tag
-from typing_extensions import Annotated, TypeAliasType
+from typing_extensions import Annotated
 
 from .._runtime.models import UnknownVariant, discriminate
-
-# The value is a string, evaluated on first use, so that aliases may refer to themselves
-# and to models defined further down.
-ChatCompletionRequestMessage = TypeAliasType(
-    "ChatCompletionRequestMessage",
-    "Annotated[Annotated[ChatCompletionRequestDeveloperMessage, Tag('ChatCompletionRequestDeveloperMessage')] | Annotated[ChatCompletionRequestSystemMessage, Tag('ChatCompletionRequestSystemMessage')] | Annotated[ChatCompletionRequestUserMessage, Tag('ChatCompletionRequestUserMessage')] | Annotated[ChatCompletionRequestAssistantMessage, Tag('ChatCompletionRequestAssistantMessage')] | Annotated[ChatCompletionRequestToolMessage, Tag('ChatCompletionRequestToolMessage')] | Annotated[ChatCompletionRequestFunctionMessage, Tag('ChatCompletionRequestFunctionMessage')] | Annotated[ChatCompletionRequestDeveloperMessage | ChatCompletionRequestSystemMessage | ChatCompletionRequestUserMessage | ChatCompletionRequestAssistantMessage | ChatCompletionRequestToolMessage | ChatCompletionRequestFunctionMessage | UnknownVariant, Tag('*')] | Annotated[UnknownVariant, Tag('?')], Discriminator(discriminate('role', {'developer': 'ChatCompletionRequestDeveloperMessage', 'system': 'ChatCompletionRequestSystemMessage', 'user': 'ChatCompletionRequestUserMessage', 'assistant': 'ChatCompletionRequestAssistantMessage', 'tool': 'ChatCompletionRequestToolMessage', 'function': 'ChatCompletionRequestFunctionMessage'}))]",
-)
-"""One message of the conversation. The `role` field selects the kind."""
-
-ChatCompletionRequestMessageParam = TypeAliasType(
-    "ChatCompletionRequestMessageParam",
-    "ChatCompletionRequestDeveloperMessageParam | ChatCompletionRequestSystemMessageParam | ChatCompletionRequestUserMessageParam | ChatCompletionRequestAssistantMessageParam | ChatCompletionRequestToolMessageParam | ChatCompletionRequestFunctionMessageParam",
-)
-"""The request form of ``ChatCompletionRequestMessage``."""
-
-
-# Imported last, so that models referring to each other in a cycle can load.
 from .chat_completion_request_assistant_message import (
     ChatCompletionRequestAssistantMessage,
     ChatCompletionRequestAssistantMessageParam,
-)  # noqa: E402
+)
 from .chat_completion_request_developer_message import (
     ChatCompletionRequestDeveloperMessage,
     ChatCompletionRequestDeveloperMessageParam,
-)  # noqa: E402
+)
 from .chat_completion_request_function_message import (
     ChatCompletionRequestFunctionMessage,
     ChatCompletionRequestFunctionMessageParam,
-)  # noqa: E402
+)
 from .chat_completion_request_system_message import (
     ChatCompletionRequestSystemMessage,
     ChatCompletionRequestSystemMessageParam,
-)  # noqa: E402
+)
 from .chat_completion_request_tool_message import (
     ChatCompletionRequestToolMessage,
     ChatCompletionRequestToolMessageParam,
-)  # noqa: E402
+)
 from .chat_completion_request_user_message import (
     ChatCompletionRequestUserMessage,
     ChatCompletionRequestUserMessageParam,
-)  # noqa: E402
+)
+
+ChatCompletionRequestMessage: TypeAlias = Annotated[
+    Annotated[
+        ChatCompletionRequestDeveloperMessage,
+        Tag("ChatCompletionRequestDeveloperMessage"),
+    ]
+    | Annotated[
+        ChatCompletionRequestSystemMessage, Tag("ChatCompletionRequestSystemMessage")
+    ]
+    | Annotated[
+        ChatCompletionRequestUserMessage, Tag("ChatCompletionRequestUserMessage")
+    ]
+    | Annotated[
+        ChatCompletionRequestAssistantMessage,
+        Tag("ChatCompletionRequestAssistantMessage"),
+    ]
+    | Annotated[
+        ChatCompletionRequestToolMessage, Tag("ChatCompletionRequestToolMessage")
+    ]
+    | Annotated[
+        ChatCompletionRequestFunctionMessage,
+        Tag("ChatCompletionRequestFunctionMessage"),
+    ]
+    | Annotated[
+        ChatCompletionRequestDeveloperMessage
+        | ChatCompletionRequestSystemMessage
+        | ChatCompletionRequestUserMessage
+        | ChatCompletionRequestAssistantMessage
+        | ChatCompletionRequestToolMessage
+        | ChatCompletionRequestFunctionMessage
+        | UnknownVariant,
+        Tag("*"),
+    ]
+    | Annotated[UnknownVariant, Tag("?")],
+    Discriminator(
+        discriminate(
+            "role",
+            {
+                "developer": "ChatCompletionRequestDeveloperMessage",
+                "system": "ChatCompletionRequestSystemMessage",
+                "user": "ChatCompletionRequestUserMessage",
+                "assistant": "ChatCompletionRequestAssistantMessage",
+                "tool": "ChatCompletionRequestToolMessage",
+                "function": "ChatCompletionRequestFunctionMessage",
+            },
+        )
+    ),
+]
+"""One message of the conversation. The `role` field selects the kind."""
+
+ChatCompletionRequestMessageParam: TypeAlias = (
+    ChatCompletionRequestDeveloperMessageParam
+    | ChatCompletionRequestSystemMessageParam
+    | ChatCompletionRequestUserMessageParam
+    | ChatCompletionRequestAssistantMessageParam
+    | ChatCompletionRequestToolMessageParam
+    | ChatCompletionRequestFunctionMessageParam
+)
+"""The request form of ``ChatCompletionRequestMessage``."""

@@ -3,40 +3,73 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 from pydantic import Discriminator, Tag
-from typing_extensions import Annotated, TypeAliasType
+from typing_extensions import Annotated
 
 from .._runtime.models import UnknownVariant, discriminate
-
-# The value is a string, evaluated on first use, so that aliases may refer to themselves
-# and to models defined further down.
-ChatCompletionRequestUserMessageContentPart = TypeAliasType(
-    "ChatCompletionRequestUserMessageContentPart",
-    "Annotated[Annotated[ChatCompletionRequestMessageContentPartText, Tag('ChatCompletionRequestMessageContentPartText')] | Annotated[ChatCompletionRequestMessageContentPartImage, Tag('ChatCompletionRequestMessageContentPartImage')] | Annotated[ChatCompletionRequestMessageContentPartAudio, Tag('ChatCompletionRequestMessageContentPartAudio')] | Annotated[ChatCompletionRequestMessageContentPartFile, Tag('ChatCompletionRequestMessageContentPartFile')] | Annotated[ChatCompletionRequestMessageContentPartText | ChatCompletionRequestMessageContentPartImage | ChatCompletionRequestMessageContentPartAudio | ChatCompletionRequestMessageContentPartFile | UnknownVariant, Tag('*')] | Annotated[UnknownVariant, Tag('?')], Discriminator(discriminate('type', {'text': 'ChatCompletionRequestMessageContentPartText', 'image_url': 'ChatCompletionRequestMessageContentPartImage', 'input_audio': 'ChatCompletionRequestMessageContentPartAudio', 'file': 'ChatCompletionRequestMessageContentPartFile'}))]",
-)
-"""One part of a user message. The `type` field selects the kind."""
-
-ChatCompletionRequestUserMessageContentPartParam = TypeAliasType(
-    "ChatCompletionRequestUserMessageContentPartParam",
-    "ChatCompletionRequestMessageContentPartTextParam | ChatCompletionRequestMessageContentPartImageParam | ChatCompletionRequestMessageContentPartAudioParam | ChatCompletionRequestMessageContentPartFileParam",
-)
-"""The request form of ``ChatCompletionRequestUserMessageContentPart``."""
-
-
-# Imported last, so that models referring to each other in a cycle can load.
 from .chat_completion_request_message_content_part_audio import (
     ChatCompletionRequestMessageContentPartAudio,
     ChatCompletionRequestMessageContentPartAudioParam,
-)  # noqa: E402
+)
 from .chat_completion_request_message_content_part_file import (
     ChatCompletionRequestMessageContentPartFile,
     ChatCompletionRequestMessageContentPartFileParam,
-)  # noqa: E402
+)
 from .chat_completion_request_message_content_part_image import (
     ChatCompletionRequestMessageContentPartImage,
     ChatCompletionRequestMessageContentPartImageParam,
-)  # noqa: E402
+)
 from .chat_completion_request_message_content_part_text import (
     ChatCompletionRequestMessageContentPartText,
     ChatCompletionRequestMessageContentPartTextParam,
-)  # noqa: E402
+)
+
+ChatCompletionRequestUserMessageContentPart: TypeAlias = Annotated[
+    Annotated[
+        ChatCompletionRequestMessageContentPartText,
+        Tag("ChatCompletionRequestMessageContentPartText"),
+    ]
+    | Annotated[
+        ChatCompletionRequestMessageContentPartImage,
+        Tag("ChatCompletionRequestMessageContentPartImage"),
+    ]
+    | Annotated[
+        ChatCompletionRequestMessageContentPartAudio,
+        Tag("ChatCompletionRequestMessageContentPartAudio"),
+    ]
+    | Annotated[
+        ChatCompletionRequestMessageContentPartFile,
+        Tag("ChatCompletionRequestMessageContentPartFile"),
+    ]
+    | Annotated[
+        ChatCompletionRequestMessageContentPartText
+        | ChatCompletionRequestMessageContentPartImage
+        | ChatCompletionRequestMessageContentPartAudio
+        | ChatCompletionRequestMessageContentPartFile
+        | UnknownVariant,
+        Tag("*"),
+    ]
+    | Annotated[UnknownVariant, Tag("?")],
+    Discriminator(
+        discriminate(
+            "type",
+            {
+                "text": "ChatCompletionRequestMessageContentPartText",
+                "image_url": "ChatCompletionRequestMessageContentPartImage",
+                "input_audio": "ChatCompletionRequestMessageContentPartAudio",
+                "file": "ChatCompletionRequestMessageContentPartFile",
+            },
+        )
+    ),
+]
+"""One part of a user message. The `type` field selects the kind."""
+
+ChatCompletionRequestUserMessageContentPartParam: TypeAlias = (
+    ChatCompletionRequestMessageContentPartTextParam
+    | ChatCompletionRequestMessageContentPartImageParam
+    | ChatCompletionRequestMessageContentPartAudioParam
+    | ChatCompletionRequestMessageContentPartFileParam
+)
+"""The request form of ``ChatCompletionRequestUserMessageContentPart``."""

@@ -3,29 +3,23 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypeAlias
 
-from typing_extensions import Annotated, TypeAliasType
+from typing_extensions import Annotated
 
 from .._runtime.models import KEEP_UNKNOWN
-
-# The value is a string, evaluated on first use, so that aliases may refer to themselves
-# and to models defined further down.
-ChatCompletionToolChoiceOption = TypeAliasType(
-    "ChatCompletionToolChoiceOption",
-    "Annotated[Literal['none', 'auto', 'required'], KEEP_UNKNOWN] | ChatCompletionNamedToolChoice",
-)
-"""Which tool the model may call. `none` forbids tool calls, `auto` lets the model decide, `required` forces at least one call, and a named choice forces a call to that function."""
-
-ChatCompletionToolChoiceOptionParam = TypeAliasType(
-    "ChatCompletionToolChoiceOptionParam",
-    "Literal['none', 'auto', 'required'] | ChatCompletionNamedToolChoiceParam",
-)
-"""The request form of ``ChatCompletionToolChoiceOption``."""
-
-
-# Imported last, so that models referring to each other in a cycle can load.
 from .chat_completion_named_tool_choice import (
     ChatCompletionNamedToolChoice,
     ChatCompletionNamedToolChoiceParam,
-)  # noqa: E402
+)
+
+ChatCompletionToolChoiceOption: TypeAlias = (
+    Annotated[Literal["none", "auto", "required"], KEEP_UNKNOWN]
+    | ChatCompletionNamedToolChoice
+)
+"""Which tool the model may call. `none` forbids tool calls, `auto` lets the model decide, `required` forces at least one call, and a named choice forces a call to that function."""
+
+ChatCompletionToolChoiceOptionParam: TypeAlias = (
+    Literal["none", "auto", "required"] | ChatCompletionNamedToolChoiceParam
+)
+"""The request form of ``ChatCompletionToolChoiceOption``."""

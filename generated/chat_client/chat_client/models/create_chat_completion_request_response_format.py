@@ -3,36 +3,50 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 from pydantic import Discriminator, Tag
-from typing_extensions import Annotated, TypeAliasType
+from typing_extensions import Annotated
 
 from .._runtime.models import UnknownVariant, discriminate
-
-# The value is a string, evaluated on first use, so that aliases may refer to themselves
-# and to models defined further down.
-CreateChatCompletionRequestResponseFormat = TypeAliasType(
-    "CreateChatCompletionRequestResponseFormat",
-    "Annotated[Annotated[ResponseFormatText, Tag('ResponseFormatText')] | Annotated[ResponseFormatJsonSchema, Tag('ResponseFormatJsonSchema')] | Annotated[ResponseFormatJsonObject, Tag('ResponseFormatJsonObject')] | Annotated[ResponseFormatText | ResponseFormatJsonSchema | ResponseFormatJsonObject | UnknownVariant, Tag('*')] | Annotated[UnknownVariant, Tag('?')], Discriminator(discriminate('type', {'text': 'ResponseFormatText', 'json_schema': 'ResponseFormatJsonSchema', 'json_object': 'ResponseFormatJsonObject'}))]",
-)
-"""The shape the reply text must take."""
-
-CreateChatCompletionRequestResponseFormatParam = TypeAliasType(
-    "CreateChatCompletionRequestResponseFormatParam",
-    "ResponseFormatTextParam | ResponseFormatJsonSchemaParam | ResponseFormatJsonObjectParam",
-)
-"""The request form of ``CreateChatCompletionRequestResponseFormat``."""
-
-
-# Imported last, so that models referring to each other in a cycle can load.
 from .response_format_json_object import (
     ResponseFormatJsonObject,
     ResponseFormatJsonObjectParam,
-)  # noqa: E402
+)
 from .response_format_json_schema import (
     ResponseFormatJsonSchema,
     ResponseFormatJsonSchemaParam,
-)  # noqa: E402
-from .response_format_text import (
-    ResponseFormatText,
-    ResponseFormatTextParam,
-)  # noqa: E402
+)
+from .response_format_text import ResponseFormatText, ResponseFormatTextParam
+
+CreateChatCompletionRequestResponseFormat: TypeAlias = Annotated[
+    Annotated[ResponseFormatText, Tag("ResponseFormatText")]
+    | Annotated[ResponseFormatJsonSchema, Tag("ResponseFormatJsonSchema")]
+    | Annotated[ResponseFormatJsonObject, Tag("ResponseFormatJsonObject")]
+    | Annotated[
+        ResponseFormatText
+        | ResponseFormatJsonSchema
+        | ResponseFormatJsonObject
+        | UnknownVariant,
+        Tag("*"),
+    ]
+    | Annotated[UnknownVariant, Tag("?")],
+    Discriminator(
+        discriminate(
+            "type",
+            {
+                "text": "ResponseFormatText",
+                "json_schema": "ResponseFormatJsonSchema",
+                "json_object": "ResponseFormatJsonObject",
+            },
+        )
+    ),
+]
+"""The shape the reply text must take."""
+
+CreateChatCompletionRequestResponseFormatParam: TypeAlias = (
+    ResponseFormatTextParam
+    | ResponseFormatJsonSchemaParam
+    | ResponseFormatJsonObjectParam
+)
+"""The request form of ``CreateChatCompletionRequestResponseFormat``."""

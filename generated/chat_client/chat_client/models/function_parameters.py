@@ -3,11 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias
 
-from typing_extensions import TypeAliasType
-
-# The value is a string, evaluated on first use, so that aliases may refer to themselves
-# and to models defined further down.
-FunctionParameters = TypeAliasType("FunctionParameters", "dict[str, Any]")
+FunctionParameters: TypeAlias = dict[str, Any]
 """A JSON Schema object that describes the arguments of the function. Leave it out for a function that takes no arguments."""

@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-from typing_extensions import TypeAliasType
+from typing import TypeAlias
 
-# The value is a string, evaluated on first use, so that aliases may refer to themselves
-# and to models defined further down.
-Metadata = TypeAliasType("Metadata", "dict[str, str] | None")
+Metadata: TypeAlias = dict[str, str] | None
 """Free-form string key-value pairs for tagging and filtering objects."""

@@ -3,16 +3,17 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypeAlias
 
-from typing_extensions import Annotated, TypeAliasType
+from typing_extensions import Annotated
 
 from .._runtime.models import KEEP_UNKNOWN
 
-# The value is a string, evaluated on first use, so that aliases may refer to themselves
-# and to models defined further down.
-ReasoningEffort = TypeAliasType(
-    "ReasoningEffort",
-    "Annotated[Literal['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'], KEEP_UNKNOWN] | None",
+ReasoningEffort: TypeAlias = (
+    Annotated[
+        Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"],
+        KEEP_UNKNOWN,
+    ]
+    | None
 )
 """How much effort a reasoning model should spend before it answers."""

@@ -3,13 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias
 
-from typing_extensions import TypeAliasType
-
-# The value is a string, evaluated on first use, so that aliases may refer to themselves
-# and to models defined further down.
-ResponseFormatJsonSchemaSchema = TypeAliasType(
-    "ResponseFormatJsonSchemaSchema", "dict[str, Any]"
-)
+ResponseFormatJsonSchemaSchema: TypeAlias = dict[str, Any]
 """A JSON Schema object that the output must follow."""

@@ -3,16 +3,16 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypeAlias
 
-from typing_extensions import Annotated, TypeAliasType
+from typing_extensions import Annotated
 
 from .._runtime.models import KEEP_UNKNOWN
 
-# The value is a string, evaluated on first use, so that aliases may refer to themselves
-# and to models defined further down.
-ServiceTier = TypeAliasType(
-    "ServiceTier",
-    "Annotated[Literal['auto', 'default', 'flex', 'scale', 'priority', 'fast'], KEEP_UNKNOWN] | None",
+ServiceTier: TypeAlias = (
+    Annotated[
+        Literal["auto", "default", "flex", "scale", "priority", "fast"], KEEP_UNKNOWN
+    ]
+    | None
 )
 """The processing tier requested, or in a response, the tier that was used."""

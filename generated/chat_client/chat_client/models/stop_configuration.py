@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-from typing_extensions import TypeAliasType
+from typing import TypeAlias
 
-# The value is a string, evaluated on first use, so that aliases may refer to themselves
-# and to models defined further down.
-StopConfiguration = TypeAliasType("StopConfiguration", "str | list[str] | None")
+StopConfiguration: TypeAlias = str | list[str] | None
 """Up to four strings that end the reply when the model produces them."""
