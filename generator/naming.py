@@ -9,6 +9,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from generator.imports import GENERATED_IMPORTS
+
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
 _ALPHANUMERIC_RUN = re.compile(r"[A-Za-z0-9]+")
 # Kept whole and split from what follows (DESIGN's naming rule), longest first so that ``APIs``
@@ -81,6 +83,11 @@ class TemplateNames:
     locals: frozenset[str] = frozenset()
 
 
+# What a model or API module may bind by its imports: every name generator/imports.py may
+# import into one (each imports only what it uses), so that a name added there is kept clear
+# of the document's names with no second list to update.
+_IMPORTED = frozenset({"annotations", *GENERATED_IMPORTS})
+
 #: What the built-in templates' code relies on, by kind of module: the one table that the
 #: names made from a document (classes, fields, arguments, credential keywords, module names)
 #: are kept clear of. tests/unit/test_template_names.py reads every module the templates write
@@ -88,31 +95,7 @@ class TemplateNames:
 TEMPLATE_NAMES: dict[str, TemplateNames] = {
     # models/<model>.py: the document's classes live here, beside these imports
     "model": TemplateNames(
-        globals=frozenset(
-            {
-                "annotations",
-                "_dt",
-                "_uuid",
-                "Mapping",
-                "Sequence",
-                "Any",
-                "Literal",
-                "Discriminator",
-                "Field",
-                "Tag",
-                "Annotated",
-                "Required",
-                "TypeAlias",
-                "TypeAliasType",
-                "TypedDict",
-                "FileTypes",
-                "BASE64",
-                "KEEP_UNKNOWN",
-                "ApiModel",
-                "UnknownVariant",
-                "discriminate",
-            }
-        ),
+        globals=_IMPORTED,
         # a field's annotation is evaluated in its class body, beside the other fields
         locals=ANNOTATION_BUILTINS,
     ),
@@ -133,53 +116,7 @@ TEMPLATE_NAMES: dict[str, TemplateNames] = {
     # api/<tag>.py: models imported beside the runtime's names; methods take the document's
     # parameters and fields as arguments
     "api": TemplateNames(
-        globals=frozenset(
-            {
-                "annotations",
-                "_dt",
-                "_uuid",
-                "AsyncIterator",
-                "Iterator",
-                "Mapping",
-                "Sequence",
-                "cached_property",
-                "Any",
-                "Literal",
-                "cast",
-                "overload",
-                "Field",
-                "Annotated",
-                "NOT_GIVEN",
-                "Body",
-                "FileTypes",
-                "Headers",
-                "NotGiven",
-                "Query",
-                "Timeout",
-                "to_async_raw_response",
-                "to_async_streamed_response",
-                "to_raw_response",
-                "to_streamed_response",
-                "deprecated",
-                "warn_deprecated_arguments",
-                "BASE64",
-                "KEEP_UNKNOWN",
-                "AsyncPage",
-                "Pages",
-                "SyncPage",
-                "AsyncStream",
-                "Stream",
-                "TypedEvent",
-                "AsyncTransport",
-                "Call",
-                "Mode",
-                "Param",
-                "ResponseType",
-                "SyncTransport",
-                "TYPE_CHECKING",
-                "_models",
-            }
-        ),
+        globals=_IMPORTED,
         # method bodies: the payload, the cast, and the response types built at run time
         # (their models read from the lazy ``_models`` package)
         locals=frozenset(

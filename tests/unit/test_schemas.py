@@ -546,8 +546,9 @@ def test_duplicate_field_names_get_suffixes(tmp_path: Path) -> None:
 
 def test_builtin_class_names_are_avoided(tmp_path: Path) -> None:
     obj = {"type": "object", "properties": {"id": {"type": "string"}}}
-    models, _ = build(tmp_path, {"Warning": obj, "Body": obj})
-    assert set(models) == {"WarningModel", "BodyModel"}
+    models, _ = build(tmp_path, {"Warning": obj, "Body": obj, "TypeAlias": obj})
+    # TypeAlias: what an alias module imports, reserved because imports.py may import it
+    assert set(models) == {"WarningModel", "BodyModel", "TypeAliasModel"}
 
 
 @pytest.mark.parametrize(
