@@ -120,7 +120,14 @@ TEMPLATE_NAMES: dict[str, TemplateNames] = {
         # method bodies: the payload, the cast, and the response types built at run time
         # (their models read from the lazy ``_models`` package)
         locals=frozenset(
-            {"self", "body", "cast", "isinstance", "_models", "warn_deprecated_arguments"}
+            {
+                "self",
+                "body",
+                "cast",
+                "isinstance",
+                "_models",
+                "warn_deprecated_arguments",
+            }
         )
         | ANNOTATION_BUILTINS,
     ),

@@ -114,7 +114,8 @@ def _validator_class(data: Any, diags: Diagnostics) -> str | None:
 
 def describe(error: Any, docs: DocumentSet, best_match: BestMatch) -> tuple[str, str]:
     """Where an error is (a JSON pointer into the document that holds the node) and a
-    one-line message; ``best_match`` picks among the sub-errors of ``anyOf`` and ``oneOf``."""
+    one-line message; ``best_match`` picks among the sub-errors of ``anyOf`` and ``oneOf``.
+    """
     best = _best(error, best_match)
     parts, suffix = getattr(error, WHERE, ((), ()))
     where = _locate(docs, parts, (*suffix, *best.absolute_path))
@@ -185,7 +186,7 @@ def _message(error: Any) -> str:
 
 
 def _sorted_names(message: str) -> str:
-    """"Required list has not defined properties: [...]" with the names sorted: both
+    """ "Required list has not defined properties: [...]" with the names sorted: both
     validators list them in the order of a set, which changes from run to run."""
     head, colon, names = message.partition(": [")
     try:

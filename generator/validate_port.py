@@ -62,7 +62,8 @@ class _Unsure(Exception):
 
 def findings(name: str, docs: DocumentSet) -> list[tuple[str, str]] | None:
     """(where, message) of each complaint of the validator class ``name`` about ``docs.root``,
-    in the reference's order, or None when the reference must answer (see the module)."""
+    in the reference's order, or None when the reference must answer (see the module).
+    """
     try:
         import openapi_spec_validator_rs as port
         from openapi_spec_validator_rs.exceptions import _from_core
@@ -127,7 +128,11 @@ def _server(docs: DocumentSet) -> Callable[[str], bytes]:
     by_path = {unquote(urlsplit(d.uri).path): d for d in docs.documents.values()}
 
     def serve(url: str) -> bytes:
-        doc = by_path.get(unquote(urlsplit(url).path)) if url.startswith(_BASE + "/") else None
+        doc = (
+            by_path.get(unquote(urlsplit(url).path))
+            if url.startswith(_BASE + "/")
+            else None
+        )
         if doc is None:
             raise LookupError(f"{url} is not loaded")
         return json.dumps(doc.data).encode("utf-8")
@@ -167,7 +172,9 @@ class _Replay:
 
     def run(self) -> None:
         first = self.peek()
-        if first is not None and _same(_at(self.docs.root.data, first.path), first.instance):
+        if first is not None and _same(
+            _at(self.docs.root.data, first.path), first.instance
+        ):
             raise _Unsure("the document fails the OpenAPI schema")
         doc, spec = self.deref(self.docs.root, self.docs.root.data)
         self.mapping(spec)
@@ -228,7 +235,9 @@ class _Replay:
                 return
             if not _same(_at(value, error.path), error.instance):
                 return
-            if not _same(self.schema_at(doc, schema, list(error.schema_path)), error.schema):
+            if not _same(
+                self.schema_at(doc, schema, list(error.schema_path)), error.schema
+            ):
                 return
             key = (tuple(error.path), tuple(error.schema_path), error.message)
             if key in taken:
@@ -246,10 +255,14 @@ class _Replay:
             doc_, tag = self.deref(doc, tag)
             name = self.text(doc_, tag, "name")
             if name in seen:
-                self.expect(parts, "OpenAPIValidationError", f"Duplicate tag name '{name}'")
+                self.expect(
+                    parts, "OpenAPIValidationError", f"Duplicate tag name '{name}'"
+                )
             seen.add(name)
             if self.v32:
-                parents[name] = self.text(doc_, tag, "parent") if "parent" in tag else None
+                parents[name] = (
+                    self.text(doc_, tag, "parent") if "parent" in tag else None
+                )
         if self.v32:
             self.tag_parents(parts, parents)
 
@@ -292,7 +305,9 @@ class _Replay:
             elif self.v32 and field == ADDITIONAL:
                 doc_, more = self.deref(doc, operation)
                 for method, extra in self.mapping(more).items():
-                    self.operation(url, method, (*parts, field, method), doc_, extra, shared)
+                    self.operation(
+                        url, method, (*parts, field, method), doc_, extra, shared
+                    )
 
     def operation(
         self,
@@ -326,7 +341,9 @@ class _Replay:
         if shared is not None:
             names += self.path_names(*shared)
         try:
-            in_url = {field for _, field, _, _ in string.Formatter().parse(url) if field}
+            in_url = {
+                field for _, field, _, _ in string.Formatter().parse(url) if field
+            }
         except ValueError:
             raise _Unsure("a path template the reference cannot read") from None
         declared = set(names)
@@ -345,7 +362,9 @@ class _Replay:
             doc_, parameter = self.deref(doc, parameter)
             key = (self.text(doc_, parameter, "name"), self.text(doc_, parameter, "in"))
             if key in seen:
-                self.expect(parts, "ParameterDuplicateError", f"Duplicate parameter '{key[0]}'")
+                self.expect(
+                    parts, "ParameterDuplicateError", f"Duplicate parameter '{key[0]}'"
+                )
             seen.add(key)
 
     def parameter(self, parts: Parts, doc: Document, value: Any) -> None:
@@ -375,7 +394,9 @@ class _Replay:
             for media, entry in self.mapping(content).items():
                 doc__, entry = self.deref(doc_, entry)
                 if "schema" in self.mapping(entry):
-                    self.schema((*parts, "content", media, "schema"), doc__, entry["schema"])
+                    self.schema(
+                        (*parts, "content", media, "schema"), doc__, entry["schema"]
+                    )
 
     def schema(
         self,
@@ -441,13 +462,19 @@ class _Replay:
         """The reference lists them in a set's order: any order of the same names will do."""
         error = self.peek()
         message = error.message if error is not None else ""
-        if type(error).__name__ != "ExtraParametersError" or not message.startswith(_EXTRA):
+        if type(error).__name__ != "ExtraParametersError" or not message.startswith(
+            _EXTRA
+        ):
             raise _Unsure("expected the required names no schema defines")
         try:
             listed = ast.literal_eval(message[len(_EXTRA) :])
         except (ValueError, SyntaxError):
             raise _Unsure("an unreadable list of names") from None
-        if not isinstance(listed, list) or set(listed) != names or len(listed) != len(names):
+        if (
+            not isinstance(listed, list)
+            or set(listed) != names
+            or len(listed) != len(names)
+        ):
             raise _Unsure("other required names")
         self.place(error, parts)
 
@@ -510,7 +537,8 @@ class _Replay:
 
     def schema_at(self, doc: Document, schema: Any, path: list[Any]) -> Any:
         """The schema that holds the keyword at the end of a schema path, which jsonschema
-        writes without the ``$ref``s it went through; _MISSING where the path leads nowhere."""
+        writes without the ``$ref``s it went through; _MISSING where the path leads nowhere.
+        """
         node = schema
         for index, step in enumerate(path):
             for _ in range(32):
@@ -568,7 +596,8 @@ _WEAK = frozenset({"anyOf", "oneOf"})
 
 def _best_match(modern_integers: bool) -> Callable[[Iterable[Any]], Any]:
     """jsonschema's ``best_match`` with its default relevance, for errors that carry no type
-    checker: types are told as draft 4 (``modern_integers`` False) or 2020-12 tells them."""
+    checker: types are told as draft 4 (``modern_integers`` False) or 2020-12 tells them.
+    """
 
     def matches_type(error: Any) -> bool:
         try:
@@ -607,7 +636,9 @@ def _is_type(value: Any, name: str, modern_integers: bool) -> bool:
         if isinstance(value, float) and value.is_integer():
             if modern_integers:
                 return True
-            raise _Unsure("an integral float, which the reference's checkers tell apart")
+            raise _Unsure(
+                "an integral float, which the reference's checkers tell apart"
+            )
         return isinstance(value, int) and not isinstance(value, bool)
     kinds: dict[str, Callable[[Any], bool]] = {
         "string": lambda v: isinstance(v, str),

@@ -93,9 +93,15 @@ def _in_document_order() -> Iterator[None]:
         else:
             yield from original(validator, extra, instance, schema)
 
-    classes = {*cast(Any, jsonschema_validators)._VALIDATORS.values(), OAS30Validator, OAS31Validator}
+    classes = {
+        *cast(Any, jsonschema_validators)._VALIDATORS.values(),
+        OAS30Validator,
+        OAS31Validator,
+    }
     classes.add(OAS32Validator)
-    patched = [c for c in classes if c.VALIDATORS.get("additionalProperties") is original]
+    patched = [
+        c for c in classes if c.VALIDATORS.get("additionalProperties") is original
+    ]
     for cls in patched:
         cls.VALIDATORS["additionalProperties"] = additional_properties
     try:
