@@ -20,7 +20,7 @@ from generator.checks import check_document
 from generator.config import Config, unused_settings
 from generator.diagnostics import Diagnostics
 from generator.diff import as_json, compare, has_breaking, markdown
-from generator.format import FormatError, format_files, formattable
+from generator.format import FormatError, formattable, iter_formatted
 from generator.inputs import inputs_digest, manifest_inputs
 from generator.ir import Spec
 from generator.loader import DocumentSet, collect_documents, load_root
@@ -45,7 +45,7 @@ from generator.writer import (
     check_output,
     formatted_before,
     manifest_matches,
-    write_output,
+    open_output,
 )
 
 __all__ = [
@@ -168,48 +168,39 @@ def generate(config: Config, progress: Progress | None = None) -> Outcome:
         diags = diags.strict()
     if diags.has_errors:
         return _failed(diags, config, spec, stages)
-    if made.problem is not None:
-        diags.error(*made.problem)
-        return _failed(diags, config, spec, stages)
     out = made.out
-    if made.formatted is None:
+    if config.check and manifest_matches(out, made.digest):
         return Outcome(
             EXIT_OK,
             diags,
             [f"{out}: up to date (inputs unchanged, every file as written)"],
             _report(spec, diags, stages),
         )
-    encoded = {path: text.encode("utf-8") for path, text in made.formatted.items()}
-    if config.check:
-        with stages.stage("check"):
-            differences = check_output(out, encoded)
-        report = _report(spec, diags, stages)
-        lines = [str(d) for d in differences]
-        if differences:
-            stale = counted(len(differences), "file") + (
-                " is" if len(differences) == 1 else " are"
-            )
-            lines.append(f"{out}: {stale} stale; run oapigen generate to refresh them")
-            return Outcome(EXIT_CHECK_FAILED, diags, lines, report)
-        return Outcome(
-            EXIT_OK,
-            diags,
-            [f"{out}: up to date ({counted(len(encoded), 'file')})"],
-            report,
-        )
     try:
-        with stages.stage("write"):
-            summary = write_output(
-                out,
-                encoded,
-                inputs_digest=made.digest,
-                generator_version=__version__,
-                inputs=manifest_inputs(
-                    config, docs.root.source, made.referenced, _report(spec, diags)
-                ),
-                rendered=made.rendered,
-                force=config.force,
-            )
+        with stages.stage("render", len(plan(spec, config.templates))) as advance:
+            files = render(spec, config.templates, on_file=advance)
+    except TemplateError as exc:
+        diags.error(exc.where, exc.message)
+        return _failed(diags, config, spec, stages)
+    made.rendered = rendered_digests(files)
+    if config.check:
+        return _check(made, files, diags, config, stages)
+    try:
+        with open_output(out, files, force=config.force) as output:
+            for path, text in _formatted(made, files, config, stages):
+                output.put(path, text.encode("utf-8"))
+            with stages.stage("write"):
+                summary = output.finish(
+                    inputs_digest=made.digest,
+                    generator_version=__version__,
+                    inputs=manifest_inputs(
+                        config, docs.root.source, made.referenced, _report(spec, diags)
+                    ),
+                    rendered=made.rendered,
+                )
+    except FormatError as exc:
+        diags.error(str(out), str(exc))
+        return _failed(diags, config, spec, stages)
     except NotOursError as exc:  # bad usage: the user's files are where OUT goes
         line = (
             f"error: {out}: {exc}; pass --force to overwrite them, or list them in "
@@ -231,9 +222,43 @@ def generate(config: Config, progress: Progress | None = None) -> Outcome:
     return Outcome(EXIT_OK, diags, lines, report)
 
 
+def _check(
+    made: _Made,
+    files: Mapping[str, str],
+    diags: Diagnostics,
+    config: Config,
+    stages: Stages,
+) -> Outcome:
+    """``--check``: how OUT differs from what this run would write; writes nothing."""
+    assert made.spec is not None
+    out = made.out
+    try:
+        formatted = dict(_formatted(made, files, config, stages))
+    except FormatError as exc:
+        diags.error(str(out), str(exc))
+        return _failed(diags, config, made.spec, stages)
+    encoded = {path: formatted[path].encode("utf-8") for path in files}
+    with stages.stage("check"):
+        differences = check_output(out, encoded)
+    report = _report(made.spec, diags, stages)
+    lines = [str(d) for d in differences]
+    if differences:
+        stale = counted(len(differences), "file") + (
+            " is" if len(differences) == 1 else " are"
+        )
+        lines.append(f"{out}: {stale} stale; run oapigen generate to refresh them")
+        return Outcome(EXIT_CHECK_FAILED, diags, lines, report)
+    return Outcome(
+        EXIT_OK,
+        diags,
+        [f"{out}: up to date ({counted(len(encoded), 'file')})"],
+        report,
+    )
+
+
 @dataclass
 class _Made:
-    """What build, render and format made, for ``generate`` to check or write."""
+    """What build made, for ``generate`` to render and check or write."""
 
     spec: Spec | None = None  # None: the checks found errors, nothing was built
     out: Path = Path()
@@ -242,54 +267,48 @@ class _Made:
     referenced: list[str] = field(default_factory=list)
     # a digest of each rendered .py file, for the manifest (see rendered_digests)
     rendered: dict[str, str] = field(default_factory=dict)
-    # None: not rendered (errors, or up to date)
-    formatted: dict[str, str] | None = None
-    # an error rendering or formatting: where, what
-    problem: tuple[str, str] | None = None
 
 
 def _make(
     docs: DocumentSet, diags: Diagnostics, config: Config, stages: Stages
 ) -> _Made:
-    """Build, render and format as far as the diagnostics allow; writes nothing. It stops
-    where the run fails, and leaves the outcome to ``generate``."""
+    """The IR and what the manifest records of the inputs; writes nothing."""
     if diags.has_errors:
         return _Made()
     with stages.stage("build"):
         spec = _build(docs, diags, config)
-    out = config.output or Path(spec.package)
     documents = [
         (docs.root.name, docs.root.digest),
         *sorted(
             (d.name, d.digest) for d in docs.documents.values() if d is not docs.root
         ),
     ]
-    made = _Made(
-        spec, out, inputs_digest(config, documents), [n for n, _ in documents[1:]]
+    return _Made(
+        spec,
+        config.output or Path(spec.package),
+        inputs_digest(config, documents),
+        [n for n, _ in documents[1:]],
     )
-    if diags.has_errors or (config.strict and diags.items):
-        return made
-    if config.check and manifest_matches(out, made.digest):
-        return made
-    try:
-        with stages.stage("render", len(plan(spec, config.templates))) as advance:
-            files = render(spec, config.templates, on_file=advance)
-        made.rendered = rendered_digests(files)
-        reused = formatted_before(out, made.rendered, __version__)
-        changed = {p: t for p, t in files.items() if p not in reused}
-        with stages.stage("format", len(formattable(changed))) as advance:
-            formatted = format_files(
-                changed,
-                workers=config.workers,
-                on_file=advance,
-                builtin_templates=config.templates is None,
-            )
-        made.formatted = {p: reused[p] if p in reused else formatted[p] for p in files}
-    except TemplateError as exc:
-        made.problem = (exc.where, exc.message)
-    except FormatError as exc:
-        made.problem = (str(out), str(exc))
-    return made
+
+
+def _formatted(
+    made: _Made, files: Mapping[str, str], config: Config, stages: Stages
+) -> Iterator[tuple[str, str]]:
+    """Every file as it is to be written, each as soon as it is ready (see
+    ``iter_formatted``): the ``format`` stage's time includes what the caller does with
+    them meanwhile (writing them into the new tree). A ``.py`` file whose rendered text the
+    last run formatted is taken from OUT (``formatted_before``)."""
+    reused = formatted_before(made.out, made.rendered, __version__)
+    changed = [item for item in formattable(files) if item[0] not in reused]
+    with stages.stage("format", len(changed)) as advance:
+        for path, text in iter_formatted(
+            files,
+            workers=config.workers,
+            on_file=advance,
+            builtin_templates=config.templates is None,
+            done=reused,
+        ):
+            yield path, reused.get(path, text)
 
 
 def rendered_digests(files: Mapping[str, str]) -> dict[str, str]:

@@ -2,7 +2,9 @@
 comparing them with it for ``--check``.
 
 The new tree is built in a sibling temporary folder (same parent, so the final rename is
-atomic) and then swapped with the output folder:
+atomic), a file at a time as the pipeline hands them over (``open_output``: the first files
+are written while the others are still being formatted), and then swapped with the output
+folder:
 
 - a generated file whose content is unchanged is carried over as it was (hard link, so its
   modification time stays; a copy when links are not possible);
@@ -133,15 +135,36 @@ def write_output(
     force: bool = False,
     lock_wait: float = LOCK_WAIT,
 ) -> WriteSummary:
-    """Make ``out`` hold ``files`` (relative posix path -> content), as the module docstring says.
-    ``inputs``, when given, is recorded in the manifest as it is (see ``generator.inputs``);
-    ``force`` overwrites files at generated paths that oapigen did not write.
+    """Make ``out`` hold ``files`` (relative posix path -> content), as the module docstring says:
+    ``open_output`` given every file at once."""
+    with open_output(out, files, force=force, lock_wait=lock_wait) as output:
+        for path, content in files.items():
+            output.put(path, content)
+        return output.finish(
+            inputs_digest=inputs_digest,
+            generator_version=generator_version,
+            inputs=inputs,
+            rendered=rendered,
+        )
 
-    Raises NotOursError for such files (without ``force``), LockedError when another run keeps
-    OUT's lock, and ValueError for a path that could land outside ``out`` or clash with another,
-    or when something oapigen does not own stands where generated files must go.
+
+@contextmanager
+def open_output(
+    out: Path,
+    paths: Iterable[str],
+    *,
+    force: bool = False,
+    lock_wait: float = LOCK_WAIT,
+) -> Iterator[OutputWriter]:
+    """OUT locked and read, ready to take the files at ``paths`` (relative posix paths) one by
+    one while the rest are still being made (``OutputWriter.put``); ``finish`` ends the run.
+    Leaving the block before ``finish`` has swapped the trees (an error, a file in the way)
+    removes what was staged: OUT stays as it was.
+
+    Raises LockedError when another run keeps OUT's lock, and ValueError for a path that could
+    land outside ``out`` or clash with another.
     """
-    produced = dict(files)
+    produced = list(paths)
     check_paths(produced)
     out = Path(os.path.abspath(out))
     if out.is_symlink():
@@ -150,42 +173,98 @@ def write_output(
         raise ValueError(f"{out} is not a folder")
     out.parent.mkdir(parents=True, exist_ok=True)
     with _locked(out, lock_wait):
-        in_place = out.is_dir() and bool(_mounts_at_or_under(out))
-        if not in_place:
+        output = OutputWriter(out, produced, force)
+        try:
+            yield output
+        finally:
+            output.discard()
+
+
+class OutputWriter:
+    """One run writing OUT: each file goes into the new tree as it comes (``put``), while the
+    files after it are still being made, and ``finish`` swaps the trees. Made by
+    ``open_output``, which holds OUT's lock for it."""
+
+    def __init__(self, out: Path, produced: list[str], force: bool) -> None:
+        self.out = out
+        self.force = force
+        self.in_place = out.is_dir() and bool(_mounts_at_or_under(out))
+        if not self.in_place:
             _recover(out)
-        ignore = _ignore_spec(out)
-        old_manifest = read_manifest(out) or {"files": {}}
-        owned_before = {p for p in old_manifest["files"] if _safe_path(str(p))}
-        _remove_partial_files(out, owned_before | set(produced))
-        wanted = {p: c for p, c in produced.items() if not ignore.match_file(p)}
-        ignored = tuple(sorted(set(produced) - set(wanted)))
-        unchanged = {p for p, content in wanted.items() if _same_file(out / p, content)}
+        self.ignore = _ignore_spec(out)
+        self.old_manifest = read_manifest(out) or {"files": {}}
+        self.owned_before = {
+            p for p in self.old_manifest["files"] if _safe_path(str(p))
+        }
+        _remove_partial_files(out, self.owned_before | set(produced))
+        self.wanted = {p for p in produced if not self.ignore.match_file(p)}
+        self.ignored = tuple(sorted(set(produced) - self.wanted))
+        self.hashes: dict[str, str] = {}
+        self.unchanged: set[str] = set()
+        self.not_ours: list[str] = []
+        # in place, nothing is written before every file is known (see _write_in_place)
+        self.pending: dict[str, bytes] = {}
+        self.new: Path | None = None if self.in_place else _make_temp(out)
+
+    def put(self, path: str, content: bytes) -> None:
+        """Take one file: staged in the new tree unless OUT holds it already as it is."""
+        if path in self.ignored:
+            return
+        if path not in self.wanted or path in self.hashes:
+            raise ValueError(f"output path {path!r} was not announced, or came twice")
+        self.hashes[path] = _sha256(content)
+        if _same_file(self.out / path, content):
+            self.unchanged.add(path)
+            return
+        if path not in self.owned_before and os.path.lexists(self.out / path):
+            self.not_ours.append(path)
+            if not self.force:
+                return
+        if self.new is None:
+            self.pending[path] = content
+        else:
+            _write_file(self.new / path, content, like=self.out / path)
+
+    def finish(
+        self,
+        *,
+        inputs_digest: str,
+        generator_version: str,
+        inputs: Mapping[str, Any] | None = None,
+        rendered: Mapping[str, str] | None = None,
+    ) -> WriteSummary:
+        """The manifest written and the new tree swapped in (or OUT brought up to date in
+        place). ``inputs``, when given, is recorded in the manifest as it is (see
+        ``generator.inputs``).
+
+        Raises NotOursError for files at generated paths that oapigen did not write (unless
+        ``force``), and ValueError when something oapigen does not own stands where
+        generated files must go.
+        """
+        out, wanted = self.out, self.wanted
+        missing = sorted(wanted - set(self.hashes))
+        if missing:
+            raise ValueError(f"output paths never given: {', '.join(missing[:_NAMED])}")
+        if self.not_ours and not self.force:
+            raise NotOursError(sorted(self.not_ours))
         removed = sorted(
             p
-            for p in owned_before - set(wanted)
-            if not ignore.match_file(p) and _is_file(out / p)
+            for p in self.owned_before - wanted
+            if not self.ignore.match_file(p) and _is_file(out / p)
         )
-        not_ours = sorted(
-            p
-            for p in set(wanted) - unchanged - owned_before
-            if os.path.lexists(out / p)
-        )
-        if not_ours and not force:
-            raise NotOursError(not_ours)
-        hashes = {p: _sha256(c) for p, c in wanted.items()}
         manifest = _manifest_bytes(
-            hashes,
-            ignored,
+            self.hashes,
+            self.ignored,
             inputs_digest,
             generator_version,
             inputs,
             {p: d for p, d in (rendered or {}).items() if p in wanted},
         )
         summary = WriteSummary(
-            tuple(sorted(set(wanted) - unchanged)),
-            tuple(sorted(unchanged)),
+            tuple(sorted(wanted - self.unchanged)),
+            tuple(sorted(self.unchanged)),
             tuple(removed),
-            ignored,
+            self.ignored,
         )
         if (
             not summary.written
@@ -193,49 +272,43 @@ def write_output(
             and _same_file(out / MANIFEST, manifest)
         ):
             return summary  # nothing to do: leave every file, and the folder, alone
-        if in_place:
+        if self.new is None:
             unfinished = _manifest_bytes(
-                {**old_manifest["files"], **hashes},
-                ignored,
+                {**self.old_manifest["files"], **self.hashes},
+                self.ignored,
                 "",
                 generator_version,
                 unfinished=True,
             )
-            _write_in_place(out, wanted, summary, unfinished, manifest)
+            _write_in_place(out, self.pending, summary, unfinished, manifest)
         else:
-            _write_and_swap(out, wanted, unchanged, owned_before, ignore, manifest)
-    return summary
+            self._complete_and_swap(manifest)
+        return summary
 
+    def discard(self) -> None:
+        """Remove the new tree, unless it was swapped in."""
+        if self.new is not None:
+            _remove_tree(self.new)
+            self.new = None
 
-def _write_and_swap(
-    out: Path,
-    wanted: Mapping[str, bytes],
-    unchanged: set[str],
-    owned_before: set[str],
-    ignore: _Ignore,
-    manifest: bytes,
-) -> None:
-    """The new tree built beside ``out``, then swapped with it."""
-    new = _make_temp(out)
-    try:
-        for path, content in sorted(wanted.items()):
-            if path in unchanged:
-                _carry(out / path, new / path)
-            else:
-                _write_file(new / path, content, like=out / path)
+    def _complete_and_swap(self, manifest: bytes) -> None:
+        """The unchanged files, the manifest and what oapigen does not own carried into the
+        new tree, then the trees swapped."""
+        out, new = self.out, self.new
+        assert new is not None
+        for path in sorted(self.unchanged):
+            _carry(out / path, new / path)
         manifest_path = new / MANIFEST
         if _same_file(out / MANIFEST, manifest):
             _carry(out / MANIFEST, manifest_path)
         else:
             _write_file(manifest_path, manifest, like=out / MANIFEST)
         if out.exists():
-            keep = _keeper(owned_before, set(wanted), ignore)
+            keep = _keeper(self.owned_before, self.wanted, self.ignore)
             _carry_tree(out, new, "", keep)
             _copy_mode(out, new)
         _swap(new, out)
-    except BaseException:
-        _remove_tree(new)
-        raise
+        self.new = None
 
 
 def _write_in_place(

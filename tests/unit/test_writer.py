@@ -608,3 +608,52 @@ def test_a_run_waits_for_the_lock_then_gives_up(tmp_path: Path) -> None:
     # the holder is gone; its lock file is left, unlocked, and is no obstacle
     assert write(out, {**FILES, "new.txt": b"x"}, "d2").written == ("new.txt",)
     assert leftovers(out) == []
+
+
+def test_files_are_staged_as_they_come_and_swapped_in_at_the_end(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out"
+    write(out)
+    before = tree(out)
+    changed = {**FILES, "pkg/api/chat.py": b"class ChatApi:\n    pass\n"}
+    with writer.open_output(out, changed) as output:
+        output.put("pkg/api/chat.py", changed["pkg/api/chat.py"])
+        (staged,) = [p for p in out.parent.iterdir() if "oapigen-new" in p.name]
+        assert (staged / "pkg/api/chat.py").read_bytes() == changed["pkg/api/chat.py"]
+        for path in ("README.md", "pkg/__init__.py", "pkg/models/pet.py"):
+            output.put(path, changed[path])
+        assert tree(out) == before  # nothing reaches OUT before finish
+        summary = output.finish(inputs_digest="d2", generator_version="0.1.0")
+    assert summary.written == ("pkg/api/chat.py",)
+    assert {p: (out / p).read_bytes() for p in changed} == changed
+    assert leftovers(out) == []
+
+
+def test_leaving_before_finish_leaves_out_as_it_was(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write(out)
+    (out / "notes.txt").write_text("mine")
+    before = tree(out)
+    with pytest.raises(RuntimeError, match="template bug"):
+        with writer.open_output(out, FILES) as output:
+            output.put("README.md", b"# new\n")
+            raise RuntimeError("template bug")
+    assert tree(out) == before
+    assert leftovers(out) == []
+
+
+def test_a_file_not_announced_twice_given_or_never_given_is_refused(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out"
+    with writer.open_output(out, FILES) as output:
+        with pytest.raises(ValueError, match="'other.py' was not announced"):
+            output.put("other.py", b"")
+        output.put("README.md", FILES["README.md"])
+        with pytest.raises(ValueError, match="'README.md' was not announced, or came"):
+            output.put("README.md", FILES["README.md"])
+        with pytest.raises(ValueError, match="never given: pkg/__init__.py, pkg/api"):
+            output.finish(inputs_digest="d1", generator_version="0.1.0")
+    assert not out.exists()
+    assert leftovers(out) == []
