@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 
 from generator import __version__
@@ -71,7 +72,8 @@ def build_spec(
     webhooks = builder.webhooks()
     request_models = schemas.request_closure(list(operations.request_types))
     models = schemas.models(request_models)
-    apis = tuple(_with_model_imports(api, models) for api in operations.apis)
+    defined = _defining_modules(models)
+    apis = tuple(_with_model_imports(api, defined) for api in operations.apis)
     components = (data.get("components") or {}).get("schemas") or {}
     spec = Spec(
         title=title,
@@ -111,11 +113,17 @@ def _with_classes(tags: tuple[Tag, ...], apis: tuple[Api, ...]) -> tuple[Tag, ..
     return tuple(replace(t, api=classes.get(t.name, "")) for t in tags)
 
 
-def _with_model_imports(api: Api, models: tuple[Model, ...]) -> Api:
-    """API modules import each model, alias and ``Param`` form their code names (a model
-    may be sent only as its ``Param`` form)."""
+def _defining_modules(models: tuple[Model, ...]) -> dict[str, str]:
+    """The module of each model, alias and ``Param`` form, by name: made once for every API
+    (once per API, a document with more APIs and models cost the square of its size)."""
     defined = {m.name: m.module for m in models}
     defined |= {m.param_name: m.module for m in models if m.has_param}
+    return defined
+
+
+def _with_model_imports(api: Api, defined: Mapping[str, str]) -> Api:
+    """API modules import each model, alias and ``Param`` form their code names (a model
+    may be sent only as its ``Param`` form); ``defined``: see ``_defining_modules``."""
     grouped: dict[str, list[str]] = {}
     for name in sorted(api_names(api) & defined.keys()):
         grouped.setdefault(defined[name], []).append(name)
