@@ -9,9 +9,9 @@ way the output is black's, byte for byte (tests compare the two over the corpus)
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from contextlib import closing
 from typing import Any
 
 import black
@@ -20,11 +20,10 @@ from black.mode import TargetVersion
 from generator.blackline import Piece, Snippet, assemble, format_snippets, plan_file
 
 MODE = black.Mode(target_versions={TargetVersion.PY310})
-# Below this many files, starting worker processes costs more than it saves.
-_PARALLEL_THRESHOLD = 64
-# Chunks per worker: enough for the workers to finish together and for the first results
-# to come early; each costs a run of black and a round trip to its worker.
-_CHUNKS_PER_WORKER = 12
+# The characters of a chunk of files sent to a worker: small enough for the workers to
+# finish together, large enough that its run of black and its round trip cost little. Below
+# one chunk, starting workers would cost more than it saves.
+CHUNK_CHARS = 200_000
 
 
 class FormatError(Exception):
@@ -52,58 +51,105 @@ def format_files(
     *,
     builtin_templates: bool = False,
 ) -> dict[str, str]:
-    """The same files with every ``.py`` one black-formatted; others unchanged (see
-    ``iter_formatted``)."""
-    done = dict(
-        iter_formatted(files, workers, on_file, builtin_templates=builtin_templates)
-    )
-    return {path: done[path] for path in files}
-
-
-def iter_formatted(
-    files: Mapping[str, str],
-    workers: int = 1,
-    on_file: Callable[[str], None] | None = None,
-    *,
-    builtin_templates: bool = False,
-    done: Collection[str] = (),
-) -> Iterator[tuple[str, str]]:
-    """``(path, text)`` of every file, each ``.py`` one black-formatted, as soon as it is done:
-    first the files black has nothing to do with, while the workers start on the others, then
-    the formatted ones chunk by chunk, as the workers finish them. The caller writes each as it
-    comes, so writing overlaps formatting (on one core of two the main process would only wait).
+    """The same files with every ``.py`` one black-formatted; others unchanged.
 
     ``builtin_templates`` says the files come from the built-in templates, so the fast
     reader applies (a team's templates may write code in any layout). ``on_file`` is told
-    each path once its file is formatted (for a progress bar). A file's text does not depend
-    on the chunk it was formatted in. The files at the paths in ``done`` are formatted
-    already (taken from OUT as the last run wrote them) and come as they are.
+    each path once its file is formatted (for a progress bar).
     """
-    python = [(p, t) for p, t in formattable(files) if p not in done]
-    names = {path for path, _ in python}
-    chunks = _chunks(python, workers)
-    parallel = workers > 1 and len(python) >= _PARALLEL_THRESHOLD and len(chunks) > 1
-    pool = ProcessPoolExecutor(workers, _fork_context()) if parallel else None
-    with _heap_frozen(pool is not None):
-        try:
-            if pool is not None:
-                futures = [
-                    pool.submit(_format_chunk, chunk, builtin_templates)
-                    for chunk in chunks
-                ]
-                results = (future.result() for future in as_completed(futures))
-            else:
-                results = (_format_chunk(chunk, builtin_templates) for chunk in chunks)
-            # the workers start on the chunks while these are written
-            yield from ((p, t) for p, t in files.items() if p not in names)
-            for formatted in results:
-                for path, text in formatted:
-                    if on_file:
-                        on_file(path)
-                    yield path, text
-        finally:
-            if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
+    with closing(Formatter(workers, builtin_templates=builtin_templates)) as formatter:
+        done = [
+            item for path, text in files.items() for item in formatter.add(path, text)
+        ]
+        done.extend(formatter.rest())
+    formatted = dict(done)
+    if on_file:
+        for path, _ in formattable(files):
+            on_file(path)
+    return {path: formatted[path] for path in files}
+
+
+class Formatter:
+    """Black for files that come one by one, as they are rendered: ``add`` takes each and
+    hands back what is done by then, ``rest`` (once every file was given) the others as they
+    are done. Files black has nothing to do with come back at once.
+
+    Worker processes, forked when the first chunk of files fills up, format chunks of whole
+    files while this process goes on rendering and writing (alone, it would leave one core
+    of two idle, then wait on the workers). A file's text does not depend on its chunk.
+    ``builtin_templates``: see ``format_files``; ``chunk_chars``: the characters of a chunk.
+    """
+
+    def __init__(
+        self,
+        workers: int = 1,
+        *,
+        builtin_templates: bool = False,
+        chunk_chars: int = CHUNK_CHARS,
+    ) -> None:
+        self.workers = workers
+        self.builtin_templates = builtin_templates
+        self.chunk_chars = chunk_chars
+        self.chunk: list[tuple[str, str]] = []
+        self.chunk_size = 0
+        self.pool: ProcessPoolExecutor | None = None
+        self.futures: dict[Future[list[tuple[str, str]]], int] = {}  # -> its file count
+        self.formatted: list[tuple[str, str]] = []  # formatted in this process
+
+    def add(self, path: str, text: str) -> list[tuple[str, str]]:
+        """Take one file; the files done by now, this one first if black has nothing to do."""
+        done = [] if path.endswith(".py") and text.strip() else [(path, text)]
+        if not done:
+            self.chunk.append((path, text))
+            self.chunk_size += len(text)
+            if self.chunk_size >= self.chunk_chars:
+                self._submit(more_to_come=True)
+        return done + self._finished()
+
+    @property
+    def waiting(self) -> int:
+        """How many files given are not handed back yet."""
+        return len(self.chunk) + len(self.formatted) + sum(self.futures.values())
+
+    def rest(self) -> Iterator[tuple[str, str]]:
+        """Every file not handed back yet, as soon as it is done."""
+        self._submit(more_to_come=False)
+        yield from self._finished()
+        for future in as_completed(list(self.futures)):
+            del self.futures[future]
+            yield from future.result()
+
+    def close(self) -> None:
+        """Stop the workers (the chunks none has started are dropped)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+            gc.unfreeze()
+
+    def _submit(self, *, more_to_come: bool) -> None:
+        """The chunk to a worker, or formatted here: with one worker, or when it is the only
+        chunk (a small package: starting workers would cost more than it saves)."""
+        chunk, self.chunk, self.chunk_size = self.chunk, [], 0
+        if not chunk:
+            return
+        if self.pool is None and self.workers > 1 and more_to_come:
+            # what this process holds (the document, the IR) left out of the cycle
+            # collector's walks: a forked worker's collections then neither walk it nor
+            # copy the pages they touch; given back in close
+            gc.freeze()
+            self.pool = ProcessPoolExecutor(self.workers, _fork_context())
+        if self.pool is None:
+            self.formatted += _format_chunk(chunk, self.builtin_templates)
+        else:
+            future = self.pool.submit(_format_chunk, chunk, self.builtin_templates)
+            self.futures[future] = len(chunk)
+
+    def _finished(self) -> list[tuple[str, str]]:
+        done, self.formatted = self.formatted, []
+        for future in [f for f in self.futures if f.done()]:
+            del self.futures[future]
+            done += future.result()
+        return done
 
 
 def _fork_context() -> Any:
@@ -114,25 +160,6 @@ def _fork_context() -> Any:
     if "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context()
-
-
-def _chunks(python: list[tuple[str, str]], workers: int) -> list[list[tuple[str, str]]]:
-    """The files dealt into chunks of about equal size, the largest first, so that the
-    workers finish together and the first results come early; a file larger than a chunk
-    is one on its own. Files that share statements mostly share a chunk (black formats a
-    statement once per chunk): a model's request and response forms, sync and async
-    methods, sit in one file."""
-    total = sum(len(text) for _, text in python)
-    target = max(1, total // (max(1, workers) * _CHUNKS_PER_WORKER))
-    chunks: list[list[tuple[str, str]]] = []
-    size = target
-    for item in sorted(python, key=lambda item: (-len(item[1]), item[0])):
-        if size >= target:
-            chunks.append([])
-            size = 0
-        chunks[-1].append(item)
-        size += len(item[1])
-    return chunks
 
 
 def _format_chunk(
@@ -157,20 +184,6 @@ def _format_chunk(
         )
         for (path, text), plan in zip(chunk, plans)
     ]
-
-
-@contextmanager
-def _heap_frozen(frozen: bool) -> Iterator[None]:
-    """What this process holds (the document, the IR, the rendered files) left out of the
-    cycle collector's walks while workers forked from it format: a worker's collections then
-    neither walk it nor copy the pages they touch (``gc.freeze``); given back after."""
-    if frozen:
-        gc.freeze()
-    try:
-        yield
-    finally:
-        if frozen:
-            gc.unfreeze()
 
 
 def _snippets(plan: list[Piece]) -> Iterable[Snippet]:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -20,7 +20,7 @@ from generator.checks import check_document
 from generator.config import Config, unused_settings
 from generator.diagnostics import Diagnostics
 from generator.diff import as_json, compare, has_breaking, markdown
-from generator.format import FormatError, formattable, iter_formatted
+from generator.format import FormatError, Formatter, formattable
 from generator.inputs import inputs_digest, manifest_inputs
 from generator.ir import Spec
 from generator.loader import DocumentSet, collect_documents, load_root
@@ -35,7 +35,7 @@ from generator.outcome import (
 )
 from generator.recognise import recognised
 from generator.refs import check_refs, without_broken_parts
-from generator.render import TemplateError, plan, render
+from generator.render import TemplateError, iter_render, plan
 from generator.sources import spec_name
 from generator.swagger import convert, is_swagger
 from generator.validate import validate_document
@@ -177,17 +177,14 @@ def generate(config: Config, progress: Progress | None = None) -> Outcome:
             _report(spec, diags, stages),
         )
     try:
-        with stages.stage("render", len(plan(spec, config.templates))) as advance:
-            files = render(spec, config.templates, on_file=advance)
+        paths = [job.path for job in plan(spec, config.templates)]
     except TemplateError as exc:
-        diags.error(exc.where, exc.message)
-        return _failed(diags, config, spec, stages)
-    made.rendered = rendered_digests(files)
+        return _not_made(exc, made, diags, config, stages)
     if config.check:
-        return _check(made, files, diags, config, stages)
+        return _check(made, paths, diags, config, stages)
     try:
-        with open_output(out, files, force=config.force) as output:
-            for path, text in _formatted(made, files, config, stages):
+        with open_output(out, paths, force=config.force) as output:
+            for path, text in _files(made, len(paths), config, stages):
                 output.put(path, text.encode("utf-8"))
             with stages.stage("write"):
                 summary = output.finish(
@@ -198,9 +195,8 @@ def generate(config: Config, progress: Progress | None = None) -> Outcome:
                     ),
                     rendered=made.rendered,
                 )
-    except FormatError as exc:
-        diags.error(str(out), str(exc))
-        return _failed(diags, config, spec, stages)
+    except (TemplateError, FormatError) as exc:
+        return _not_made(exc, made, diags, config, stages)
     except NotOursError as exc:  # bad usage: the user's files are where OUT goes
         line = (
             f"error: {out}: {exc}; pass --force to overwrite them, or list them in "
@@ -223,21 +219,16 @@ def generate(config: Config, progress: Progress | None = None) -> Outcome:
 
 
 def _check(
-    made: _Made,
-    files: Mapping[str, str],
-    diags: Diagnostics,
-    config: Config,
-    stages: Stages,
+    made: _Made, paths: list[str], diags: Diagnostics, config: Config, stages: Stages
 ) -> Outcome:
     """``--check``: how OUT differs from what this run would write; writes nothing."""
     assert made.spec is not None
     out = made.out
     try:
-        formatted = dict(_formatted(made, files, config, stages))
-    except FormatError as exc:
-        diags.error(str(out), str(exc))
-        return _failed(diags, config, made.spec, stages)
-    encoded = {path: formatted[path].encode("utf-8") for path in files}
+        files = dict(_files(made, len(paths), config, stages))
+    except (TemplateError, FormatError) as exc:
+        return _not_made(exc, made, diags, config, stages)
+    encoded = {path: files[path].encode("utf-8") for path in paths}
     with stages.stage("check"):
         differences = check_output(out, encoded)
     report = _report(made.spec, diags, stages)
@@ -265,7 +256,7 @@ class _Made:
     digest: str = ""
     # the names of the documents beside the root
     referenced: list[str] = field(default_factory=list)
-    # a digest of each rendered .py file, for the manifest (see rendered_digests)
+    # a digest of each rendered .py file, for the manifest (see rendered_digest)
     rendered: dict[str, str] = field(default_factory=dict)
 
 
@@ -291,33 +282,39 @@ def _make(
     )
 
 
-def _formatted(
-    made: _Made, files: Mapping[str, str], config: Config, stages: Stages
+def _files(
+    made: _Made, count: int, config: Config, stages: Stages
 ) -> Iterator[tuple[str, str]]:
-    """Every file as it is to be written, each as soon as it is ready (see
-    ``iter_formatted``): the ``format`` stage's time includes what the caller does with
-    them meanwhile (writing them into the new tree). A ``.py`` file whose rendered text the
-    last run formatted is taken from OUT (``formatted_before``)."""
-    reused = formatted_before(made.out, made.rendered, __version__)
-    changed = [item for item in formattable(files) if item[0] not in reused]
-    with stages.stage("format", len(changed)) as advance:
-        for path, text in iter_formatted(
-            files,
-            workers=config.workers,
-            on_file=advance,
-            builtin_templates=config.templates is None,
-            done=reused,
-        ):
-            yield path, reused.get(path, text)
+    """The ``count`` files of the package as they are to be written, each as soon as it is
+    ready: rendered here while the formatter's workers format what is rendered already (so
+    the two stages overlap, and each stage's time includes what the caller does with the
+    files meanwhile: writing them into the new tree). A ``.py`` file whose rendered text the
+    last run formatted is taken from OUT (``formatted_before``); ``made.rendered`` gets the
+    digest of every rendered ``.py`` file, for the manifest."""
+    assert made.spec is not None
+    known = formatted_before(made.out, __version__)
+    formatter = Formatter(config.workers, builtin_templates=config.templates is None)
+    with closing(formatter) as black:
+        with stages.stage("render", count) as advance:
+            for path, text in iter_render(made.spec, config.templates):
+                advance(path)
+                if formattable({path: text}):
+                    digest = made.rendered[path] = rendered_digest(text)
+                    before = known(path, digest)
+                    if before is not None:
+                        yield path, before
+                        continue
+                yield from black.add(path, text)
+        with stages.stage("format", black.waiting) as advance:
+            for path, text in black.rest():
+                advance(path)
+                yield path, text
 
 
-def rendered_digests(files: Mapping[str, str]) -> dict[str, str]:
-    """A digest of each rendered ``.py`` file before black: the manifest keeps them, so that
+def rendered_digest(text: str) -> str:
+    """A digest of a ``.py`` file as rendered, before black: the manifest keeps them, so that
     the next run formats only the files whose rendered text changed."""
-    return {
-        path: hashlib.sha256(text.encode()).hexdigest()[:32]
-        for path, text in formattable(files)
-    }
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def build_for_diff(config: Config) -> tuple[Spec | None, Diagnostics]:
@@ -362,6 +359,22 @@ def _build(docs: DocumentSet, diags: Diagnostics, config: Config) -> Spec:
     for message in unused_settings(config, spec, docs.root.data):
         diags.warning(str(config.config_file or "settings"), message)
     return spec
+
+
+def _not_made(
+    exc: TemplateError | FormatError,
+    made: _Made,
+    diags: Diagnostics,
+    config: Config,
+    stages: Stages,
+) -> Outcome:
+    """A template failed (the error names its line) or black rejected a file (named, under
+    OUT): the run fails."""
+    if isinstance(exc, TemplateError):
+        diags.error(exc.where, exc.message)
+    else:
+        diags.error(str(made.out), str(exc))
+    return _failed(diags, config, made.spec, stages)
 
 
 def _failed(

@@ -209,9 +209,19 @@ def render(
     ``on_file`` is told each path once its file is rendered (for a progress bar). Raises
     TemplateError for a template that fails.
     """
+    files = {}
+    for path, text in iter_render(spec, custom):
+        files[path] = text
+        if on_file:
+            on_file(path)
+    return files
+
+
+def iter_render(spec: Spec, custom: Path | None = None) -> Iterator[tuple[str, str]]:
+    """``render``'s files one at a time, in ``plan``'s order, each as soon as it is rendered
+    (the formatter's workers start on the first while the others are rendered)."""
     env = environment(custom)
     top = header_lines(spec, custom, env)
-    files: dict[str, str] = {}
     for job in plan(spec, custom):
         if job.source is not None:
             text = job.source.read_text(encoding="utf-8")
@@ -225,10 +235,7 @@ def render(
             text = _render_template(env, job.template, context, custom)
         else:
             text = ""
-        files[job.path] = with_header(job.path, text, top)
-        if on_file:
-            on_file(job.path)
-    return files
+        yield job.path, with_header(job.path, text, top)
 
 
 def header_lines(

@@ -465,12 +465,12 @@ def _ignore_spec(out: Path) -> _Ignore:
 
 
 def formatted_before(
-    out: Path, rendered: Mapping[str, str], generator_version: str
-) -> dict[str, str]:
-    """The files of OUT that the last run formatted from the same rendered text (``rendered``
-    maps a path to its digest, as the manifest records it) with this same oapigen, and that
-    nobody changed since: black would write them again as they are, so they need not be
-    formatted."""
+    out: Path, generator_version: str
+) -> Callable[[str, str], str | None]:
+    """A lookup of the files of OUT that the last run formatted from the same rendered text
+    with this same oapigen, and that nobody changed since: black would write them again as
+    they are, so they need not be formatted. It takes a path and the digest of the file's
+    rendered text (as the manifest records it) and gives the file's text, or None."""
     manifest = read_manifest(out)
     before = manifest.get("rendered") if manifest else None
     if (
@@ -478,18 +478,19 @@ def formatted_before(
         or not isinstance(before, dict)
         or manifest.get("generator_version") != generator_version
     ):
-        return {}
-    reused = {}
-    for path, digest in rendered.items():
+        return lambda path, digest: None
+    owned = manifest["files"]
+
+    def formatted(path: str, digest: str) -> str | None:
         if before.get(path) != digest or not _safe_path(path):
-            continue
-        content = _as_recorded(out / path, manifest["files"].get(path))
-        if content is not None:
-            try:
-                reused[path] = content.decode("utf-8")
-            except UnicodeDecodeError:
-                continue
-    return reused
+            return None
+        content = _as_recorded(out / path, owned.get(path))
+        try:
+            return None if content is None else content.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
+    return formatted
 
 
 def read_manifest(out: Path) -> dict[str, Any] | None:

@@ -172,13 +172,13 @@ def test_two_runs_into_one_out_take_turns(tmp_path: Path, first_output: Path) ->
                 stderr=stages,
             )
         deadline = time.monotonic() + 120
-        while "\nrender " not in "\n" + progress.read_text():
+        while "\nbuild " not in "\n" + progress.read_text():
             assert waiter.poll() is None, progress.read_text()
             assert time.monotonic() < deadline, "the second run never reached writing"
             time.sleep(0.05)
-        time.sleep(1)  # rendered; now waiting for the lock before it reads OUT
+        time.sleep(1)  # built; now waiting for the lock before it reads OUT
         assert waiter.poll() is None, progress.read_text()
-        assert "\nformat " not in "\n" + progress.read_text()  # reads OUT in the lock
+        assert "\nrender " not in "\n" + progress.read_text()  # reads OUT in the lock
         assert snapshot(out) == before
         go.touch()
         assert holder.wait(timeout=60) == 0, holder.communicate()[0].decode()

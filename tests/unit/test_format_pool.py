@@ -1,20 +1,20 @@
 """generator/format.py's workers: files dealt into chunks over worker processes come out as
-black writes them, whatever the chunks, and each comes as soon as it is done."""
+black writes them, whatever the chunks, and each comes back as soon as it is done."""
 
 from __future__ import annotations
 
 import black
 import pytest
 
-from generator.format import MODE, FormatError, format_files, iter_formatted
+from generator.format import MODE, FormatError, Formatter, format_files
 
 LONG = "VeryLongTypeName" * 4
+CHUNK = 2_000  # characters: a chunk of a few files
 
 
 def files(count: int) -> dict[str, str]:
-    """Enough Python files for the workers to start (some of them alike, as models are),
-    one shape the fast reader leaves to black, and files black has nothing to do with.
-    """
+    """Python files (some of them alike, as models are) and files black has nothing to do
+    with."""
     made = {
         f"pkg/models/m{n:03}.py": (
             f"class M{n}:\n    field: {LONG} | {LONG} | None = None\n"
@@ -33,44 +33,69 @@ def black_format(text: str) -> str:
     return black.format_str(text, mode=MODE)
 
 
+def formatted(given: dict[str, str], workers: int) -> list[tuple[str, str]]:
+    """Every file back from a formatter with small chunks, in the order they came back."""
+    formatter = Formatter(workers, builtin_templates=True, chunk_chars=CHUNK)
+    try:
+        back = [
+            item for path, text in given.items() for item in formatter.add(path, text)
+        ]
+        assert (formatter.pool is not None) == (workers > 1)
+        assert formatter.waiting == len(given) - len(back)
+        back += formatter.rest()
+    finally:
+        formatter.close()
+    return back
+
+
 def test_workers_and_chunks_change_nothing() -> None:
-    given = files(150)
-    one = format_files(given, workers=1, builtin_templates=True)
-    two = format_files(given, workers=2, builtin_templates=True)
-    assert list(one) == list(given) == list(two)  # the files' order is kept
-    assert one == two
+    given = files(60)
+    one, two = formatted(given, 1), formatted(given, 2)
+    assert sorted(p for p, _ in two) == sorted(given)  # each file once
+    assert dict(one) == dict(two)
     for path, text in given.items():  # as the file comes out on its own
         alone = format_files({path: text}, builtin_templates=True)[path]
-        assert two[path] == alone, path
-    assert two["pkg/models/m001.py"] == black_format(given["pkg/models/m001.py"])
+        assert dict(two)[path] == alone, path
+    assert dict(two)["pkg/models/m001.py"] == black_format(given["pkg/models/m001.py"])
 
 
-def test_files_black_has_nothing_to_do_with_come_first() -> None:
-    given = files(150)
+def test_files_black_has_nothing_to_do_with_come_back_at_once() -> None:
+    formatter = Formatter(2, builtin_templates=True, chunk_chars=CHUNK)
+    try:
+        assert formatter.add("docs/M.md", "# M  \n") == [("docs/M.md", "# M  \n")]
+        assert formatter.add("pkg/empty.py", "") == [("pkg/empty.py", "")]
+        assert formatter.add("pkg/a.py", "x = 'a'\n") == []
+        assert formatter.waiting == 1
+        assert list(formatter.rest()) == [("pkg/a.py", 'x = "a"\n')]
+        assert formatter.waiting == 0
+    finally:
+        formatter.close()
+
+
+def test_one_chunk_is_formatted_without_workers() -> None:
+    given = files(3)
+    formatter = Formatter(2, builtin_templates=True)
+    try:
+        for path, text in given.items():
+            formatter.add(path, text)
+        done = dict(formatter.rest())
+    finally:
+        formatter.close()
+    assert formatter.pool is None
+    assert done["pkg/models/m001.py"] == black_format(given["pkg/models/m001.py"])
+
+
+def test_format_files_keeps_the_order_and_tells_of_each_formatted_file() -> None:
+    given = files(5)
     seen: list[str] = []
-    order = [
-        path
-        for path, _ in iter_formatted(
-            given, workers=2, on_file=seen.append, builtin_templates=True
-        )
-    ]
-    untouched = ["docs/M.md", "pkg/py.typed", "pkg/empty.py"]
-    assert order[:3] == untouched
-    assert sorted(order) == sorted(given)
-    # the progress bar hears of each formatted file once
-    assert sorted(seen) == sorted(p for p in given if p not in untouched)
-
-
-def test_files_formatted_already_come_as_they_are() -> None:
-    given = files(100)
-    done = {"pkg/models/m007.py", "pkg/models/m042.py"}
-    result = dict(iter_formatted(given, workers=2, builtin_templates=True, done=done))
-    assert all(result[p] == given[p] for p in done)
-    assert result["pkg/models/m008.py"] == black_format(given["pkg/models/m008.py"])
+    result = format_files(given, 2, seen.append, builtin_templates=True)
+    assert list(result) == list(given)
+    assert seen == [p for p in given if p.endswith(".py") and given[p]]
 
 
 def test_a_file_black_rejects_in_a_worker_is_reported_with_its_name() -> None:
-    given = files(100)
+    given = files(60)
     given["pkg/bad.py"] = f"y = {LONG}({LONG}, {LONG}) +\n"
+    given.update(files(120))
     with pytest.raises(FormatError, match="pkg/bad.py"):
-        format_files(given, workers=2, builtin_templates=True)
+        formatted(given, 2)

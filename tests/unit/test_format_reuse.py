@@ -11,7 +11,7 @@ import pytest
 
 import generator.pipeline
 from generator.config import make_config
-from generator.format import iter_formatted
+from generator.format import Formatter
 from generator.pipeline import EXIT_OK, generate
 from generator.writer import MANIFEST
 
@@ -29,11 +29,13 @@ def run(spec: Path, out: Path) -> list[str]:
     """Generate into ``out``; the .py files black was given."""
     given: list[str] = []
 
-    def recording(files, *args, done=(), **kwargs):  # type: ignore[no-untyped-def]
-        given.extend(p for p in files if p.endswith(".py") and p not in done)
-        return iter_formatted(files, *args, done=done, **kwargs)
+    class Recording(Formatter):
+        def add(self, path: str, text: str) -> list[tuple[str, str]]:
+            if path.endswith(".py"):
+                given.append(path)
+            return super().add(path, text)
 
-    with mock.patch.object(generator.pipeline, "iter_formatted", recording):
+    with mock.patch.object(generator.pipeline, "Formatter", Recording):
         outcome = generate(make_config(spec, {"output": out, "quiet": True}))
     assert outcome.exit_code == EXIT_OK, outcome.lines
     return given
