@@ -9,6 +9,7 @@ way the output is black's, byte for byte (tests compare the two over the corpus)
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import closing
@@ -153,11 +154,12 @@ class Formatter:
 
 
 def _fork_context() -> Any:
-    """Workers forked from this process where the platform can (they start at once and
-    share its pages), else the platform's default."""
+    """Workers forked from this process on Linux (they start at once and share its pages);
+    elsewhere the platform's default (macOS, for one, does not take forking a process that
+    has used some of its system libraries)."""
     import multiprocessing
 
-    if "fork" in multiprocessing.get_all_start_methods():
+    if sys.platform.startswith("linux"):
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context()
 

@@ -294,7 +294,7 @@ def _files(
     assert made.spec is not None
     known = formatted_before(made.out, __version__)
     formatter = Formatter(config.workers, builtin_templates=config.templates is None)
-    with closing(formatter) as black:
+    with closing(formatter):
         with stages.stage("render", count) as advance:
             for path, text in iter_render(made.spec, config.templates):
                 advance(path)
@@ -304,9 +304,9 @@ def _files(
                     if before is not None:
                         yield path, before
                         continue
-                yield from black.add(path, text)
-        with stages.stage("format", black.waiting) as advance:
-            for path, text in black.rest():
+                yield from formatter.add(path, text)
+        with stages.stage("format", formatter.waiting) as advance:
+            for path, text in formatter.rest():
                 advance(path)
                 yield path, text
 
