@@ -23,7 +23,12 @@ from generator.diff import as_json, compare, has_breaking, markdown
 from generator.format import FormatError, Formatter, formattable
 from generator.inputs import inputs_digest, manifest_inputs
 from generator.ir import Spec
-from generator.loader import DocumentSet, collect_documents, load_root
+from generator.loader import (
+    DocumentSet,
+    collect_documents,
+    collector_paused,
+    load_root,
+)
 from generator.outcome import (
     EXIT_BREAKING,
     EXIT_CHECK_FAILED,
@@ -266,7 +271,7 @@ def _make(
     """The IR and what the manifest records of the inputs; writes nothing."""
     if diags.has_errors:
         return _Made()
-    with stages.stage("build"):
+    with stages.stage("build"), collector_paused():
         spec = _build(docs, diags, config)
     documents = [
         (docs.root.name, docs.root.digest),

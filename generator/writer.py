@@ -56,6 +56,7 @@ import stat
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,6 +81,8 @@ _OLD = "oapigen-old"
 _UNFINISHED = "unfinished"
 #: Files in the way named in full by ``NotOursError``; beyond them, only a count.
 _NAMED = 20
+#: Threads creating the files of the new tree.
+_WRITERS = 2
 
 
 class NotOursError(ValueError):
@@ -205,6 +208,13 @@ class OutputWriter:
         # in place, nothing is written before every file is known (see _write_in_place)
         self.pending: dict[str, bytes] = {}
         self.new: Path | None = None if self.in_place else _make_temp(out)
+        # Files are created by a few threads, each folder's by one: creating a file is the
+        # kernel's work (on ext4 without a journal, right after many files were removed, it
+        # costs more than rendering it), which then goes on beside this thread's; two files
+        # of one folder would only wait for each other.
+        self.writers = [ThreadPoolExecutor(1) for _ in range(_WRITERS)]
+        self.writer_of: dict[Path, ThreadPoolExecutor] = {}
+        self.writes: list[Future[None]] = []
 
     def put(self, path: str, content: bytes) -> None:
         """Take one file: staged in the new tree unless OUT holds it already as it is."""
@@ -222,8 +232,14 @@ class OutputWriter:
                 return
         if self.new is None:
             self.pending[path] = content
-        else:
-            _write_file(self.new / path, content, like=self.out / path)
+            return
+        target = self.new / path
+        writer = self.writer_of.setdefault(
+            target.parent, self.writers[len(self.writer_of) % len(self.writers)]
+        )
+        self.writes.append(
+            writer.submit(_write_file, target, content, like=self.out / path)
+        )
 
     def finish(
         self,
@@ -242,6 +258,9 @@ class OutputWriter:
         generated files must go.
         """
         out, wanted = self.out, self.wanted
+        self._stop_writers(cancel=False)
+        for write in self.writes:
+            write.result()  # the first failure, if any
         missing = sorted(wanted - set(self.hashes))
         if missing:
             raise ValueError(f"output paths never given: {', '.join(missing[:_NAMED])}")
@@ -287,9 +306,15 @@ class OutputWriter:
 
     def discard(self) -> None:
         """Remove the new tree, unless it was swapped in."""
+        self._stop_writers(cancel=True)
         if self.new is not None:
             _remove_tree(self.new)
             self.new = None
+
+    def _stop_writers(self, *, cancel: bool) -> None:
+        """Wait for every write, or (``cancel``: the run failed) for those under way only."""
+        for writer in self.writers:
+            writer.shutdown(wait=True, cancel_futures=cancel)
 
     def _complete_and_swap(self, manifest: bytes) -> None:
         """The unchanged files, the manifest and what oapigen does not own carried into the

@@ -620,7 +620,14 @@ def test_files_are_staged_as_they_come_and_swapped_in_at_the_end(
     with writer.open_output(out, changed) as output:
         output.put("pkg/api/chat.py", changed["pkg/api/chat.py"])
         (staged,) = [p for p in out.parent.iterdir() if "oapigen-new" in p.name]
-        assert (staged / "pkg/api/chat.py").read_bytes() == changed["pkg/api/chat.py"]
+        staged_chat = staged / "pkg/api/chat.py"
+        deadline = time.monotonic() + 30  # written by a writer thread, before finish
+        while not (
+            staged_chat.exists()
+            and staged_chat.read_bytes() == changed["pkg/api/chat.py"]
+        ):
+            assert time.monotonic() < deadline, "never staged"
+            time.sleep(0.01)
         for path in ("README.md", "pkg/__init__.py", "pkg/models/pet.py"):
             output.put(path, changed[path])
         assert tree(out) == before  # nothing reaches OUT before finish
