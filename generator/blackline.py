@@ -16,9 +16,12 @@ line, how black quotes a string from the document, and how it lays out a docstri
 - a docstring is laid out by black's docstring rules (``_docstring``), a long ``from ...
   import`` by black's exploded form (``_exploded_import``), a long ``return f(...)`` or
   ``name = f(...)`` whose arguments need no splitting of their own by black's split after
-  the call's parenthesis (``_split_call``);
+  the call's parenthesis (``_split_call``), a long ``name: annotation = value`` (a model's
+  field, a type alias, a tagged union) by ``generator.linesplit``, which follows black's
+  own splitting rules for the expressions the templates write in annotations;
 - an exploded bracket keeps its layout, and only an item too long for its line becomes a
-  ``Snippet``: black formats each item of such a bracket on its own;
+  ``Snippet``: black formats each item of such a bracket on its own (a method's parameter
+  with a long annotation is laid out by ``generator.linesplit``);
 - any other statement that black would change (too long, an unusual number, a one-line
   bracket ending in a comma) becomes a ``Snippet`` as a whole.
 
@@ -46,6 +49,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from black.strings import str_width as _width  # columns, as black counts them
+
+from generator.linesplit import split_statement
 
 LINE_LENGTH = 88
 _INDENT = "    "
@@ -234,6 +239,8 @@ def _format(text: str) -> list[Piece]:
             out.extend(laid_out)
         elif (split := _split_call(statement)) is not None:
             out.append(split)
+        elif (split := _split_annotated(statement, depth, opens_block)) is not None:
+            out.append(split)
         else:
             if _CLAUSE.match(stripped):
                 raise _Unexpected("a long clause header")
@@ -321,6 +328,17 @@ def _split_call(statement: _Statement) -> str | None:
         return None
     exploded = "".join(f"{inner}{a},\n" for a in args)
     return f"{head.group(0)}\n{exploded}{indent})\n"
+
+
+def _split_annotated(
+    statement: _Statement, depth: int, opens_block: bool
+) -> str | None:
+    """A one-line ``name: annotation``, ``name: annotation = value`` or ``name = value``
+    laid out by ``generator.linesplit`` as black lays it out (a model's fields, the aliases
+    of unions and tagged unions); None for any other statement."""
+    if statement.needs_black or opens_block or statement.text.count("\n") != 1:
+        return None
+    return split_statement(_requoted(statement), depth)
 
 
 _CALL_HEAD = re.compile(r"( *)(?:return |(?:self\.)?\w+ = )\w+\(")
@@ -493,7 +511,15 @@ def _exploded(lines: list[str], code: list[str]) -> list[Piece] | None:
             indent = len(plain) - len(body)
             if indent % 4:
                 return None
-            out.append(Snippet(line, stack[-1][2], indent // 4 - 1))
+            kind = stack[-1][2]
+            split = (
+                split_statement(line + "\n", indent // 4 - 1, item=True)
+                if kind == "def"
+                else None
+            )
+            out.append(
+                split if split is not None else Snippet(line, kind, indent // 4 - 1)
+            )
             previous = plain
             continue
         out.append(line + "\n")

@@ -15,6 +15,7 @@ from generator.blackline import (
     plan_file,
 )
 from generator.format import MODE, FormatError, format_files
+from generator.linesplit import split_statement
 from generator.render import docstring
 
 
@@ -83,6 +84,36 @@ CASES = {
     "a call of a call": f"y = {LONG}({LONG})({LONG})\n",
 }
 
+# annotated names laid out by generator/linesplit.py as black lays them out
+SPLIT_HERE = {
+    "a tagged union alias": (
+        "Pet: TypeAlias = Annotated[Annotated[CatWithALongName, Tag('CatWithALongName')]"
+        " | Annotated[DogWithALongName, Tag('DogWithALongName')] | Annotated[CatWithALongName"
+        " | DogWithALongName | UnknownVariant, Tag('*')], Discriminator(discriminate('kind',"
+        " {'cat': 'CatWithALongName', 'dog': 'DogWithALongName'}))]\n"
+    ),
+    "a union alias on the next line": f"Pet: TypeAlias = {'Cat' * 8} | {'Dog' * 8} | None\n",
+    "a union alias one variant a line": f"Pet: TypeAlias = {LONG} | {LONG} | None\n",
+    "a literal alias": "Kind: TypeAlias = Annotated[Literal["
+    + ", ".join(f"'value-{n}'" for n in range(20))
+    + "], KEEP_UNKNOWN]\n",
+    "a field with an alias": f"class A:\n    {'n' * 30}: {'T' * 30} | None = Field(default=None, alias='x.y')\n",
+    "a long field annotation": f"class A:\n    field: list[{LONG} | {LONG}] | None = None\n",
+    "a subscript field annotation": f"class A:\n    field: Sequence[{LONG}{'x' * 10}]\n",
+    "a name too long to split": f"class A:\n    {'f' * 30}: {LONG}{LONG}\n",
+    "a long value after a fitting annotation": f"class A:\n    kind: Literal['a', 'b'] = '{'v' * 80}'\n",
+    "a keyword value in a field": f"class A:\n    x: int = Field(default={LONG}, description='{'d' * 40}', ge=0)\n",
+    "a dict value": f"X = {{'a': {LONG}, 'b': {LONG}}}\n",
+    "a long parameter": (
+        "class A:\n    def f(\n        self,\n        *,\n"
+        f"        a: Sequence[{LONG} | {'B' * 30}] | None | NotGiven = NOT_GIVEN,\n"
+        f"        b: {LONG}{LONG} = NOT_GIVEN,\n"
+        f"        c: Annotated[{LONG}, Field(description='{'d' * 50}')],\n"
+        "    ) -> None:\n        pass\n"
+    ),
+}
+CASES.update(SPLIT_HERE)
+
 
 # Docstrings as the templates write them (through the ``docstring`` filter), where black's
 # first pass is not its last (found by an adversarial review).
@@ -133,7 +164,7 @@ def test_a_stray_quote_sends_the_file_to_black_which_reports_it() -> None:
 def test_only_outgrown_statements_reach_black() -> None:
     text = (
         "x = 1\n"
-        f"y = {LONG}({LONG}, {LONG}({LONG}))\n"
+        f"y = {LONG}({LONG}, {LONG}({LONG})) + 1\n"
         "z = call(\n    a=1,\n"
         f"    b={LONG}({LONG}, {LONG}),\n)\n"
     )
@@ -157,6 +188,31 @@ def test_calls_the_reader_splits_reach_no_black(case: str) -> None:
     plan = plan_file(CASES[case])
     assert plan is not None
     assert not [p for p in plan if isinstance(p, Snippet)]
+
+
+@pytest.mark.parametrize("case", list(SPLIT_HERE))
+def test_annotated_names_the_reader_splits_reach_no_black(case: str) -> None:
+    plan = plan_file(CASES[case])
+    assert plan is not None
+    assert not [p for p in plan if isinstance(p, Snippet)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"x: {LONG} | {LONG} = a + b  # a comment\n",
+        f"x: Annotated[{LONG}, Field(ge=-1, le={LONG})]\n",
+        f"x: {LONG}[{LONG}:{LONG}]\n",
+        f"x: Literal[{LONG!r} {LONG!r}]\n",
+        f"x: Literal[f'{LONG}', {LONG!r}]\n",
+        f"x: tuple[{LONG}, {LONG}, ...]\n",
+        f"x = y = {LONG}({LONG}, {LONG})\n",
+        f"x: {LONG} = ({LONG}, {LONG})\n",
+    ],
+)
+def test_annotated_names_it_does_not_take_go_to_black(text: str) -> None:
+    assert split_statement(text, 0) is None
+    assert fast(text) == black_format(text)
 
 
 def test_batch_equals_one_run_each() -> None:
