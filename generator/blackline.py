@@ -55,22 +55,25 @@ from generator.linesplit import split_statement
 LINE_LENGTH = 88
 _INDENT = "    "
 
+#: The tokens that matter here; the lookahead lets the regex engine skip the text between
+#: them quickly (a string's prefix letters are found by looking back from its quote).
 _TOKEN = re.compile(
     r"""
-    (?P<string>(?P<prefix>[rRbBuUfF]{0,2})
-        (?:\"\"\"(?:[^"\\]|\\[\s\S]|"(?!""))*\"\"\"
+    (?=["'#()\[\]{}\n\d.\\;\t,])
+    (?:(?P<string>\"\"\"(?:[^"\\]|\\[\s\S]|"(?!""))*\"\"\"
           |'''(?:[^'\\]|\\[\s\S]|'(?!''))*'''
           |"(?:[^"\\\n]|\\[^\n])*"
-          |'(?:[^'\\\n]|\\[^\n])*'))
+          |'(?:[^'\\\n]|\\[^\n])*')
     |(?P<comment>\#[^\n]*)
     |(?P<open>[(\[{])
     |(?P<close>[)\]}])
     |(?P<newline>\n)
     |(?P<number>(?<![\w.])(?:\d[\w.]*|\.\d[\w]*)(?:[eE][+-]\w+)?)
-    |(?P<odd>[\\;\t"']|[ ],[ ]*[)\]}])
+    |(?P<odd>[\\;\t"']|(?<=[ ]),[ ]*[)\]}]))
     """,
     re.VERBOSE,
 )
+_STRING_PREFIX_LETTERS = "rRbBuUfF"
 _MAGIC_COMMA = re.compile(r",[ ]*[)\]}]")
 _BLOCK_OPENER = re.compile(
     r"(?:async[ ]+)?(?:def|class|if|elif|else|for|while|try|except|finally|with)\b"
@@ -353,8 +356,10 @@ def _statements(text: str) -> list[_Statement]:
     depth = 0
     current = _Statement("")
     tokens = 0
+    last_end = 0
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
+        previous_end, last_end = last_end, match.end()
         if kind == "newline":
             if depth:
                 continue
@@ -376,9 +381,15 @@ def _statements(text: str) -> list[_Statement]:
             if depth < 0:
                 raise _Unexpected("unbalanced brackets")
         elif kind == "string":
-            if match.group("prefix") or match.group(0).startswith("'''"):
+            begin = match.start()  # before the quote: up to two prefix letters
+            while (
+                begin > max(previous_end, match.start() - 2)
+                and text[begin - 1] in _STRING_PREFIX_LETTERS
+            ):
+                begin -= 1
+            if begin < match.start() or match.group(0).startswith("'''"):
                 current.needs_black = True
-            current.strings.append(match.span())
+            current.strings.append((begin, match.end()))
         elif kind == "comment":
             if depth or "fmt:" in match.group(0):
                 raise _Unexpected("a comment inside brackets, or a fmt: directive")
