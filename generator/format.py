@@ -1,7 +1,8 @@
 """Black, in process: the formatter of record for every generated Python file.
 
 Files rendered from the built-in templates are laid out as black lays them out by
-``generator.blackline``, which leaves black only the statements that outgrow their line; other
+``generator.blackline``, which leaves black only the statements that outgrow their line (the
+built-in runtime modules, copied as they are, are in black's layout already); other
 files (a team's templates, shapes that reader does not take) go through black whole. Either
 way the output is black's, byte for byte (tests compare the two over the corpus).
 """
@@ -18,6 +19,8 @@ import black
 from black.mode import TargetVersion
 
 from generator.blackline import Piece, Snippet, assemble, format_snippets, plan_file
+from generator.inputs import builtin_templates as builtin_template_folder
+from generator.render import RUNTIME_DIR
 
 MODE = black.Mode(target_versions={TargetVersion.PY310})
 # Below this many files, starting worker processes costs more than it saves.
@@ -66,7 +69,8 @@ def format_files(
     reader applies (a team's templates may write code in any layout). ``on_file`` is told
     each path once its file is formatted (for a progress bar).
     """
-    python = formattable(files)
+    copies = _runtime_copies(files) if builtin_templates else set()
+    python = [(p, t) for p, t in formattable(files) if p not in copies]
     result = dict(files)
     parallel = workers > 1 and len(python) >= _PARALLEL_THRESHOLD
     pool: Any = ProcessPoolExecutor(max_workers=workers) if parallel else nullcontext()
@@ -95,7 +99,29 @@ def format_files(
         result[path] = black_whole[path] if plan is None else assemble(plan, formatted)
         if on_file:
             on_file(path)
+    for path in sorted(copies):
+        if on_file:
+            on_file(path)
     return result
+
+
+def _runtime_copies(files: Mapping[str, str]) -> set[str]:
+    """The files that are built-in runtime modules copied as they are under the files'
+    comment header: in black's layout already (tests/unit/test_blackline.py holds each to
+    it), so black does not read them again."""
+    sources = {
+        path.name: path.read_text(encoding="utf-8")
+        for path in (builtin_template_folder() / RUNTIME_DIR).glob("*.py")
+    }
+    copies = set()
+    for path, text in files.items():
+        folder, _, name = path.rpartition("/")
+        source = sources.get(name)
+        if folder.endswith("/_runtime") and source and text.endswith(source):
+            header = text[: len(text) - len(source)].splitlines()
+            if all(line.startswith("# ") for line in header):
+                copies.add(path)
+    return copies
 
 
 @contextmanager

@@ -134,15 +134,17 @@ class _Line:
     def append(self, leaf: _Leaf, marked: bool = True) -> None:
         if marked or self.inside_brackets:
             self.tracker.mark(leaf)
-            if self._magic_comma_before(leaf):
+            if (
+                leaf.kind in _CLOSING
+                and self.leaves
+                and self.leaves[-1].kind == _COMMA
+                and self._magic_comma_before(leaf)
+            ):
                 self.magic_trailing_comma = leaf
         self.leaves.append(leaf)
 
     def _magic_comma_before(self, closing: _Leaf) -> bool:
-        if not (
-            closing.kind in _CLOSING and self.leaves and self.leaves[-1].kind == _COMMA
-        ):
-            return False
+        """Black's has_magic_trailing_comma, ``closing`` coming after a comma."""
         if closing.kind == _RBRACE:
             return True
         if closing.kind == _RSQB:
@@ -160,9 +162,9 @@ class _Line:
         return bool(self.leaves)
 
     def __str__(self) -> str:
-        first, *rest = self.leaves
-        text = first.prefix + "    " * self.depth + first.value
-        return text + "".join(map(str, rest))
+        first = self.leaves[0]
+        rest = "".join([leaf.prefix + leaf.value for leaf in self.leaves[1:]])
+        return first.prefix + "    " * self.depth + first.value + rest
 
 
 def _one_sequence(
@@ -584,6 +586,17 @@ def split_statement(text: str, depth: int, item: bool = False) -> str | None:
     return first if first == second else None
 
 
+def one_line(text: str, depth: int, item: bool = False) -> str | None:
+    """``text``, a statement (or parameter) as black lays it out, back on one line as the
+    templates write it: the input ``split_statement`` turns into ``text`` (for tests).
+    """
+    try:
+        leaves = _leaves(text, item)
+    except (_Unsupported, ValueError, KeyError):
+        return None
+    return f"{_Line(depth + 1 if item else depth, item, leaves=leaves)}\n"
+
+
 def _laid_out(text: str, depth: int, item: bool, written: str = "") -> str:
     """One pass of black over the statement; ``written``, when given, must be the statement
     spaced as black spaces it (the templates write it so; anything else goes to black).
@@ -696,6 +709,10 @@ def _tokens(text: str) -> list[_Leaf]:
         elif group == "string":
             if previous is not None and previous.kind == _STRING:
                 raise _Unsupported("implicitly joined strings")
+            if match.start() and (
+                text[match.start() - 1].isalnum() or text[match.start() - 1] == "_"
+            ):
+                raise _Unsupported("a string with a prefix")
             leaf = _Leaf(_STRING, value)
         else:
             leaf = _Leaf(_KINDS[value], value)

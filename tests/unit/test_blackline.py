@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import black
 import pytest
 
@@ -14,7 +16,12 @@ from generator.blackline import (
     format_snippets,
     plan_file,
 )
-from generator.format import MODE, FormatError, format_files
+from generator.build import build_spec
+from generator.config import Config
+from generator.format import MODE, FormatError, _runtime_copies, format_files
+from generator.inputs import builtin_templates
+from generator.pipeline import load_and_check
+from generator.render import RUNTIME_DIR, render
 from generator.linesplit import split_statement
 from generator.render import docstring
 
@@ -205,6 +212,8 @@ def test_annotated_names_the_reader_splits_reach_no_black(case: str) -> None:
         f"x: {LONG}[{LONG}:{LONG}]\n",
         f"x: Literal[{LONG!r} {LONG!r}]\n",
         f"x: Literal[f'{LONG}', {LONG!r}]\n",
+        f"x = f'{LONG}' f'{LONG}'\n",
+        f"x: bytes = rb'{LONG}{LONG}'\n",
         f"x: tuple[{LONG}, {LONG}, ...]\n",
         f"x = y = {LONG}({LONG}, {LONG})\n",
         f"x: {LONG} = ({LONG}, {LONG})\n",
@@ -245,3 +254,28 @@ def test_a_statement_black_rejects_is_reported_with_its_file() -> None:
     text = "x = 1\n" + f"y = {LONG}({LONG}, {LONG}) +\n"
     with pytest.raises(FormatError, match="bad.py"):
         format_files({"bad.py": text, "good.py": "x = 1\n"}, builtin_templates=True)
+
+
+def test_runtime_modules_are_copied_in_black_layout(tmp_path: Path) -> None:
+    """format_files passes the built-in runtime modules through unread: each, as render
+    copies it under the files' header, is already what black makes of it; an edited copy
+    is read again."""
+    spec = tmp_path / "ping.yaml"
+    spec.write_text(
+        "openapi: 3.1.0\ninfo: {title: Ping, version: '1'}\npaths:\n  /ping:\n    get:\n"
+        "      operationId: ping\n      responses: {'204': {description: pong}}\n"
+    )
+    config = Config(spec=spec)
+    docs, diags = load_and_check(config, validator=False)
+    assert docs is not None
+    files = render(build_spec(docs, diags, config=config))
+    runtime = {
+        p: t for p, t in files.items() if "/_runtime/" in p and p.endswith(".py")
+    }
+    assert len(runtime) == len(list((builtin_templates() / RUNTIME_DIR).glob("*.py")))
+    assert _runtime_copies(files) == set(runtime)
+    for path, text in runtime.items():
+        assert black_format(text) == text, path
+    edited = {path: text + "\n\n" for path, text in runtime.items()}
+    assert _runtime_copies(edited) == set()
+    assert format_files(edited, builtin_templates=True) == runtime
