@@ -50,7 +50,7 @@ from typing import Any
 
 from black.strings import str_width as _width  # columns, as black counts them
 
-from generator.linesplit import split_statement
+from generator.linesplit import ELEMENT, PARAMETER, split_statement
 
 LINE_LENGTH = 88
 _INDENT = "    "
@@ -523,10 +523,8 @@ def _exploded(lines: list[str], code: list[str]) -> list[Piece] | None:
             if indent % 4:
                 return None
             kind = stack[-1][2]
-            split = (
-                split_statement(line + "\n", indent // 4 - 1, item=True)
-                if kind == "def"
-                else None
+            split = split_statement(
+                line + "\n", indent // 4 - 1, PARAMETER if kind == "def" else ELEMENT
             )
             out.append(
                 split if split is not None else Snippet(line, kind, indent // 4 - 1)

@@ -574,10 +574,16 @@ def _prefer_split_without_parens(rhs_oop: _RHS, rhs: _RHS) -> bool:
 # -- reading a statement -------------------------------------------------------------------
 
 
-def split_statement(text: str, depth: int, item: bool = False) -> str | None:
-    """``text``, one statement at block ``depth`` (or, with ``item``, one parameter of an
-    exploded ``def`` at ``depth`` ending in its comma), laid out as black lays it out; None
-    when it is not a shape handled here."""
+#: ``item`` for one parameter of an exploded ``def`` (``name: annotation = default,``), and
+#: for one element of an exploded list or call (an expression and its comma)
+PARAMETER = "parameter"
+ELEMENT = "element"
+
+
+def split_statement(text: str, depth: int, item: str = "") -> str | None:
+    """``text``, one statement at block ``depth`` (or, with ``item``, one item ending in its
+    comma of an exploded bracket at ``depth``), laid out as black lays it out; None when it
+    is not a shape handled here."""
     try:
         first = _laid_out(text, depth, item, written=text)
         second = _laid_out(first, depth, item)  # black formats its own output again
@@ -586,23 +592,23 @@ def split_statement(text: str, depth: int, item: bool = False) -> str | None:
     return first if first == second else None
 
 
-def one_line(text: str, depth: int, item: bool = False) -> str | None:
-    """``text``, a statement (or parameter) as black lays it out, back on one line as the
+def one_line(text: str, depth: int, item: str = "") -> str | None:
+    """``text``, a statement (or item) as black lays it out, back on one line as the
     templates write it: the input ``split_statement`` turns into ``text`` (for tests).
     """
     try:
         leaves = _leaves(text, item)
     except (_Unsupported, ValueError, KeyError):
         return None
-    return f"{_Line(depth + 1 if item else depth, item, leaves=leaves)}\n"
+    return f"{_Line(depth + 1 if item else depth, bool(item), leaves=leaves)}\n"
 
 
-def _laid_out(text: str, depth: int, item: bool, written: str = "") -> str:
+def _laid_out(text: str, depth: int, item: str, written: str = "") -> str:
     """One pass of black over the statement; ``written``, when given, must be the statement
     spaced as black spaces it (the templates write it so; anything else goes to black).
     """
     leaves = _leaves(text, item)
-    line = _Line(depth + 1 if item else depth, inside_brackets=item)
+    line = _Line(depth + 1 if item else depth, inside_brackets=bool(item))
     for leaf in leaves:
         line.append(leaf)
     if written and f"{line}\n" != written:
@@ -610,21 +616,40 @@ def _laid_out(text: str, depth: int, item: bool, written: str = "") -> str:
     return "".join(f"{ln}\n" for ln in _transform(line, False))
 
 
-def _leaves(text: str, item: bool) -> list[_Leaf]:
+def _leaves(text: str, item: str) -> list[_Leaf]:
     """The statement's leaves as black's line generator makes them: spaced as black spaces
-    them, and the annotation and the value inside optional (invisible) parentheses."""
+    them, and an annotation and a value inside optional (invisible) parentheses."""
     tokens = _tokens(text)
+    if item and (not tokens or tokens[-1].kind != _COMMA):
+        raise _Unsupported("an item without its comma")
+    body = tokens[:-1] if item else tokens
+    out = _element(body) if item == ELEMENT else _annotated(body, item == PARAMETER)
     if item:
-        if not tokens or tokens[-1].kind != _COMMA:
-            raise _Unsupported("a parameter without its comma")
-        body = tokens[:-1]
-    else:
-        body = tokens
+        out.append(tokens[-1])
+    previous: _Leaf | None = None
+    for number, leaf in enumerate(out):
+        leaf.prefix = _space(leaf, previous) if number else ""
+        previous = leaf
+    return out
+
+
+def _element(body: list[_Leaf]) -> list[_Leaf]:
+    """An element of a list or call: one expression (no keyword, no parenthesized atom)."""
+    if not body or body[0].kind == _LPAR:
+        raise _Unsupported("an empty or parenthesized element")
+    for kind in (_COMMA, _EQUAL, _COLON):
+        if len(_top_level_split(body, kind)) > 1:
+            raise _Unsupported("not a single expression")
+    return body
+
+
+def _annotated(body: list[_Leaf], parameter: bool) -> list[_Leaf]:
+    """``name: annotation``, ``name: annotation = value`` or ``name = value``."""
     if len(body) < 3 or body[0].kind != _NAME or body[1].kind not in (_COLON, _EQUAL):
         raise _Unsupported("not an annotated name")
     parts = _top_level_split(body[2:], _EQUAL)
     if body[1].kind == _EQUAL:
-        if item or len(parts) != 1:
+        if parameter or len(parts) != 1:
             raise _Unsupported("a chained or plain assignment in a parameter")
         annotation, value = None, parts[0]
     elif len(parts) == 1:
@@ -635,17 +660,11 @@ def _leaves(text: str, item: bool) -> list[_Leaf]:
         raise _Unsupported("a chained assignment")
     out = [body[0], body[1]]
     if annotation is not None:
-        out += _optional_parens(annotation, always=not item)
+        out += _optional_parens(annotation, always=not parameter)
         if value is not None:
             out.append(_Leaf(_EQUAL, "="))
     if value is not None:
-        out += value if item else _optional_parens(value, always=True)
-    if item:
-        out.append(tokens[-1])
-    previous: _Leaf | None = None
-    for number, leaf in enumerate(out):
-        leaf.prefix = _space(leaf, previous) if number else ""
-        previous = leaf
+        out += value if parameter else _optional_parens(value, always=True)
     return out
 
 

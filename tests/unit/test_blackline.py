@@ -118,6 +118,12 @@ SPLIT_HERE = {
         f"        c: Annotated[{LONG}, Field(description='{'d' * 50}')],\n"
         "    ) -> None:\n        pass\n"
     ),
+    "long elements of a list": (
+        "RESPONSES = [\n"
+        f"    ResponseType('200', 'json', _models.{LONG} | _models.{LONG}),\n"
+        f"    Param('header', 'x-{'h' * 40}', {'h' * 30}, style='simple', explode=False),\n"
+        "]\n"
+    ),
 }
 CASES.update(SPLIT_HERE)
 
