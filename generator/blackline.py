@@ -336,10 +336,13 @@ def _split_call(statement: _Statement) -> str | None:
 def _split_annotated(
     statement: _Statement, depth: int, opens_block: bool
 ) -> str | None:
-    """A one-line ``name: annotation``, ``name: annotation = value`` or ``name = value``
-    laid out by ``generator.linesplit`` as black lays it out (a model's fields, the aliases
-    of unions and tagged unions); None for any other statement."""
-    if statement.needs_black or opens_block or statement.text.count("\n") != 1:
+    """A one-line ``name: annotation``, ``name: annotation = value``, ``name = value`` or
+    ``class Name(bases):`` laid out by ``generator.linesplit`` as black lays it out (a
+    model's fields, the aliases of unions and tagged unions); None for any other statement.
+    """
+    if statement.needs_black or statement.text.count("\n") != 1:
+        return None
+    if opens_block and not statement.text.lstrip(" ").startswith("class "):
         return None
     return split_statement(_requoted(statement), depth)
 

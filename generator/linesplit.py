@@ -77,6 +77,7 @@ class _Leaf:
     in_arglist: bool = False  # a comma between a call's arguments
     keyword: bool = False  # the ``=`` of a keyword argument
     detached: bool = False  # no parent: a comma black added, or a leaf it copied
+    added: bool = False  # a comma black added
 
     def __str__(self) -> str:
         return self.prefix + self.value
@@ -280,7 +281,7 @@ def _delimiter_split(line: _Line, force: bool) -> Iterator[_Line]:
             current = _Line(line.depth, line.inside_brackets)
     if current:
         if priority == _COMMA_PRIORITY and current.leaves[-1].kind != _COMMA:
-            current.append(_Leaf(_COMMA, ",", detached=True))
+            current.append(_Leaf(_COMMA, ",", detached=True, added=True))
         current.leaves[0].prefix = ""
         yield current
 
@@ -585,8 +586,10 @@ def split_statement(text: str, depth: int, item: str = "") -> str | None:
     comma of an exploded bracket at ``depth``), laid out as black lays it out; None when it
     is not a shape handled here."""
     try:
-        first = _laid_out(text, depth, item, written=text)
-        second = _laid_out(first, depth, item)  # black formats its own output again
+        first, added_commas = _laid_out(text, depth, item, written=text)
+        if not added_commas:  # black's second pass reads the same leaves again
+            return first
+        second, _ = _laid_out(first, depth, item)  # black formats its own output again
     except (_Unsupported, ValueError, KeyError):
         return None
     return first if first == second else None
@@ -603,9 +606,11 @@ def one_line(text: str, depth: int, item: str = "") -> str | None:
     return f"{_Line(depth + 1 if item else depth, bool(item), leaves=leaves)}\n"
 
 
-def _laid_out(text: str, depth: int, item: str, written: str = "") -> str:
-    """One pass of black over the statement; ``written``, when given, must be the statement
-    spaced as black spaces it (the templates write it so; anything else goes to black).
+def _laid_out(text: str, depth: int, item: str, written: str = "") -> tuple[str, bool]:
+    """One pass of black over the statement, and whether it added a trailing comma (only
+    then can black's second pass, over its own output, lay it out otherwise: the visible
+    parentheses it leaves become invisible again). ``written``, when given, must be the
+    statement spaced as black spaces it (the templates write it so; else black has it).
     """
     leaves = _leaves(text, item)
     line = _Line(depth + 1 if item else depth, inside_brackets=bool(item))
@@ -613,7 +618,9 @@ def _laid_out(text: str, depth: int, item: str, written: str = "") -> str:
         line.append(leaf)
     if written and f"{line}\n" != written:
         raise _Unsupported("spaced otherwise than black spaces it")
-    return "".join(f"{ln}\n" for ln in _transform(line, False))
+    lines = _transform(line, False)
+    added = any(leaf.added for ln in lines for leaf in ln.leaves)
+    return "".join(f"{ln}\n" for ln in lines), added
 
 
 def _leaves(text: str, item: str) -> list[_Leaf]:
@@ -623,7 +630,12 @@ def _leaves(text: str, item: str) -> list[_Leaf]:
     if item and (not tokens or tokens[-1].kind != _COMMA):
         raise _Unsupported("an item without its comma")
     body = tokens[:-1] if item else tokens
-    out = _element(body) if item == ELEMENT else _annotated(body, item == PARAMETER)
+    if item == ELEMENT:
+        out = _element(body)
+    elif not item and body[0].value == "class":
+        out = _class_header(body)
+    else:
+        out = _annotated(body, item == PARAMETER)
     if item:
         out.append(tokens[-1])
     previous: _Leaf | None = None
@@ -640,6 +652,20 @@ def _element(body: list[_Leaf]) -> list[_Leaf]:
     for kind in (_COMMA, _EQUAL, _COLON):
         if len(_top_level_split(body, kind)) > 1:
             raise _Unsupported("not a single expression")
+    return body
+
+
+def _class_header(body: list[_Leaf]) -> list[_Leaf]:
+    """``class Name(bases, keyword=value):``."""
+    if (
+        len(body) < 6
+        or body[1].kind != _NAME
+        or body[2].kind != _LPAR
+        or body[-2].opening is not body[2]
+        or body[-1].kind != _COLON
+        or len(_top_level_split(body[3:-2], _COLON)) > 1
+    ):
+        raise _Unsupported("not a class header with bases")
     return body
 
 
@@ -720,7 +746,11 @@ def _tokens(text: str) -> list[_Leaf]:
         if group == "space":
             continue
         if group == "name":
-            if value in _KEYWORDS or (previous is not None and previous.kind == _NAME):
+            after_class = len(leaves) == 1 and leaves[0].value == "class"
+            after_name = previous is not None and previous.kind == _NAME
+            if value in _KEYWORDS or (value == "class" and leaves):
+                raise _Unsupported(value)
+            if after_name and not after_class:
                 raise _Unsupported(value)
             leaf = _Leaf(_NAME, value)
         elif group == "number":

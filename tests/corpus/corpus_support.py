@@ -267,7 +267,7 @@ _NAMED = re.compile(r" *\w+(?:: | = )")
 def long_statements(source: str) -> list[tuple[str, int, str]]:
     """The statements of a formatted module that ``generator/linesplit.py`` lays out, where
     longer than a line, as (text, depth, item): each name with an annotation or a value (a
-    field, an alias; item ""), each parameter of an exploded ``def`` (item "parameter") and
+    field, an alias) and each class header (item ""), each parameter of an exploded ``def`` (item "parameter") and
     each element of an exploded call or list (item "element"), the depth that of its block
     or of the bracket holding it."""
     found: list[tuple[str, int, str]] = []
@@ -275,7 +275,7 @@ def long_statements(source: str) -> list[tuple[str, int, str]]:
         lines = statement.text.rstrip("\n").split("\n")
         if len(lines) == 1 and len(lines[0]) <= 88:
             continue
-        if _NAMED.match(lines[0]):
+        if _NAMED.match(lines[0]) or lines[0].lstrip(" ").startswith("class "):
             found.append((statement.text, _indent(lines[0]) // 4, ""))
         for number, line in enumerate(lines):
             item = _items_after(line)

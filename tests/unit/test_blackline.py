@@ -118,6 +118,8 @@ SPLIT_HERE = {
         f"        c: Annotated[{LONG}, Field(description='{'d' * 50}')],\n"
         "    ) -> None:\n        pass\n"
     ),
+    "a long class header": f"class {LONG}{LONG}(TypedDict, total=False):\n    a: int\n",
+    "a class header too long for its head": f"class {LONG * 2}(ApiModel):\n    a: int\n",
     "long elements of a list": (
         "RESPONSES = [\n"
         f"    ResponseType('200', 'json', _models.{LONG} | _models.{LONG}),\n"
