@@ -21,10 +21,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.blackline import _statements
 from generator.build import build_spec
 from generator.config import Config
 from generator.diagnostics import Diagnostics
-from generator.blackline import _statements
 from generator.format import format_files
 from generator.pipeline import load_and_check
 from generator.render import render
@@ -267,9 +267,9 @@ _NAMED = re.compile(r" *\w+(?:: | = )")
 def long_statements(source: str) -> list[tuple[str, int, str]]:
     """The statements of a formatted module that ``generator/linesplit.py`` lays out, where
     longer than a line, as (text, depth, item): each name with an annotation or a value (a
-    field, an alias) and each class header (item ""), each parameter of an exploded ``def`` (item "parameter") and
-    each element of an exploded call or list (item "element"), the depth that of its block
-    or of the bracket holding it."""
+    field, an alias) and each class header (item ""), each parameter of an exploded
+    ``def`` (item "parameter") and each element of an exploded call or list (item
+    "element"), the depth that of its block or of the bracket holding it."""
     found: list[tuple[str, int, str]] = []
     for statement in _statements(source):
         lines = statement.text.rstrip("\n").split("\n")
