@@ -118,6 +118,9 @@ SPLIT_HERE = {
         f"        c: Annotated[{LONG}, Field(description='{'d' * 50}')],\n"
         "    ) -> None:\n        pass\n"
     ),
+    "wide characters in a split": "class A:\n    kind: Literal["
+    + ", ".join(f"'불불불{n}'" for n in range(12))
+    + "] | None = None\n",
     "a long class header": f"class {LONG}{LONG}(TypedDict, total=False):\n    a: int\n",
     "a class header too long for its head": f"class {LONG * 2}(ApiModel):\n    a: int\n",
     "long elements of a list": (
