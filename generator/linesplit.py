@@ -1,15 +1,16 @@
-"""Black's splitting of a long line, for the one shape of statement the built-in templates
-write that outgrows its line most: a name with a type annotation, and perhaps a value (a
-model's field, a type alias, a method's parameter), whose expressions are names, strings,
-numbers, subscripts, calls, dicts and ``|``.
+"""Black's splitting of a long line, for the statements the built-in templates write that
+outgrow their line most: a name with a type annotation, and perhaps a value (a model's
+field, a type alias, a tagged union), a method's parameter, an element of a list or call
+(``ResponseType(...)``), a class header, whose expressions are names, strings, numbers,
+subscripts, calls, dicts and ``|``.
 
 This follows black's own rules (``black/linegen.py``: the right-hand split with its trailers
 omitted in turn, the optional parentheses and when black keeps them, the split at the
 delimiters of highest priority, magic trailing commas, and black's second pass over its own
 output), written for those shapes only. Anything else (a comment, an operator but ``|``, a
 keyword, a slice, a string with a prefix, ...) gives None, and the statement goes to black.
-``tests/unit/test_blackline.py`` compares it with black on every such statement of the
-corpus.
+``tests/unit/test_blackline.py`` compares it with black case by case, and
+``tests/corpus/test_corpus.py`` statement by statement over every package of the corpus.
 """
 
 from __future__ import annotations
