@@ -16,9 +16,12 @@ line, how black quotes a string from the document, and how it lays out a docstri
 - a docstring is laid out by black's docstring rules (``_docstring``), a long ``from ...
   import`` by black's exploded form (``_exploded_import``), a long ``return f(...)`` or
   ``name = f(...)`` whose arguments need no splitting of their own by black's split after
-  the call's parenthesis (``_split_call``);
+  the call's parenthesis (``_split_call``), a long ``name: annotation = value`` (a model's
+  field, a type alias, a tagged union) by ``generator.linesplit``, which follows black's
+  own splitting rules for the expressions the templates write in annotations;
 - an exploded bracket keeps its layout, and only an item too long for its line becomes a
-  ``Snippet``: black formats each item of such a bracket on its own;
+  ``Snippet``: black formats each item of such a bracket on its own (a method's parameter
+  with a long annotation is laid out by ``generator.linesplit``);
 - any other statement that black would change (too long, an unusual number, a one-line
   bracket ending in a comma) becomes a ``Snippet`` as a whole.
 
@@ -47,25 +50,30 @@ from typing import Any
 
 from black.strings import str_width as _width  # columns, as black counts them
 
+from generator.linesplit import ELEMENT, PARAMETER, split_statement
+
 LINE_LENGTH = 88
 _INDENT = "    "
 
+#: The tokens that matter here; the lookahead lets the regex engine skip the text between
+#: them quickly (a string's prefix letters are found by looking back from its quote).
 _TOKEN = re.compile(
     r"""
-    (?P<string>(?P<prefix>[rRbBuUfF]{0,2})
-        (?:\"\"\"(?:[^"\\]|\\[\s\S]|"(?!""))*\"\"\"
+    (?=["'#()\[\]{}\n\d.\\;\t,])
+    (?:(?P<string>\"\"\"(?:[^"\\]|\\[\s\S]|"(?!""))*\"\"\"
           |'''(?:[^'\\]|\\[\s\S]|'(?!''))*'''
           |"(?:[^"\\\n]|\\[^\n])*"
-          |'(?:[^'\\\n]|\\[^\n])*'))
+          |'(?:[^'\\\n]|\\[^\n])*')
     |(?P<comment>\#[^\n]*)
     |(?P<open>[(\[{])
     |(?P<close>[)\]}])
     |(?P<newline>\n)
     |(?P<number>(?<![\w.])(?:\d[\w.]*|\.\d[\w]*)(?:[eE][+-]\w+)?)
-    |(?P<odd>[\\;\t"']|[ ],[ ]*[)\]}])
+    |(?P<odd>[\\;\t"']|(?<=[ ]),[ ]*[)\]}]))
     """,
     re.VERBOSE,
 )
+_STRING_PREFIX_LETTERS = "rRbBuUfF"
 _MAGIC_COMMA = re.compile(r",[ ]*[)\]}]")
 _BLOCK_OPENER = re.compile(
     r"(?:async[ ]+)?(?:def|class|if|elif|else|for|while|try|except|finally|with)\b"
@@ -234,6 +242,8 @@ def _format(text: str) -> list[Piece]:
             out.extend(laid_out)
         elif (split := _split_call(statement)) is not None:
             out.append(split)
+        elif (split := _split_annotated(statement, depth, opens_block)) is not None:
+            out.append(split)
         else:
             if _CLAUSE.match(stripped):
                 raise _Unexpected("a long clause header")
@@ -323,6 +333,20 @@ def _split_call(statement: _Statement) -> str | None:
     return f"{head.group(0)}\n{exploded}{indent})\n"
 
 
+def _split_annotated(
+    statement: _Statement, depth: int, opens_block: bool
+) -> str | None:
+    """A one-line ``name: annotation``, ``name: annotation = value``, ``name = value`` or
+    ``class Name(bases):`` laid out by ``generator.linesplit`` as black lays it out (a
+    model's fields, the aliases of unions and tagged unions); None for any other statement.
+    """
+    if statement.needs_black or statement.text.count("\n") != 1:
+        return None
+    if opens_block and not statement.text.lstrip(" ").startswith("class "):
+        return None
+    return split_statement(_requoted(statement), depth)
+
+
 _CALL_HEAD = re.compile(r"( *)(?:return |(?:self\.)?\w+ = )\w+\(")
 #: An argument black leaves on its line however long: a name or a plain string.
 _ATOM = re.compile(r"""\w+|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'""")
@@ -335,8 +359,10 @@ def _statements(text: str) -> list[_Statement]:
     depth = 0
     current = _Statement("")
     tokens = 0
+    last_end = 0
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
+        previous_end, last_end = last_end, match.end()
         if kind == "newline":
             if depth:
                 continue
@@ -358,9 +384,15 @@ def _statements(text: str) -> list[_Statement]:
             if depth < 0:
                 raise _Unexpected("unbalanced brackets")
         elif kind == "string":
-            if match.group("prefix") or match.group(0).startswith("'''"):
+            begin = match.start()  # before the quote: up to two prefix letters
+            while (
+                begin > max(previous_end, match.start() - 2)
+                and text[begin - 1] in _STRING_PREFIX_LETTERS
+            ):
+                begin -= 1
+            if begin < match.start() or match.group(0).startswith("'''"):
                 current.needs_black = True
-            current.strings.append(match.span())
+            current.strings.append((begin, match.end()))
         elif kind == "comment":
             if depth or "fmt:" in match.group(0):
                 raise _Unexpected("a comment inside brackets, or a fmt: directive")
@@ -497,7 +529,13 @@ def _exploded(lines: list[str], code: list[str]) -> list[Piece] | None:
             indent = len(plain) - len(body)
             if indent % 4:
                 return None
-            out.append(Snippet(line, stack[-1][2], indent // 4 - 1))
+            kind = stack[-1][2]
+            split = split_statement(
+                line + "\n", indent // 4 - 1, PARAMETER if kind == "def" else ELEMENT
+            )
+            out.append(
+                split if split is not None else Snippet(line, kind, indent // 4 - 1)
+            )
             previous = plain
             continue
         out.append(line + "\n")

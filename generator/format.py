@@ -1,7 +1,8 @@
 """Black, in process: the formatter of record for every generated Python file.
 
 Files rendered from the built-in templates are laid out as black lays them out by
-``generator.blackline``, which leaves black only the statements that outgrow their line; other
+``generator.blackline``, which leaves black only the statements that outgrow their line (the
+built-in runtime modules, copied as they are, are in black's layout already); other
 files (a team's templates, shapes that reader does not take) go through black whole. Either
 way the output is black's, byte for byte (tests compare the two over the corpus).
 """
@@ -19,6 +20,8 @@ import black
 from black.mode import TargetVersion
 
 from generator.blackline import Piece, Snippet, assemble, format_snippets, plan_file
+from generator.inputs import builtin_templates as builtin_template_folder
+from generator.render import RUNTIME_DIR
 
 MODE = black.Mode(target_versions={TargetVersion.PY310})
 # The characters of a chunk of files sent to a worker: small enough for the workers to
@@ -96,10 +99,17 @@ class Formatter:
         self.pool: ProcessPoolExecutor | None = None
         self.futures: dict[Future[list[tuple[str, str]]], int] = {}  # -> its file count
         self.formatted: list[tuple[str, str]] = []  # formatted in this process
+        self.runtime_sources = _runtime_sources() if builtin_templates else {}
 
     def add(self, path: str, text: str) -> list[tuple[str, str]]:
         """Take one file; the files done by now, this one first if black has nothing to do."""
-        done = [] if path.endswith(".py") and text.strip() else [(path, text)]
+        done = (
+            []
+            if path.endswith(".py")
+            and text.strip()
+            and not _runtime_copy(path, text, self.runtime_sources)
+            else [(path, text)]
+        )
         if not done:
             self.chunk.append((path, text))
             self.chunk_size += len(text)
@@ -151,6 +161,26 @@ class Formatter:
             del self.futures[future]
             done += future.result()
         return done
+
+
+def _runtime_sources() -> dict[str, str]:
+    """The built-in runtime modules' text, by file name."""
+    return {
+        path.name: path.read_text(encoding="utf-8")
+        for path in (builtin_template_folder() / RUNTIME_DIR).glob("*.py")
+    }
+
+
+def _runtime_copy(path: str, text: str, sources: Mapping[str, str]) -> bool:
+    """Whether the file is a built-in runtime module copied as it is under the files'
+    comment header: in black's layout already (tests/unit/test_blackline.py holds each to
+    it), so black does not read it again."""
+    folder, _, name = path.rpartition("/")
+    source = sources.get(name)
+    if not (folder.endswith("/_runtime") and source and text.endswith(source)):
+        return False
+    header = text[: len(text) - len(source)].splitlines()
+    return all(line.startswith("# ") for line in header)
 
 
 def _fork_context() -> Any:

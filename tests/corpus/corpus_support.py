@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.blackline import _statements
 from generator.build import build_spec
 from generator.config import Config
 from generator.diagnostics import Diagnostics
@@ -260,6 +261,68 @@ def ruff_findings(folder: Path, packages: list[str]) -> list[str]:
     return done.stdout.splitlines()
 
 
+_NAMED = re.compile(r" *\w+(?:: | = )")
+
+
+def long_statements(source: str) -> list[tuple[str, int, str]]:
+    """The statements of a formatted module that ``generator/linesplit.py`` lays out, where
+    longer than a line, as (text, depth, item): each name with an annotation or a value (a
+    field, an alias) and each class header (item ""), each parameter of an exploded
+    ``def`` (item "parameter") and each element of an exploded call or list (item
+    "element"), the depth that of its block or of the bracket holding it."""
+    found: list[tuple[str, int, str]] = []
+    for statement in _statements(source):
+        lines = statement.text.rstrip("\n").split("\n")
+        if len(lines) == 1 and len(lines[0]) <= 88:
+            continue
+        if _NAMED.match(lines[0]) or lines[0].lstrip(" ").startswith("class "):
+            found.append((statement.text, _indent(lines[0]) // 4, ""))
+        for number, line in enumerate(lines):
+            item = _items_after(line)
+            if item:
+                found += [
+                    (text, _indent(line) // 4, item)
+                    for text in _long_items(lines[number + 1 :], _indent(line))
+                ]
+    return found
+
+
+def _items_after(line: str) -> str:
+    """What the items are of a bracket ``line`` opens and black exploded: the parameters of
+    a ``def``, the elements of a call or list, or "" for another bracket."""
+    if line.endswith("(") and line.lstrip(" ").startswith(("def ", "async def ")):
+        return "parameter"
+    before = line[-2:-1]
+    if line.endswith("(") and (before.isalnum() or before == "_"):
+        return "element"
+    if line.endswith("[") and before in (" ", "(", "["):
+        return "element"
+    return ""
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _long_items(lines: list[str], indent: int) -> list[str]:
+    """The items of an exploded bracket (the lines after its first) that black split or
+    could not fit on a line."""
+    inner = " " * (indent + 4)
+    items: list[list[str]] = []
+    for line in lines:
+        if not line.startswith(inner):
+            break
+        if line[len(inner)] not in " )]}":  # a closing bracket ends the item above
+            items.append([line])
+        elif items:
+            items[-1].append(line)
+    return [
+        "\n".join(item) + "\n"
+        for item in items
+        if item[-1].endswith(",") and (len(item) > 1 or len(item[0]) > 88)
+    ]
+
+
 def long_code_lines(source: str, limit: int = 88) -> list[int]:
     """Numbers of the lines longer than ``limit`` that hold code black could have split: a
     line that is one string (with the comma or bracket after it), a comment, part of a
@@ -278,10 +341,7 @@ def long_code_lines(source: str, limit: int = 88) -> list[int]:
         for number, line in enumerate(lines, start=1)
         if len(line) > limit
         and number not in exempt
-        and (
-            not _UNSPLITTABLE_LINE.fullmatch(line)
-            or _type_in_a_string(lines, number)
-        )
+        and (not _UNSPLITTABLE_LINE.fullmatch(line) or _type_in_a_string(lines, number))
     ]
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import black
 import pytest
 from corpus_support import (
     Entry,
@@ -20,6 +21,7 @@ from corpus_support import (
     check_document,
     ensure_generated,
     import_errors,
+    long_statements,
     long_code_lines,
     mypy_errors,
     read_manifest,
@@ -27,8 +29,15 @@ from corpus_support import (
     string_aliases_outside_cycles,
 )
 
+from generator.blackline import Snippet, format_snippets
+from generator.format import MODE
+from generator.linesplit import one_line, split_statement
+
 SPECS = (Path(__file__).resolve().parents[2] / ".." / "shared" / "specs").resolve()
 ENTRIES = read_manifest(SPECS) if (SPECS / "MANIFEST.tsv").is_file() else []
+# One long statement in this many is also compared with black itself (about 5 s; all of
+# them would take black 70 s).
+SAMPLE = 30
 # Documents the validator does not reject, whose defect the generator finds itself.
 MISSED_BY_VALIDATOR = {
     "invalid/opc-err-circular-body-ref": "#/paths/~1/post/requestBody",
@@ -84,6 +93,56 @@ def test_every_generated_package_is_exactly_what_black_writes(
         ensure_generated(shared_dir / "specs", corpus_folder, entry)
     stale = black_would_change(corpus_folder, [e.package for e in entries])
     assert not stale, stale
+
+
+@pytest.mark.slow
+def test_long_statements_are_laid_out_as_black_lays_them_out(
+    shared_dir: Path, corpus_folder: Path
+) -> None:
+    """generator/linesplit.py statement by statement over the corpus: every long field,
+    alias, parameter and element of every package, put back on one line as the templates
+    write it, comes out as it is in the package (which black holds to its layout in the test
+    above), and one in ``SAMPLE`` is compared with black itself. About 30 s of CPU beside
+    the corpus's generation, which the tests above share."""
+    entries = by_kind("generate")
+    for entry in entries:
+        ensure_generated(shared_dir / "specs", corpus_folder, entry)
+    found = sorted(
+        {
+            statement
+            for entry in entries
+            for path in sorted((corpus_folder / entry.package).rglob("*.py"))
+            for statement in long_statements(path.read_text(encoding="utf-8"))
+        }
+    )
+    laid_out = {}
+    for text, depth, item in found:
+        written = one_line(text, depth, item)
+        if written is not None:
+            laid_out[text, depth, item] = (
+                written,
+                split_statement(written, depth, item),
+            )
+    assert len(laid_out) > 15000  # 18,159 when written
+    differing = [key for key, (_, split) in laid_out.items() if split != key[0]]
+    assert not differing, differing[:5]
+    sample = {
+        Snippet(written[:-1] if item else written, _context(written, item), depth): text
+        for number, ((text, depth, item), (written, _)) in enumerate(laid_out.items())
+        if number % SAMPLE == 0
+    }
+    by_black = format_snippets(
+        set(sample), lambda text: black.format_str(text, mode=MODE)
+    )
+    assert {s: by_black.get(s) for s in sample} == sample
+
+
+def _context(written: str, item: str) -> str:
+    """The snippet kind that puts a statement where black formats it: a class header with
+    a body, a parameter in a def, an element in a call."""
+    if item:
+        return "def" if item == "parameter" else "call"
+    return "block" if written.lstrip(" ").startswith("class ") else "statement"
 
 
 @pytest.mark.slow

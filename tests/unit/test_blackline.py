@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import black
 import pytest
 
@@ -14,7 +16,19 @@ from generator.blackline import (
     format_snippets,
     plan_file,
 )
-from generator.format import MODE, FormatError, format_files
+from generator.build import build_spec
+from generator.config import Config
+from generator.format import (
+    MODE,
+    FormatError,
+    _runtime_copy,
+    _runtime_sources,
+    format_files,
+)
+from generator.inputs import builtin_templates
+from generator.pipeline import load_and_check
+from generator.render import RUNTIME_DIR, render
+from generator.linesplit import split_statement
 from generator.render import docstring
 
 
@@ -83,6 +97,47 @@ CASES = {
     "a call of a call": f"y = {LONG}({LONG})({LONG})\n",
 }
 
+# annotated names laid out by generator/linesplit.py as black lays them out
+SPLIT_HERE = {
+    "a tagged union alias": (
+        "Pet: TypeAlias = Annotated[Annotated[CatWithALongName, Tag('CatWithALongName')]"
+        " | Annotated[DogWithALongName, Tag('DogWithALongName')] | Annotated[CatWithALongName"
+        " | DogWithALongName | UnknownVariant, Tag('*')], Discriminator(discriminate('kind',"
+        " {'cat': 'CatWithALongName', 'dog': 'DogWithALongName'}))]\n"
+    ),
+    "a union alias on the next line": f"Pet: TypeAlias = {'Cat' * 8} | {'Dog' * 8} | None\n",
+    "a union alias one variant a line": f"Pet: TypeAlias = {LONG} | {LONG} | None\n",
+    "a literal alias": "Kind: TypeAlias = Annotated[Literal["
+    + ", ".join(f"'value-{n}'" for n in range(20))
+    + "], KEEP_UNKNOWN]\n",
+    "a field with an alias": f"class A:\n    {'n' * 30}: {'T' * 30} | None = Field(default=None, alias='x.y')\n",
+    "a long field annotation": f"class A:\n    field: list[{LONG} | {LONG}] | None = None\n",
+    "a subscript field annotation": f"class A:\n    field: Sequence[{LONG}{'x' * 10}]\n",
+    "a name too long to split": f"class A:\n    {'f' * 30}: {LONG}{LONG}\n",
+    "a long value after a fitting annotation": f"class A:\n    kind: Literal['a', 'b'] = '{'v' * 80}'\n",
+    "a keyword value in a field": f"class A:\n    x: int = Field(default={LONG}, description='{'d' * 40}', ge=0)\n",
+    "a dict value": f"X = {{'a': {LONG}, 'b': {LONG}}}\n",
+    "a long parameter": (
+        "class A:\n    def f(\n        self,\n        *,\n"
+        f"        a: Sequence[{LONG} | {'B' * 30}] | None | NotGiven = NOT_GIVEN,\n"
+        f"        b: {LONG}{LONG} = NOT_GIVEN,\n"
+        f"        c: Annotated[{LONG}, Field(description='{'d' * 50}')],\n"
+        "    ) -> None:\n        pass\n"
+    ),
+    "wide characters in a split": "class A:\n    kind: Literal["
+    + ", ".join(f"'불불불{n}'" for n in range(12))
+    + "] | None = None\n",
+    "a long class header": f"class {LONG}{LONG}(TypedDict, total=False):\n    a: int\n",
+    "a class header too long for its head": f"class {LONG * 2}(ApiModel):\n    a: int\n",
+    "long elements of a list": (
+        "RESPONSES = [\n"
+        f"    ResponseType('200', 'json', _models.{LONG} | _models.{LONG}),\n"
+        f"    Param('header', 'x-{'h' * 40}', {'h' * 30}, style='simple', explode=False),\n"
+        "]\n"
+    ),
+}
+CASES.update(SPLIT_HERE)
+
 
 # Docstrings as the templates write them (through the ``docstring`` filter), where black's
 # first pass is not its last (found by an adversarial review).
@@ -133,7 +188,7 @@ def test_a_stray_quote_sends_the_file_to_black_which_reports_it() -> None:
 def test_only_outgrown_statements_reach_black() -> None:
     text = (
         "x = 1\n"
-        f"y = {LONG}({LONG}, {LONG}({LONG}))\n"
+        f"y = {LONG}({LONG}, {LONG}({LONG})) + 1\n"
         "z = call(\n    a=1,\n"
         f"    b={LONG}({LONG}, {LONG}),\n)\n"
     )
@@ -157,6 +212,33 @@ def test_calls_the_reader_splits_reach_no_black(case: str) -> None:
     plan = plan_file(CASES[case])
     assert plan is not None
     assert not [p for p in plan if isinstance(p, Snippet)]
+
+
+@pytest.mark.parametrize("case", list(SPLIT_HERE))
+def test_annotated_names_the_reader_splits_reach_no_black(case: str) -> None:
+    plan = plan_file(CASES[case])
+    assert plan is not None
+    assert not [p for p in plan if isinstance(p, Snippet)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"x: {LONG} | {LONG} = a + b  # a comment\n",
+        f"x: Annotated[{LONG}, Field(ge=-1, le={LONG})]\n",
+        f"x: {LONG}[{LONG}:{LONG}]\n",
+        f"x: Literal[{LONG!r} {LONG!r}]\n",
+        f"x: Literal[f'{LONG}', {LONG!r}]\n",
+        f"x = f'{LONG}' f'{LONG}'\n",
+        f"x: bytes = rb'{LONG}{LONG}'\n",
+        f"x: tuple[{LONG}, {LONG}, ...]\n",
+        f"x = y = {LONG}({LONG}, {LONG})\n",
+        f"x: {LONG} = ({LONG}, {LONG})\n",
+    ],
+)
+def test_annotated_names_it_does_not_take_go_to_black(text: str) -> None:
+    assert split_statement(text, 0) is None
+    assert fast(text) == black_format(text)
 
 
 def test_batch_equals_one_run_each() -> None:
@@ -189,3 +271,29 @@ def test_a_statement_black_rejects_is_reported_with_its_file() -> None:
     text = "x = 1\n" + f"y = {LONG}({LONG}, {LONG}) +\n"
     with pytest.raises(FormatError, match="bad.py"):
         format_files({"bad.py": text, "good.py": "x = 1\n"}, builtin_templates=True)
+
+
+def test_runtime_modules_are_copied_in_black_layout(tmp_path: Path) -> None:
+    """format_files passes the built-in runtime modules through unread: each, as render
+    copies it under the files' header, is already what black makes of it; an edited copy
+    is read again."""
+    spec = tmp_path / "ping.yaml"
+    spec.write_text(
+        "openapi: 3.1.0\ninfo: {title: Ping, version: '1'}\npaths:\n  /ping:\n    get:\n"
+        "      operationId: ping\n      responses: {'204': {description: pong}}\n"
+    )
+    config = Config(spec=spec)
+    docs, diags = load_and_check(config, validator=False)
+    assert docs is not None
+    files = render(build_spec(docs, diags, config=config))
+    runtime = {
+        p: t for p, t in files.items() if "/_runtime/" in p and p.endswith(".py")
+    }
+    assert len(runtime) == len(list((builtin_templates() / RUNTIME_DIR).glob("*.py")))
+    sources = _runtime_sources()
+    assert {p for p, t in files.items() if _runtime_copy(p, t, sources)} == set(runtime)
+    for path, text in runtime.items():
+        assert black_format(text) == text, path
+    edited = {path: text + "\n\n" for path, text in runtime.items()}
+    assert not any(_runtime_copy(p, t, sources) for p, t in edited.items())
+    assert format_files(edited, builtin_templates=True) == runtime
