@@ -137,18 +137,29 @@ class Formatter:
             self.pool = None
             gc.unfreeze()
 
+    def start_workers(self) -> None:
+        """Fork the workers now (when many files are to come), before the caller starts
+        threads of its own: a process forked while other threads run may inherit a lock one
+        of them holds."""
+        if self.pool is not None or self.workers < 2:
+            return
+        # what this process holds (the document, the IR) left out of the cycle collector's
+        # walks: a forked worker's collections then neither walk it nor copy the pages they
+        # touch; given back in close
+        gc.freeze()
+        self.pool = ProcessPoolExecutor(self.workers, _fork_context())
+        self.pool.submit(
+            int
+        ).result()  # forked with the first task, every worker at once
+
     def _submit(self, *, more_to_come: bool) -> None:
         """The chunk to a worker, or formatted here: with one worker, or when it is the only
         chunk (a small package: starting workers would cost more than it saves)."""
         chunk, self.chunk, self.chunk_size = self.chunk, [], 0
         if not chunk:
             return
-        if self.pool is None and self.workers > 1 and more_to_come:
-            # what this process holds (the document, the IR) left out of the cycle
-            # collector's walks: a forked worker's collections then neither walk it nor
-            # copy the pages they touch; given back in close
-            gc.freeze()
-            self.pool = ProcessPoolExecutor(self.workers, _fork_context())
+        if more_to_come:
+            self.start_workers()
         if self.pool is None:
             self.formatted += _format_chunk(chunk, self.builtin_templates)
         else:

@@ -182,14 +182,14 @@ def generate(config: Config, progress: Progress | None = None) -> Outcome:
             _report(spec, diags, stages),
         )
     try:
-        paths = [job.path for job in plan(spec, config.templates)]
+        made.paths = [job.path for job in plan(spec, config.templates)]
     except TemplateError as exc:
         return _not_made(exc, made, diags, config, stages)
     if config.check:
-        return _check(made, paths, diags, config, stages)
+        return _check(made, diags, config, stages)
     try:
-        with open_output(out, paths, force=config.force) as output:
-            for path, text in _files(made, len(paths), config, stages):
+        with open_output(out, made.paths, force=config.force) as output:
+            for path, text in _files(made, config, stages):
                 output.put(path, text.encode("utf-8"))
             with stages.stage("write"):
                 summary = output.finish(
@@ -223,17 +223,15 @@ def generate(config: Config, progress: Progress | None = None) -> Outcome:
     return Outcome(EXIT_OK, diags, lines, report)
 
 
-def _check(
-    made: _Made, paths: list[str], diags: Diagnostics, config: Config, stages: Stages
-) -> Outcome:
+def _check(made: _Made, diags: Diagnostics, config: Config, stages: Stages) -> Outcome:
     """``--check``: how OUT differs from what this run would write; writes nothing."""
     assert made.spec is not None
     out = made.out
     try:
-        files = dict(_files(made, len(paths), config, stages))
+        files = dict(_files(made, config, stages))
     except (TemplateError, FormatError) as exc:
         return _not_made(exc, made, diags, config, stages)
-    encoded = {path: files[path].encode("utf-8") for path in paths}
+    encoded = {path: files[path].encode("utf-8") for path in made.paths}
     with stages.stage("check"):
         differences = check_output(out, encoded)
     report = _report(made.spec, diags, stages)
@@ -261,6 +259,8 @@ class _Made:
     digest: str = ""
     # the names of the documents beside the root
     referenced: list[str] = field(default_factory=list)
+    # every file of the package, in the order it is rendered
+    paths: list[str] = field(default_factory=list)
     # a digest of each rendered .py file, for the manifest (see rendered_digest)
     rendered: dict[str, str] = field(default_factory=dict)
 
@@ -287,10 +287,13 @@ def _make(
     )
 
 
-def _files(
-    made: _Made, count: int, config: Config, stages: Stages
-) -> Iterator[tuple[str, str]]:
-    """The ``count`` files of the package as they are to be written, each as soon as it is
+# From this many Python files on, the formatter's workers are started before anything is
+# rendered (a smaller package is formatted in this process when it fits one chunk).
+_MANY_FILES = 64
+
+
+def _files(made: _Made, config: Config, stages: Stages) -> Iterator[tuple[str, str]]:
+    """The files (``made.paths``) of the package as they are to be written, each as soon as it is
     ready: rendered here while the formatter's workers format what is rendered already (so
     the two stages overlap, and each stage's time includes what the caller does with the
     files meanwhile: writing them into the new tree). A ``.py`` file whose rendered text the
@@ -300,7 +303,9 @@ def _files(
     known = formatted_before(made.out, __version__)
     formatter = Formatter(config.workers, builtin_templates=config.templates is None)
     with closing(formatter):
-        with stages.stage("render", count) as advance:
+        if sum(path.endswith(".py") for path in made.paths) >= _MANY_FILES:
+            formatter.start_workers()  # before the writer's threads start
+        with stages.stage("render", len(made.paths)) as advance:
             for path, text in iter_render(made.spec, config.templates):
                 advance(path)
                 if formattable({path: text}):
