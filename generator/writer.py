@@ -3,8 +3,8 @@ comparing them with it for ``--check``.
 
 The new tree is built in a sibling temporary folder (same parent, so the final rename is
 atomic), a file at a time as the pipeline hands them over (``open_output``: the first files
-are written while the others are still being formatted), and then swapped with the output
-folder:
+are written, by two threads, while the others are still being rendered and formatted), and
+then swapped with the output folder:
 
 - a generated file whose content is unchanged is carried over as it was (hard link, so its
   modification time stays; a copy when links are not possible);
