@@ -69,6 +69,7 @@ from .response import AsyncStreamedResponse, RawResponse, StreamedResponse
 from .serialize import encode_body, encode_querystring
 from .sequences import SEQUENCE_KINDS, ItemReader, read_all
 from .streaming import AsyncStream, ReaderFactory, Stream
+from .tls import DeferredContext
 
 _log = package_logger(__name__)
 
@@ -864,7 +865,10 @@ class SyncTransport(_BaseTransport):
         self._client = (
             http_client
             if http_client is not None
-            else httpx.Client(timeout=plan_timeout(resolved, connect_timeout)[0])
+            else httpx.Client(
+                timeout=plan_timeout(resolved, connect_timeout)[0],
+                verify=DeferredContext(),  # httpx's, made at the first TLS handshake
+            )
         )
 
     def _send(self, call: Call, *, stream: bool) -> httpx.Response:
