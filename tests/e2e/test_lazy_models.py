@@ -31,6 +31,7 @@ print(json.dumps({
     "after": loaded(),
     "content": done.choices[0].message.content,
     "asyncio": "asyncio" in sys.modules,
+    "servers": "chat_client._runtime.servers" in sys.modules,
 }))
 """
 
@@ -79,6 +80,9 @@ def test_an_api_module_loads_no_model_until_a_method_parses_one() -> None:
     assert "chat_client.models.create_chat_completion_request" not in seen["after"]
 
 
-def test_a_synchronous_client_never_imports_asyncio() -> None:
-    """Importing asyncio costs about a tenth of the cold start: only async paths do."""
-    assert first_completion()["asyncio"] is False
+def test_a_synchronous_call_imports_neither_asyncio_nor_the_server_list() -> None:
+    """Importing asyncio costs about a tenth of the cold start: only async paths do; the
+    document's servers are built when ``server_url`` asks for them."""
+    seen = first_completion()
+    assert seen["asyncio"] is False
+    assert seen["servers"] is False
