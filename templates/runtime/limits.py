@@ -9,7 +9,6 @@ piece cannot inflate to much more than the limit.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Iterator, Mapping
 from typing import TypeVar
@@ -119,6 +118,8 @@ async def within(deadline: Deadline | None, work: Awaitable[T]) -> T:
     """Await ``work``, cancelling it at the deadline (asyncio can stop a read midway)."""
     if deadline is None:
         return await work
+    import asyncio  # here: a synchronous client never pays for importing it
+
     try:
         return await asyncio.wait_for(work, max(deadline.left(), 0))
     except asyncio.TimeoutError:

@@ -12,6 +12,7 @@ verified unless the caller passes a client that does not.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
 import shutil
 import ssl
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -465,8 +467,8 @@ def test_a_redirect_loop_is_bounded(chat: ModuleType, loopback: Loopback) -> Non
 
 
 @pytest.fixture(scope="module")
-def self_signed(tmp_path_factory: pytest.TempPathFactory) -> ssl.SSLContext:
-    """A server context with a certificate made now, for 127.0.0.1, signed by itself."""
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A certificate made now, for 127.0.0.1, signed by itself, and its key."""
     openssl = shutil.which("openssl")
     if openssl is None:  # pragma: no cover - every CI machine here has it
         pytest.skip("openssl is not installed")
@@ -495,8 +497,14 @@ def self_signed(tmp_path_factory: pytest.TempPathFactory) -> ssl.SSLContext:
         capture_output=True,
         timeout=60,
     )
+    return cert, key
+
+
+@pytest.fixture(scope="module")
+def self_signed(certificate: tuple[Path, Path]) -> ssl.SSLContext:
+    """A server context with the self-signed certificate."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
+    context.load_cert_chain(*certificate)
     return context
 
 
@@ -517,6 +525,50 @@ def test_tls_is_verified_by_default(chat: ModuleType, tls_server: Loopback) -> N
     only_client_errors(chat, raised.value)
     assert "CERTIFICATE_VERIFY_FAILED" in str(raised.value)
     assert tls_server.requests == []
+
+
+def test_tls_trusts_what_httpx_trusts_when_the_first_handshake_comes(
+    chat: ModuleType,
+    tls_server: Loopback,
+    certificate: tuple[Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The client's own TLS context is httpx's default, made at the first handshake: it
+    reads SSL_CERT_FILE then, as httpx does."""
+    tls_server.reply("GET", "/chat/completions/x", Reply.json(completion()))
+    with client(chat, tls_server.url) as c:
+        monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+        assert get(c).id == "chatcmpl-1"
+    assert tls_server.last.header("authorization") == f"Bearer {SECRET}"
+
+
+def test_the_trust_store_is_read_only_when_a_handshake_needs_it(
+    chat: ModuleType,
+    loopback: Loopback,
+    tls_server: Loopback,
+    certificate: tuple[Path, Path],
+) -> None:
+    """Reading the CA bundle is a tenth of a cold start: a client of an http:// server never
+    does; a TLS one does once, for every connection after."""
+    tls = importlib.import_module(f"{chat.__name__}._runtime.tls")
+
+    made: list[ssl.SSLContext] = []
+
+    def make() -> ssl.SSLContext:
+        made.append(ssl.create_default_context(cafile=str(certificate[0])))
+        return made[-1]
+
+    for server in (loopback, tls_server):
+        server.always("GET", "/ping", Reply.json({"ok": True}))
+    with httpx.Client(verify=tls.DeferredContext(make), timeout=5) as http:
+        assert http.get(f"{loopback.url}/ping").json() == {"ok": True}
+        assert made == []
+        for _ in range(2):
+            headers = {"connection": "close"}  # a new connection, a new handshake
+            reply = http.get(f"{tls_server.url}/ping", headers=headers)
+            assert reply.json() == {"ok": True}
+            assert reply.http_version == "HTTP/1.1"
+    assert len(made) == 1
 
 
 def test_tls_verification_is_off_only_when_the_caller_says_so(

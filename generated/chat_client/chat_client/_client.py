@@ -13,7 +13,6 @@ import httpx
 from ._runtime import auth
 from ._runtime._types import NOT_GIVEN, NotGiven, Query, Timeout
 from ._runtime.limits import DEFAULT_MAX_EVENT_BYTES, DEFAULT_MAX_RESPONSE_BYTES
-from ._runtime.servers import Server, pick_server
 from ._runtime.transport import AsyncTransport, SyncTransport
 
 if TYPE_CHECKING:
@@ -21,18 +20,21 @@ if TYPE_CHECKING:
     from types import TracebackType
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
-SERVERS: tuple[Server, ...] = (
-    Server(
-        "https://api.openai.com/v1",
-        {},
-    ),
-)
 
 
 def server_url(index: int = 0, **variables: str) -> str:
     """The URL of the document's server number ``index``, its variables set from
     ``variables`` or their defaults: ``Client(base_url=server_url(...))``."""
-    return pick_server(SERVERS, index, variables)
+    # Imported on first use: a client made without it pays nothing for these classes.
+    from ._runtime.servers import Server, pick_server
+
+    servers: tuple[Server, ...] = (
+        Server(
+            "https://api.openai.com/v1",
+            {},
+        ),
+    )
+    return pick_server(servers, index, variables)
 
 
 def _credentials(

@@ -12,19 +12,21 @@ credentials) overrides ``prepare``/``aprepare``, which the transport awaits befo
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import os
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import httpx
 
 from .errors import ApiResponseValidationError, connection_error, status_error_class
 from .models import json_value
+
+if TYPE_CHECKING:
+    import asyncio
 
 
 class Secret:
@@ -221,6 +223,8 @@ class OAuth2ClientCredentials(Credential):
 
     async def aprepare(self, client: httpx.AsyncClient) -> None:
         if self._async_lock is None:
+            import asyncio  # here: a synchronous client never pays for importing it
+
             self._async_lock = asyncio.Lock()
         async with self._async_lock:
             if self._fresh():
