@@ -107,15 +107,19 @@ def module_imports(item: Api | Model) -> str:
     """The import statements an API or model module needs beside its model imports (which
     ``imports`` of the API or model lists): each name its code uses, from where
     ``GENERATED_IMPORTS`` says, grouped as isort does (standard library, other packages, the
-    client's own modules). An alias that is not ``lazy`` gets its model imports here too:
-    its value names them when its module runs."""
-    used = api_names(item) if isinstance(item, Api) else model_names(item)
+    client's own modules). A model's module holds its ``nested`` models too. An alias that
+    is not ``lazy`` gets its model imports here: its value names them when its module runs.
+    """
+    if isinstance(item, Api):
+        used = api_names(item)
+    else:
+        used = set().union(*(model_names(m) for m in (*item.nested, item)))
     by_module: dict[str, list[str]] = {}
     for name in sorted(used & GENERATED_IMPORTS.keys(), key=_import_order):
         by_module.setdefault(GENERATED_IMPORTS[name], []).append(name)
-    if isinstance(item, Model) and item.kind == "alias" and not item.lazy:
-        # its value names them when the module runs: imported first, with the others
-        for module, models in item.imports:
+    if isinstance(item, Model):
+        # an alias's value names them when the module runs: imported first, with the others
+        for module, models in _merged(_eager(item)):
             by_module["." + module] = list(models)
     groups: dict[int, list[str]] = {}
     for module, names in sorted(by_module.items(), key=lambda m: _module_order(m[0])):
@@ -129,6 +133,41 @@ def module_imports(item: Api | Model) -> str:
             line = f"from {module} import {', '.join(names)}"
         groups.setdefault(_module_order(module)[0], []).append(line)
     return "\n\n".join("\n".join(lines) for _, lines in sorted(groups.items()))
+
+
+def late_imports(model: Model) -> list[tuple[str, list[str]]]:
+    """The model imports a model's module makes at its end (the template writes them there),
+    so that models of modules that import each other in a cycle can load: those of its
+    classes and ``lazy`` aliases (``nested`` ones included) that ``module_imports`` has not
+    made at the top for an alias read when the module runs."""
+    early = {(module, n) for module, names in _eager(model) for n in names}
+    late = [
+        (module, tuple(n for n in names if (module, n) not in early))
+        for m in (*model.nested, model)
+        if m.kind == "object" or m.lazy
+        for module, names in m.imports
+    ]
+    return [(module, list(names)) for module, names in _merged(late) if names]
+
+
+def _eager(model: Model) -> list[tuple[str, tuple[str, ...]]]:
+    """The model imports of the aliases of a module that are read when it runs."""
+    return [
+        imported
+        for m in (*model.nested, model)
+        if m.kind == "alias" and not m.lazy
+        for imported in m.imports
+    ]
+
+
+def _merged(
+    imports: list[tuple[str, tuple[str, ...]]],
+) -> list[tuple[str, tuple[str, ...]]]:
+    """Imports of several models as one module makes them: by module, each name once."""
+    by_module: dict[str, set[str]] = {}
+    for module, names in imports:
+        by_module.setdefault(module, set()).update(names)
+    return [(module, tuple(sorted(by_module[module]))) for module in sorted(by_module)]
 
 
 def _import_order(name: str) -> tuple[int, str]:

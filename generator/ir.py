@@ -173,6 +173,12 @@ class Model:
     #: half-initialised when its module runs; other aliases are ``TypeAlias`` assignments of
     #: code, their models imported before them
     lazy: bool = False
+    #: the model whose module holds this one (an inline schema only that model uses, as the
+    #: official OpenAI SDK nests sub-models); "" when the model has a module of its own
+    holder: str = ""
+    #: of a model with a module of its own: the models its module holds beside it, each
+    #: defined before the models that use it (``module`` is the same for all of them)
+    nested: tuple[Model, ...] = ()
 
 
 @dataclass(frozen=True)

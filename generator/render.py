@@ -33,13 +33,18 @@ from generator.docstrings import (
     method_docstring,
 )
 from generator.inputs import builtin_templates, template_names
-from generator.imports import at_run_time, module_imports, typing_imports
+from generator.imports import (
+    at_run_time,
+    late_imports,
+    module_imports,
+    typing_imports,
+)
 from generator.ir import Api, Field, Operation, Spec, TypeRef
 
 #: The version of the template context (the IR and the names below) that custom templates rely
 #: on: the minor number grows when something is added, the major one when anything is renamed,
 #: removed or changes meaning. docs/templates.md describes it and lists the changes.
-TEMPLATE_CONTEXT_VERSION = "3.1"
+TEMPLATE_CONTEXT_VERSION = "3.2"
 
 # What cannot stand as it is on one line of a comment: a backslash (so that the escapes below
 # read back unambiguously), control characters (C0, DEL, C1: newlines of every kind), the line
@@ -154,6 +159,7 @@ def environment(custom: Path | None = None) -> jinja2.Environment:
         call_arguments=call_arguments,
         pages_arguments=pages_arguments,
         typing_imports=typing_imports,
+        late_imports=late_imports,
         at_run_time=at_run_time,
     )
     env.filters["example"] = jinja2.pass_context(_example)
@@ -183,7 +189,7 @@ def plan(spec: Spec, custom: Path | None = None) -> tuple[Job, ...]:
                 raise TemplateError(_shown(name, custom), exc.message) from None
     jobs: dict[str, Job] = {}
     for target in targets:
-        for item in _items(spec, target.each):
+        for item in _items(spec, target.each, by_module="{item.module}" in target.path):
             path = target.path.format(package=spec.package, item=item)
             if path in jobs:
                 raise TemplateError(
@@ -372,9 +378,14 @@ def _comment_text(text: str, end: str = "") -> str:
     return text.replace(end.strip(), " ".join(end.strip())) if end else text
 
 
-def _items(spec: Spec, each: str | None) -> Iterator[Any]:
+def _items(spec: Spec, each: str | None, *, by_module: bool) -> Iterator[Any]:
+    """The items a target renders once each: a file per model module (``by_module``) is
+    rendered for the models that have a module of their own, holding the ``nested`` others.
+    """
     if each is None:
         yield None
+    elif each == "models" and by_module:
+        yield from (m for m in spec.models if not m.holder)
     else:
         yield from getattr(spec, each)
 

@@ -972,7 +972,8 @@ class SchemaBuilder:
     # -- results -----------------------------------------------------------------------------
 
     def models(self, request_models: set[str]) -> tuple[Model, ...]:
-        """The finished models, in the order they were named."""
+        """The finished models, in the order they were named, each in its module (see
+        ``_in_modules``)."""
         self._check_model_depth()
         with_param = {
             d.name
@@ -981,12 +982,8 @@ class SchemaBuilder:
             # an alias has a Param form when requests write it otherwise than responses
             and (d.alias is None or d.by_name or T.needs_param_alias(d.alias))
         }
-        # where each name a module may import is defined
-        defined = {d.name: d.module for d in self.drafts.values()}
-        defined |= {
-            self.drafts[n].param_name: self.drafts[n].module for n in with_param
-        }
         result = []
+        written: dict[str, list[str]] = {}  # the annotations each model's code writes
         for draft in self.drafts.values():
             has_param = draft.name in with_param
             if draft.alias is not None:
@@ -994,6 +991,7 @@ class SchemaBuilder:
                 param_annotation = (
                     self.request_annotation(draft.alias) if has_param else ""
                 )
+                written[draft.name] = [alias_annotation, param_annotation]
                 result.append(
                     Model(
                         name=draft.name,
@@ -1007,19 +1005,17 @@ class SchemaBuilder:
                         has_param=has_param,
                         param_name=draft.param_name,
                         param_alias_annotation=param_annotation,
-                        imports=_imports(
-                            [alias_annotation, param_annotation], defined, draft
-                        ),
                     )
                 )
                 continue
             if not draft.fields and not draft.done:
                 continue
             extra_annotation = T.response_annotation(draft.extra) if draft.extra else ""
-            written = [extra_annotation]
-            written += [f.model_annotation for f in draft.fields if not f.write_only]
+            code = [extra_annotation]
+            code += [f.model_annotation for f in draft.fields if not f.write_only]
             if has_param:
-                written += [f.param_annotation for f in draft.fields if not f.read_only]
+                code += [f.param_annotation for f in draft.fields if not f.read_only]
+            written[draft.name] = code
             result.append(
                 Model(
                     name=draft.name,
@@ -1034,12 +1030,11 @@ class SchemaBuilder:
                     param_functional=any(
                         _needs_functional(f.wire_name) for f in draft.fields
                     ),
-                    imports=_imports(written, defined, draft),
                     extra_annotation=extra_annotation,
                     extra_type=draft.extra,
                 )
             )
-        return _with_lazy_aliases(result)
+        return _in_modules(result, written, standalone=set(self.named.values()))
 
     def _check_model_depth(self) -> None:
         """Warns at the model that nests the most others, one in the next, when they go
@@ -1341,33 +1336,132 @@ def _item_hint(hint: str) -> str:
     return hint + "Item"
 
 
-def _with_lazy_aliases(models: list[Model]) -> tuple[Model, ...]:
-    """The models, each alias in an import cycle marked ``lazy`` (one naming itself too)."""
-    graph = {m.module: {module for module, _ in m.imports} for m in models}
+def _in_modules(
+    models: list[Model], written: Mapping[str, list[str]], standalone: set[str]
+) -> tuple[Model, ...]:
+    """The models, each in its module with its imports, in the same order.
+
+    An inline schema that one model alone uses (a property's object, an item's union) lives
+    in that model's module, as a hand-written package nests a sub-model beside the one
+    class that needs it; a chain of them goes to its top. A schema with a name of its own
+    (``standalone``: a component, a file) keeps its module, and so does any schema two
+    models use. A module's main model lists the others in ``nested``, each before the
+    models that use it, so that a class finds its fields' classes defined.
+    """
+    owner = {m.name: m.name for m in models}
+    owner |= {m.param_name: m.name for m in models if m.has_param}
+    users: dict[str, set[str]] = {}
     for m in models:
-        own = {m.name, m.param_name}
-        if m.kind == "alias" and own & names_in(
-            f"{m.alias_annotation} {m.param_alias_annotation}"
-        ):
-            graph[m.module].add(m.module)
-    cycles = modules_in_cycles(graph)
-    return tuple(
-        replace(m, lazy=True) if m.kind == "alias" and m.module in cycles else m
+        for name in {n for code in written[m.name] for n in names_in(code)}:
+            if name in owner and owner[name] != m.name:
+                users.setdefault(owner[name], set()).add(m.name)
+    holders = {
+        name: next(iter(found))
+        for name, found in users.items()
+        if len(found) == 1 and name not in standalone
+    }
+    top = {m.name: _top_holder(m.name, holders) for m in models}
+    by_name = {m.name: m for m in models}
+    module = {m.name: by_name[top[m.name]].module for m in models}
+    defined = {name: module[model] for name, model in owner.items()}
+    placed = [
+        replace(
+            m,
+            module=module[m.name],
+            holder=holders[m.name] if top[m.name] != m.name else "",
+            imports=_imports(written[m.name], defined, module[m.name]),
+        )
         for m in models
+    ]
+    order = _module_order(placed)
+    graph: dict[str, set[str]] = {m.module: set() for m in placed}
+    for m in placed:
+        graph[m.module] |= {imported for imported, _ in m.imports}
+    cycles = modules_in_cycles(graph)
+    position = {name: i for names in order.values() for i, name in enumerate(names)}
+    lazy = {
+        m.name
+        for m in placed
+        if m.kind == "alias"
+        and (m.module in cycles or _names_later(m, written, owner, module, position))
+    }
+    final = {
+        m.name: replace(m, lazy=True) if m.name in lazy else m for m in placed
+    }
+    return tuple(
+        replace(m, nested=tuple(final[n] for n in order[m.module][:-1]))
+        if not m.holder
+        else m
+        for m in final.values()
     )
 
 
+def _top_holder(name: str, holders: Mapping[str, str]) -> str:
+    """The model at the top of ``name``'s chain of holders: the one whose module holds it.
+    A schema in a loop of holders (inline schemas only each other use) keeps its own."""
+    chain, up = {name}, name
+    while up in holders:
+        up = holders[up]
+        if up in chain:
+            return name  # never in practice: each stays alone, whichever is asked first
+        chain.add(up)
+    return up
+
+
+def _module_order(models: list[Model]) -> dict[str, list[str]]:
+    """Each module's models in the order its code defines them: each nested model after the
+    models it holds, in the order they were named, the module's main model last."""
+    held: dict[str, list[str]] = {}
+    for m in models:
+        if m.holder:
+            held.setdefault(m.holder, []).append(m.name)
+    order: dict[str, list[str]] = {}
+    for m in models:
+        if m.holder:
+            continue
+        names = order.setdefault(m.module, [])
+        stack = [(m.name, False)]
+        while stack:  # depth-first, in a loop: a chain may be any length
+            name, done = stack.pop()
+            if done:
+                names.append(name)
+            else:
+                stack.append((name, True))
+                stack.extend((n, False) for n in reversed(held.get(name, [])))
+    return order
+
+
+def _names_later(
+    alias: Model,
+    written: Mapping[str, list[str]],
+    owner: Mapping[str, str],
+    module: Mapping[str, str],
+    position: Mapping[str, int],
+) -> bool:
+    """Whether an alias names a model of its module defined after it, or itself: the models
+    that hold it, in a cycle. Its value can then only be read on first use."""
+    for name in {n for code in written[alias.name] for n in names_in(code)}:
+        model = owner.get(name)
+        if (
+            model is not None
+            and module[model] == alias.module
+            and position[model] >= position[alias.name]
+        ):
+            return True
+    return False
+
+
 def _imports(
-    written: Iterable[str], defined: Mapping[str, str], draft: _Draft
+    written: Iterable[str], defined: Mapping[str, str], module: str
 ) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """The models and ``Param`` forms of other modules that a model's annotations name,
     grouped by module (``defined``: the module of every name there is)."""
     grouped: dict[str, set[str]] = {}
     for name in {n for code in written for n in names_in(code)}:
-        module = defined.get(name)
-        if module is not None and module != draft.module:
-            grouped.setdefault(module, set()).add(name)
-    return tuple((module, tuple(sorted(grouped[module]))) for module in sorted(grouped))
+        found = defined.get(name)
+        if found is not None and found != module:
+            grouped.setdefault(found, set()).add(name)
+    return tuple((found, tuple(sorted(grouped[found]))) for found in sorted(grouped))
 
 
 def _needs_functional(key: str) -> bool:

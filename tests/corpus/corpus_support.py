@@ -374,12 +374,20 @@ _UNSPLITTABLE_LINE = re.compile(
 
 _MODEL_IMPORT = re.compile(r"^from \.(\w+) import", re.MULTILINE)
 _LAZY_ALIAS = re.compile(r"^(\w+) = TypeAliasType\(\s*\"\w+\",\s*(.*)$", re.MULTILINE)
+_DEFINED = re.compile(r"^(?:class (\w+)|(\w+)(?:: TypeAlias)? =)", re.MULTILINE)
+
+
+def _names_itself_or_later(text: str, alias: re.Match[str]) -> bool:
+    """Whether a lazy alias's value names itself or a model defined below it in its module
+    (one nesting it: the module's models in a cycle)."""
+    later = {a or b for a, b in _DEFINED.findall(text, alias.start())}
+    return any(re.search(rf"\b{name}\b", alias.group(2)) for name in later)
 
 
 def string_aliases_outside_cycles(models: Path) -> list[str]:
     """The modules of a package's ``models`` folder that write an alias as a string read on
-    first use though nothing imports them back (no import cycle, no alias naming itself): they
-    could write it as code, which black lays out over lines."""
+    first use though nothing imports them back (no import cycle, no alias naming itself or a
+    model defined below it): they could write it as code, which black lays out over lines."""
     imports = {
         p.stem: set(_MODEL_IMPORT.findall(p.read_text(encoding="utf-8")))
         for p in models.glob("*.py")
@@ -387,11 +395,11 @@ def string_aliases_outside_cycles(models: Path) -> list[str]:
     found = []
     for path in sorted(models.glob("*.py")):
         text = path.read_text(encoding="utf-8")
-        aliases = _LAZY_ALIAS.findall(text)
+        aliases = list(_LAZY_ALIAS.finditer(text))
         if not aliases:
             continue
-        if any(re.search(rf"\b{name}\b", value) for name, value in aliases):
-            continue  # an alias that names itself
+        if any(_names_itself_or_later(text, alias) for alias in aliases):
+            continue  # an alias naming itself, or a model its module defines after it
         seen: set[str] = set()
         stack = list(imports[path.stem])
         while stack:

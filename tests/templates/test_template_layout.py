@@ -13,7 +13,8 @@ test measures by tracing the compiled templates while they render. Measured when
 og-petstore-fake-endpoints reaches 716 of the 807 places, specs/chat.yaml 62 more (event
 streams, form bodies), tests/e2e/roundtrip.yaml 14, osv-read-only-write-only 6, and the two
 small documents below the last 9 (a client without models, a model whose every property is
-write-only), a third the aliases in an import cycle; tests/e2e/payments.yaml, with the
+write-only), a third the aliases in an import cycle, a fourth models nested in the module of
+the model using them; tests/e2e/payments.yaml, with the
 array-format and client settings of ``SETTINGS``, and tests/e2e/paging.yaml reach issue 12's idempotency keys, array formats and a first page of 0;
 tests/e2e/oas32.yaml what OpenAPI 3.2 adds (tags with a parent or a kind, streams of items,
 querystring parameters). A template branch no document reaches fails that test: add a
@@ -98,6 +99,39 @@ components:
       type: object
       additionalProperties: {$ref: '#/components/schemas/Forest'}
 """
+# Inline schemas in the module of the one model using them: a class after a class, an alias
+# after a class (a lazy one: it names the model holding it, defined after it; and a plain one).
+NESTED = """
+openapi: 3.1.0
+info: {title: Nests, version: '1'}
+paths: {}
+components:
+  schemas:
+    Node:
+      type: object
+      properties:
+        type: {type: string, const: node}
+        children:
+          type: array
+          items:
+            oneOf:
+              - {$ref: '#/components/schemas/Node'}
+              - type: object
+                properties:
+                  type: {type: string, const: leaf}
+                  size: {type: object, properties: {width: {type: integer}}}
+            discriminator: {propertyName: type}
+        shape:
+          type: object
+          properties:
+            kind:
+              oneOf:
+                - type: object
+                  properties: {type: {type: string, const: round}}
+                - type: object
+                  properties: {type: {type: string, const: square}}
+              discriminator: {propertyName: type}
+"""
 #: (where, path or text): "repo" and "shared" documents by path, "inline" ones by text
 DOCUMENTS = {
     "og-petstore-fake-endpoints": (
@@ -114,6 +148,7 @@ DOCUMENTS = {
     "no-models": ("inline", NO_MODELS),
     "write-only": ("inline", WRITE_ONLY),
     "recursive-alias": ("inline", RECURSIVE_ALIAS),
+    "nested": ("inline", NESTED),
     "payments": ("repo", "tests/e2e/payments.yaml"),
     "paging": ("repo", "tests/e2e/paging.yaml"),
 }

@@ -126,3 +126,19 @@ def test_an_edit_of_a_flattened_model_changes_the_api_docs_that_show_its_fields(
         "docs/OwnersApi.md",
     ]
 
+
+
+def test_a_description_edit_of_a_nested_model_changes_its_holders_module(
+    tmp_path: Path,
+) -> None:
+    """Pet's collar is an inline schema only Pet uses: its class is in Pet's module."""
+    owner = "        owner: {$ref: '#/components/schemas/Owner'}\n"
+    collar = (
+        "        collar:\n"
+        "          description: %s\n"
+        "          type: object\n"
+        "          properties: {colour: {type: string}}\n"
+    )
+    text = (DOCUMENT % "A pet.").replace(owner, owner + collar)
+    changed = changed_by(tmp_path, text % "Worn.", text % "Worn round the neck.")
+    assert changed == [MANIFEST, "PKG/models/pet.py", "docs/Pet.md", "docs/PetCollar.md"]

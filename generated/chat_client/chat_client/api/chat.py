@@ -30,8 +30,8 @@ from .._runtime.transport import (
 if TYPE_CHECKING:
     from ..models.chat_completion_deleted import ChatCompletionDeleted
     from ..models.chat_completion_list import ChatCompletionList
-    from ..models.chat_completion_message_list import ChatCompletionMessageList
-    from ..models.chat_completion_message_list_data_item import (
+    from ..models.chat_completion_message_list import (
+        ChatCompletionMessageList,
         ChatCompletionMessageListDataItem,
     )
     from ..models.chat_completion_request_message import (
@@ -53,8 +53,6 @@ if TYPE_CHECKING:
     from ..models.create_chat_completion_request import (
         CreateChatCompletionRequest,
         CreateChatCompletionRequestParam,
-    )
-    from ..models.create_chat_completion_request_response_format import (
         CreateChatCompletionRequestResponseFormat,
         CreateChatCompletionRequestResponseFormatParam,
     )

@@ -179,76 +179,76 @@ if _typing.TYPE_CHECKING:
     from .chat_completion_deleted import ChatCompletionDeleted as ChatCompletionDeleted
     from .error_response import ErrorResponse as ErrorResponse
     from .error import Error as Error
-    from .chat_completion_request_message_content_part_image_image_url import (
+    from .chat_completion_request_message_content_part_image import (
         ChatCompletionRequestMessageContentPartImageImageUrl as ChatCompletionRequestMessageContentPartImageImageUrl,
     )
-    from .chat_completion_request_message_content_part_image_image_url import (
+    from .chat_completion_request_message_content_part_image import (
         ChatCompletionRequestMessageContentPartImageImageUrlParam as ChatCompletionRequestMessageContentPartImageImageUrlParam,
     )
-    from .chat_completion_request_message_content_part_audio_input_audio import (
+    from .chat_completion_request_message_content_part_audio import (
         ChatCompletionRequestMessageContentPartAudioInputAudio as ChatCompletionRequestMessageContentPartAudioInputAudio,
     )
-    from .chat_completion_request_message_content_part_audio_input_audio import (
+    from .chat_completion_request_message_content_part_audio import (
         ChatCompletionRequestMessageContentPartAudioInputAudioParam as ChatCompletionRequestMessageContentPartAudioInputAudioParam,
     )
-    from .chat_completion_request_message_content_part_file_file import (
+    from .chat_completion_request_message_content_part_file import (
         ChatCompletionRequestMessageContentPartFileFile as ChatCompletionRequestMessageContentPartFileFile,
     )
-    from .chat_completion_request_message_content_part_file_file import (
+    from .chat_completion_request_message_content_part_file import (
         ChatCompletionRequestMessageContentPartFileFileParam as ChatCompletionRequestMessageContentPartFileFileParam,
     )
-    from .chat_completion_message_tool_call_function import (
+    from .chat_completion_message_tool_call import (
         ChatCompletionMessageToolCallFunction as ChatCompletionMessageToolCallFunction,
     )
-    from .chat_completion_message_tool_call_function import (
+    from .chat_completion_message_tool_call import (
         ChatCompletionMessageToolCallFunctionParam as ChatCompletionMessageToolCallFunctionParam,
     )
-    from .chat_completion_named_tool_choice_function import (
+    from .chat_completion_named_tool_choice import (
         ChatCompletionNamedToolChoiceFunction as ChatCompletionNamedToolChoiceFunction,
     )
-    from .chat_completion_named_tool_choice_function import (
+    from .chat_completion_named_tool_choice import (
         ChatCompletionNamedToolChoiceFunctionParam as ChatCompletionNamedToolChoiceFunctionParam,
     )
-    from .response_format_json_schema_json_schema import (
+    from .response_format_json_schema import (
         ResponseFormatJsonSchemaJsonSchema as ResponseFormatJsonSchemaJsonSchema,
     )
-    from .response_format_json_schema_json_schema import (
+    from .response_format_json_schema import (
         ResponseFormatJsonSchemaJsonSchemaParam as ResponseFormatJsonSchemaJsonSchemaParam,
     )
-    from .create_chat_completion_request_response_format import (
+    from .create_chat_completion_request import (
         CreateChatCompletionRequestResponseFormat as CreateChatCompletionRequestResponseFormat,
     )
-    from .create_chat_completion_request_response_format import (
+    from .create_chat_completion_request import (
         CreateChatCompletionRequestResponseFormatParam as CreateChatCompletionRequestResponseFormatParam,
     )
-    from .create_chat_completion_response_choices_item import (
+    from .create_chat_completion_response import (
         CreateChatCompletionResponseChoicesItem as CreateChatCompletionResponseChoicesItem,
     )
-    from .create_chat_completion_response_choices_item_logprobs import (
+    from .create_chat_completion_response import (
         CreateChatCompletionResponseChoicesItemLogprobs as CreateChatCompletionResponseChoicesItemLogprobs,
     )
-    from .chat_completion_token_logprob_top_logprobs_item import (
+    from .chat_completion_token_logprob import (
         ChatCompletionTokenLogprobTopLogprobsItem as ChatCompletionTokenLogprobTopLogprobsItem,
     )
-    from .completion_usage_completion_tokens_details import (
+    from .completion_usage import (
         CompletionUsageCompletionTokensDetails as CompletionUsageCompletionTokensDetails,
     )
-    from .completion_usage_prompt_tokens_details import (
+    from .completion_usage import (
         CompletionUsagePromptTokensDetails as CompletionUsagePromptTokensDetails,
     )
-    from .create_chat_completion_stream_response_choices_item import (
+    from .create_chat_completion_stream_response import (
         CreateChatCompletionStreamResponseChoicesItem as CreateChatCompletionStreamResponseChoicesItem,
     )
-    from .chat_completion_message_tool_call_chunk_function import (
+    from .chat_completion_message_tool_call_chunk import (
         ChatCompletionMessageToolCallChunkFunction as ChatCompletionMessageToolCallChunkFunction,
     )
-    from .create_chat_completion_stream_response_choices_item_logprobs import (
+    from .create_chat_completion_stream_response import (
         CreateChatCompletionStreamResponseChoicesItemLogprobs as CreateChatCompletionStreamResponseChoicesItemLogprobs,
     )
-    from .chat_completion_message_list_data_item import (
+    from .chat_completion_message_list import (
         ChatCompletionMessageListDataItem as ChatCompletionMessageListDataItem,
     )
-    from .chat_completion_message_list_data_item_content_parts_item import (
+    from .chat_completion_message_list import (
         ChatCompletionMessageListDataItemContentPartsItem as ChatCompletionMessageListDataItemContentPartsItem,
     )
     from .update_chat_completion_request import (
@@ -325,30 +325,30 @@ _MODULES: dict[str, str] = {
     "ChatCompletionDeleted": "chat_completion_deleted",
     "ErrorResponse": "error_response",
     "Error": "error",
-    "ChatCompletionRequestMessageContentPartImageImageUrl": "chat_completion_request_message_content_part_image_image_url",
-    "ChatCompletionRequestMessageContentPartImageImageUrlParam": "chat_completion_request_message_content_part_image_image_url",
-    "ChatCompletionRequestMessageContentPartAudioInputAudio": "chat_completion_request_message_content_part_audio_input_audio",
-    "ChatCompletionRequestMessageContentPartAudioInputAudioParam": "chat_completion_request_message_content_part_audio_input_audio",
-    "ChatCompletionRequestMessageContentPartFileFile": "chat_completion_request_message_content_part_file_file",
-    "ChatCompletionRequestMessageContentPartFileFileParam": "chat_completion_request_message_content_part_file_file",
-    "ChatCompletionMessageToolCallFunction": "chat_completion_message_tool_call_function",
-    "ChatCompletionMessageToolCallFunctionParam": "chat_completion_message_tool_call_function",
-    "ChatCompletionNamedToolChoiceFunction": "chat_completion_named_tool_choice_function",
-    "ChatCompletionNamedToolChoiceFunctionParam": "chat_completion_named_tool_choice_function",
-    "ResponseFormatJsonSchemaJsonSchema": "response_format_json_schema_json_schema",
-    "ResponseFormatJsonSchemaJsonSchemaParam": "response_format_json_schema_json_schema",
-    "CreateChatCompletionRequestResponseFormat": "create_chat_completion_request_response_format",
-    "CreateChatCompletionRequestResponseFormatParam": "create_chat_completion_request_response_format",
-    "CreateChatCompletionResponseChoicesItem": "create_chat_completion_response_choices_item",
-    "CreateChatCompletionResponseChoicesItemLogprobs": "create_chat_completion_response_choices_item_logprobs",
-    "ChatCompletionTokenLogprobTopLogprobsItem": "chat_completion_token_logprob_top_logprobs_item",
-    "CompletionUsageCompletionTokensDetails": "completion_usage_completion_tokens_details",
-    "CompletionUsagePromptTokensDetails": "completion_usage_prompt_tokens_details",
-    "CreateChatCompletionStreamResponseChoicesItem": "create_chat_completion_stream_response_choices_item",
-    "ChatCompletionMessageToolCallChunkFunction": "chat_completion_message_tool_call_chunk_function",
-    "CreateChatCompletionStreamResponseChoicesItemLogprobs": "create_chat_completion_stream_response_choices_item_logprobs",
-    "ChatCompletionMessageListDataItem": "chat_completion_message_list_data_item",
-    "ChatCompletionMessageListDataItemContentPartsItem": "chat_completion_message_list_data_item_content_parts_item",
+    "ChatCompletionRequestMessageContentPartImageImageUrl": "chat_completion_request_message_content_part_image",
+    "ChatCompletionRequestMessageContentPartImageImageUrlParam": "chat_completion_request_message_content_part_image",
+    "ChatCompletionRequestMessageContentPartAudioInputAudio": "chat_completion_request_message_content_part_audio",
+    "ChatCompletionRequestMessageContentPartAudioInputAudioParam": "chat_completion_request_message_content_part_audio",
+    "ChatCompletionRequestMessageContentPartFileFile": "chat_completion_request_message_content_part_file",
+    "ChatCompletionRequestMessageContentPartFileFileParam": "chat_completion_request_message_content_part_file",
+    "ChatCompletionMessageToolCallFunction": "chat_completion_message_tool_call",
+    "ChatCompletionMessageToolCallFunctionParam": "chat_completion_message_tool_call",
+    "ChatCompletionNamedToolChoiceFunction": "chat_completion_named_tool_choice",
+    "ChatCompletionNamedToolChoiceFunctionParam": "chat_completion_named_tool_choice",
+    "ResponseFormatJsonSchemaJsonSchema": "response_format_json_schema",
+    "ResponseFormatJsonSchemaJsonSchemaParam": "response_format_json_schema",
+    "CreateChatCompletionRequestResponseFormat": "create_chat_completion_request",
+    "CreateChatCompletionRequestResponseFormatParam": "create_chat_completion_request",
+    "CreateChatCompletionResponseChoicesItem": "create_chat_completion_response",
+    "CreateChatCompletionResponseChoicesItemLogprobs": "create_chat_completion_response",
+    "ChatCompletionTokenLogprobTopLogprobsItem": "chat_completion_token_logprob",
+    "CompletionUsageCompletionTokensDetails": "completion_usage",
+    "CompletionUsagePromptTokensDetails": "completion_usage",
+    "CreateChatCompletionStreamResponseChoicesItem": "create_chat_completion_stream_response",
+    "ChatCompletionMessageToolCallChunkFunction": "chat_completion_message_tool_call_chunk",
+    "CreateChatCompletionStreamResponseChoicesItemLogprobs": "create_chat_completion_stream_response",
+    "ChatCompletionMessageListDataItem": "chat_completion_message_list",
+    "ChatCompletionMessageListDataItemContentPartsItem": "chat_completion_message_list",
     "UpdateChatCompletionRequest": "update_chat_completion_request",
     "UpdateChatCompletionRequestParam": "update_chat_completion_request",
 }

@@ -3,11 +3,61 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypeAlias
 
+from pydantic import Discriminator, Tag
 from typing_extensions import Annotated
 
-from .._runtime.models import KEEP_UNKNOWN, ApiModel
+from .._runtime.models import KEEP_UNKNOWN, ApiModel, UnknownVariant, discriminate
+from .chat_completion_request_message_content_part_image import (
+    ChatCompletionRequestMessageContentPartImage,
+)
+from .chat_completion_request_message_content_part_text import (
+    ChatCompletionRequestMessageContentPartText,
+)
+
+ChatCompletionMessageListDataItemContentPartsItem: TypeAlias = Annotated[
+    Annotated[
+        ChatCompletionRequestMessageContentPartText,
+        Tag("ChatCompletionRequestMessageContentPartText"),
+    ]
+    | Annotated[
+        ChatCompletionRequestMessageContentPartImage,
+        Tag("ChatCompletionRequestMessageContentPartImage"),
+    ]
+    | Annotated[
+        ChatCompletionRequestMessageContentPartText
+        | ChatCompletionRequestMessageContentPartImage
+        | UnknownVariant,
+        Tag("*"),
+    ]
+    | Annotated[UnknownVariant, Tag("?")],
+    Discriminator(
+        discriminate(
+            "type",
+            {
+                "text": "ChatCompletionRequestMessageContentPartText",
+                "image_url": "ChatCompletionRequestMessageContentPartImage",
+            },
+        )
+    ),
+]
+
+
+class ChatCompletionMessageListDataItem(ApiModel):
+    """ChatCompletionMessageListDataItem"""
+
+    role: Annotated[Literal["assistant"], KEEP_UNKNOWN]
+    content: str | None = None
+    """The reply text."""
+    refusal: str | None = None
+    """The refusal text, if the model declined to answer."""
+    tool_calls: list[ChatCompletionMessageToolCall] | None = None
+    """The tool calls the model asked for."""
+    id: str
+    """The ID of the message."""
+    content_parts: list[ChatCompletionMessageListDataItemContentPartsItem] | None = None
+    """The message content split into text and image parts."""
 
 
 class ChatCompletionMessageList(ApiModel):
@@ -25,6 +75,6 @@ class ChatCompletionMessageList(ApiModel):
 
 
 # Imported last, so that models referring to each other in a cycle can load.
-from .chat_completion_message_list_data_item import (
-    ChatCompletionMessageListDataItem,
+from .chat_completion_message_tool_call import (
+    ChatCompletionMessageToolCall,
 )  # noqa: E402

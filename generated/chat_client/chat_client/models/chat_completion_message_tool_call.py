@@ -10,6 +10,28 @@ from typing_extensions import Annotated, Required, TypedDict
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
 
 
+class ChatCompletionMessageToolCallFunction(ApiModel):
+    """ChatCompletionMessageToolCallFunction"""
+
+    name: str
+    """Which function to call."""
+    arguments: str
+    """The call arguments as a JSON text. The model may produce invalid JSON, so check
+    it before use.
+    """
+
+
+class ChatCompletionMessageToolCallFunctionParam(TypedDict, total=False):
+    """The request form of ``ChatCompletionMessageToolCallFunction``: a dict that mypy checks."""
+
+    name: Required[str]
+    """Which function to call."""
+    arguments: Required[str]
+    """The call arguments as a JSON text. The model may produce invalid JSON, so check
+    it before use.
+    """
+
+
 class ChatCompletionMessageToolCall(ApiModel):
     """A call to a function tool, requested by the model."""
 
@@ -26,10 +48,3 @@ class ChatCompletionMessageToolCallParam(TypedDict, total=False):
     """The ID of the call. Tool messages refer back to it."""
     type: Required[Literal["function"]]
     function: Required[ChatCompletionMessageToolCallFunctionParam]
-
-
-# Imported last, so that models referring to each other in a cycle can load.
-from .chat_completion_message_tool_call_function import (
-    ChatCompletionMessageToolCallFunction,
-    ChatCompletionMessageToolCallFunctionParam,
-)  # noqa: E402

@@ -10,6 +10,15 @@ from typing_extensions import Annotated
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
 
 
+class ChatCompletionMessageToolCallChunkFunction(ApiModel):
+    """ChatCompletionMessageToolCallChunkFunction"""
+
+    name: str | None = None
+    """The name of the function. Only sent in the first piece."""
+    arguments: str | None = None
+    """The next fragment of the JSON arguments."""
+
+
 class ChatCompletionMessageToolCallChunk(ApiModel):
     """A piece of a streamed tool call. Join pieces with the same `index`."""
 
@@ -19,9 +28,3 @@ class ChatCompletionMessageToolCallChunk(ApiModel):
     """The ID of the call. Only sent in its first piece."""
     type: Annotated[Literal["function"], KEEP_UNKNOWN] | None = None
     function: ChatCompletionMessageToolCallChunkFunction | None = None
-
-
-# Imported last, so that models referring to each other in a cycle can load.
-from .chat_completion_message_tool_call_chunk_function import (
-    ChatCompletionMessageToolCallChunkFunction,
-)  # noqa: E402

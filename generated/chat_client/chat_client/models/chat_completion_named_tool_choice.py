@@ -10,6 +10,20 @@ from typing_extensions import Annotated, Required, TypedDict
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
 
 
+class ChatCompletionNamedToolChoiceFunction(ApiModel):
+    """ChatCompletionNamedToolChoiceFunction"""
+
+    name: str
+    """Which function to call."""
+
+
+class ChatCompletionNamedToolChoiceFunctionParam(TypedDict, total=False):
+    """The request form of ``ChatCompletionNamedToolChoiceFunction``: a dict that mypy checks."""
+
+    name: Required[str]
+    """Which function to call."""
+
+
 class ChatCompletionNamedToolChoice(ApiModel):
     """Forces the model to call one specific function."""
 
@@ -22,10 +36,3 @@ class ChatCompletionNamedToolChoiceParam(TypedDict, total=False):
 
     type: Required[Literal["function"]]
     function: Required[ChatCompletionNamedToolChoiceFunctionParam]
-
-
-# Imported last, so that models referring to each other in a cycle can load.
-from .chat_completion_named_tool_choice_function import (
-    ChatCompletionNamedToolChoiceFunction,
-    ChatCompletionNamedToolChoiceFunctionParam,
-)  # noqa: E402

@@ -10,6 +10,26 @@ from typing_extensions import Annotated, Required, TypedDict
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
 
 
+class ChatCompletionRequestMessageContentPartAudioInputAudio(ApiModel):
+    """ChatCompletionRequestMessageContentPartAudioInputAudio"""
+
+    data: str
+    """The audio bytes, base64 encoded."""
+    format: Annotated[Literal["wav", "mp3"], KEEP_UNKNOWN]
+    """The encoding of the audio."""
+
+
+class ChatCompletionRequestMessageContentPartAudioInputAudioParam(
+    TypedDict, total=False
+):
+    """The request form of ``ChatCompletionRequestMessageContentPartAudioInputAudio``: a dict that mypy checks."""
+
+    data: Required[str]
+    """The audio bytes, base64 encoded."""
+    format: Required[Literal["wav", "mp3"]]
+    """The encoding of the audio."""
+
+
 class ChatCompletionRequestMessageContentPartAudio(ApiModel):
     """A short audio clip, sent inline as base64 data."""
 
@@ -22,10 +42,3 @@ class ChatCompletionRequestMessageContentPartAudioParam(TypedDict, total=False):
 
     type: Required[Literal["input_audio"]]
     input_audio: Required[ChatCompletionRequestMessageContentPartAudioInputAudioParam]
-
-
-# Imported last, so that models referring to each other in a cycle can load.
-from .chat_completion_request_message_content_part_audio_input_audio import (
-    ChatCompletionRequestMessageContentPartAudioInputAudio,
-    ChatCompletionRequestMessageContentPartAudioInputAudioParam,
-)  # noqa: E402

@@ -10,6 +10,28 @@ from typing_extensions import Annotated, Required, TypedDict
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
 
 
+class ChatCompletionRequestMessageContentPartFileFile(ApiModel):
+    """ChatCompletionRequestMessageContentPartFileFile"""
+
+    filename: str | None = None
+    """The file name shown to the model."""
+    file_data: str | None = None
+    """The file contents, base64 encoded."""
+    file_id: str | None = None
+    """The ID of a file that was uploaded earlier."""
+
+
+class ChatCompletionRequestMessageContentPartFileFileParam(TypedDict, total=False):
+    """The request form of ``ChatCompletionRequestMessageContentPartFileFile``: a dict that mypy checks."""
+
+    filename: str
+    """The file name shown to the model."""
+    file_data: str
+    """The file contents, base64 encoded."""
+    file_id: str
+    """The ID of a file that was uploaded earlier."""
+
+
 class ChatCompletionRequestMessageContentPartFile(ApiModel):
     """A file, sent inline or referenced by the ID of an uploaded file."""
 
@@ -22,10 +44,3 @@ class ChatCompletionRequestMessageContentPartFileParam(TypedDict, total=False):
 
     type: Required[Literal["file"]]
     file: Required[ChatCompletionRequestMessageContentPartFileFileParam]
-
-
-# Imported last, so that models referring to each other in a cycle can load.
-from .chat_completion_request_message_content_part_file_file import (
-    ChatCompletionRequestMessageContentPartFileFile,
-    ChatCompletionRequestMessageContentPartFileFileParam,
-)  # noqa: E402

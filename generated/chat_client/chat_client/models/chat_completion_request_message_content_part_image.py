@@ -10,6 +10,24 @@ from typing_extensions import Annotated, Required, TypedDict
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
 
 
+class ChatCompletionRequestMessageContentPartImageImageUrl(ApiModel):
+    """ChatCompletionRequestMessageContentPartImageImageUrl"""
+
+    url: str
+    """A web URL or a `data:` URL holding the encoded image."""
+    detail: Annotated[Literal["auto", "low", "high"], KEEP_UNKNOWN] = "auto"
+    """How closely the model should look at the image."""
+
+
+class ChatCompletionRequestMessageContentPartImageImageUrlParam(TypedDict, total=False):
+    """The request form of ``ChatCompletionRequestMessageContentPartImageImageUrl``: a dict that mypy checks."""
+
+    url: Required[str]
+    """A web URL or a `data:` URL holding the encoded image."""
+    detail: Literal["auto", "low", "high"]
+    """How closely the model should look at the image."""
+
+
 class ChatCompletionRequestMessageContentPartImage(ApiModel):
     """An image, given by URL or as base64 data."""
 
@@ -22,10 +40,3 @@ class ChatCompletionRequestMessageContentPartImageParam(TypedDict, total=False):
 
     type: Required[Literal["image_url"]]
     image_url: Required[ChatCompletionRequestMessageContentPartImageImageUrlParam]
-
-
-# Imported last, so that models referring to each other in a cycle can load.
-from .chat_completion_request_message_content_part_image_image_url import (
-    ChatCompletionRequestMessageContentPartImageImageUrl,
-    ChatCompletionRequestMessageContentPartImageImageUrlParam,
-)  # noqa: E402

@@ -8,6 +8,14 @@ from pydantic import Field
 from .._runtime.models import ApiModel
 
 
+class ChatCompletionTokenLogprobTopLogprobsItem(ApiModel):
+    """ChatCompletionTokenLogprobTopLogprobsItem"""
+
+    token: str
+    logprob: float
+    bytes_: list[int] | None = Field(default=None, alias="bytes")
+
+
 class ChatCompletionTokenLogprob(ApiModel):
     """The log probability of one output token and its top alternatives."""
 
@@ -19,9 +27,3 @@ class ChatCompletionTokenLogprob(ApiModel):
     """The UTF-8 bytes of the token, or null if it has none."""
     top_logprobs: list[ChatCompletionTokenLogprobTopLogprobsItem]
     """The most likely tokens at this position."""
-
-
-# Imported last, so that models referring to each other in a cycle can load.
-from .chat_completion_token_logprob_top_logprobs_item import (
-    ChatCompletionTokenLogprobTopLogprobsItem,
-)  # noqa: E402

@@ -6,6 +6,26 @@ from __future__ import annotations
 from .._runtime.models import ApiModel
 
 
+class CompletionUsageCompletionTokensDetails(ApiModel):
+    """A breakdown of the output tokens."""
+
+    accepted_prediction_tokens: int = 0
+    audio_tokens: int = 0
+    reasoning_tokens: int = 0
+    rejected_prediction_tokens: int = 0
+    text_tokens: int | None = None
+
+
+class CompletionUsagePromptTokensDetails(ApiModel):
+    """A breakdown of the input tokens."""
+
+    audio_tokens: int = 0
+    cached_tokens: int = 0
+    cache_write_tokens: int = 0
+    image_tokens: int | None = None
+    text_tokens: int | None = None
+
+
 class CompletionUsage(ApiModel):
     """Token counts for a request."""
 
@@ -19,12 +39,3 @@ class CompletionUsage(ApiModel):
     """A breakdown of the output tokens."""
     prompt_tokens_details: CompletionUsagePromptTokensDetails | None = None
     """A breakdown of the input tokens."""
-
-
-# Imported last, so that models referring to each other in a cycle can load.
-from .completion_usage_completion_tokens_details import (
-    CompletionUsageCompletionTokensDetails,
-)  # noqa: E402
-from .completion_usage_prompt_tokens_details import (
-    CompletionUsagePromptTokensDetails,
-)  # noqa: E402

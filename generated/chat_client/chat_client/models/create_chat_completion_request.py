@@ -4,11 +4,53 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TypeAlias
 
-from pydantic import Field
-from typing_extensions import Required, TypedDict
+from pydantic import Discriminator, Field, Tag
+from typing_extensions import Annotated, Required, TypedDict
 
-from .._runtime.models import ApiModel
+from .._runtime.models import ApiModel, UnknownVariant, discriminate
+from .response_format_json_object import (
+    ResponseFormatJsonObject,
+    ResponseFormatJsonObjectParam,
+)
+from .response_format_json_schema import (
+    ResponseFormatJsonSchema,
+    ResponseFormatJsonSchemaParam,
+)
+from .response_format_text import ResponseFormatText, ResponseFormatTextParam
+
+CreateChatCompletionRequestResponseFormat: TypeAlias = Annotated[
+    Annotated[ResponseFormatText, Tag("ResponseFormatText")]
+    | Annotated[ResponseFormatJsonSchema, Tag("ResponseFormatJsonSchema")]
+    | Annotated[ResponseFormatJsonObject, Tag("ResponseFormatJsonObject")]
+    | Annotated[
+        ResponseFormatText
+        | ResponseFormatJsonSchema
+        | ResponseFormatJsonObject
+        | UnknownVariant,
+        Tag("*"),
+    ]
+    | Annotated[UnknownVariant, Tag("?")],
+    Discriminator(
+        discriminate(
+            "type",
+            {
+                "text": "ResponseFormatText",
+                "json_schema": "ResponseFormatJsonSchema",
+                "json_object": "ResponseFormatJsonObject",
+            },
+        )
+    ),
+]
+"""The shape the reply text must take."""
+
+CreateChatCompletionRequestResponseFormatParam: TypeAlias = (
+    ResponseFormatTextParam
+    | ResponseFormatJsonSchemaParam
+    | ResponseFormatJsonObjectParam
+)
+"""The request form of ``CreateChatCompletionRequestResponseFormat``."""
 
 
 class CreateChatCompletionRequest(ApiModel):
@@ -143,10 +185,6 @@ from .chat_completion_tool import (
 from .chat_completion_tool_choice_option import (
     ChatCompletionToolChoiceOption,
     ChatCompletionToolChoiceOptionParam,
-)  # noqa: E402
-from .create_chat_completion_request_response_format import (
-    CreateChatCompletionRequestResponseFormat,
-    CreateChatCompletionRequestResponseFormatParam,
 )  # noqa: E402
 from .metadata import Metadata  # noqa: E402
 from .reasoning_effort import ReasoningEffort  # noqa: E402

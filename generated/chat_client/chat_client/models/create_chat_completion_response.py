@@ -11,6 +11,31 @@ from typing_extensions import Annotated
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
 
 
+class CreateChatCompletionResponseChoicesItemLogprobs(ApiModel):
+    """Token log probabilities, when they were requested."""
+
+    content: list[ChatCompletionTokenLogprob] | None = None
+    """Log probabilities for the reply text."""
+    refusal: list[ChatCompletionTokenLogprob] | None = None
+    """Log probabilities for the refusal text."""
+
+
+class CreateChatCompletionResponseChoicesItem(ApiModel):
+    """CreateChatCompletionResponseChoicesItem"""
+
+    finish_reason: Annotated[
+        Literal["stop", "length", "tool_calls", "content_filter", "function_call"],
+        KEEP_UNKNOWN,
+    ]
+    """Why the model stopped writing."""
+    index: int
+    """The position of this choice in the list."""
+    message: ChatCompletionResponseMessage
+    """A message written by the model."""
+    logprobs: CreateChatCompletionResponseChoicesItemLogprobs | None = None
+    """Token log probabilities, when they were requested."""
+
+
 class CreateChatCompletionResponse(ApiModel):
     """A finished chat completion."""
 
@@ -36,9 +61,10 @@ class CreateChatCompletionResponse(ApiModel):
 
 
 # Imported last, so that models referring to each other in a cycle can load.
-from .completion_usage import CompletionUsage  # noqa: E402
-from .create_chat_completion_response_choices_item import (
-    CreateChatCompletionResponseChoicesItem,
+from .chat_completion_response_message import (
+    ChatCompletionResponseMessage,
 )  # noqa: E402
+from .chat_completion_token_logprob import ChatCompletionTokenLogprob  # noqa: E402
+from .completion_usage import CompletionUsage  # noqa: E402
 from .metadata import Metadata  # noqa: E402
 from .service_tier import ServiceTier  # noqa: E402

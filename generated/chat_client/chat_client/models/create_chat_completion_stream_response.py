@@ -11,6 +11,32 @@ from typing_extensions import Annotated
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
 
 
+class CreateChatCompletionStreamResponseChoicesItemLogprobs(ApiModel):
+    """Token log probabilities for this chunk, when requested."""
+
+    content: list[ChatCompletionTokenLogprob] | None = None
+    refusal: list[ChatCompletionTokenLogprob] | None = None
+
+
+class CreateChatCompletionStreamResponseChoicesItem(ApiModel):
+    """CreateChatCompletionStreamResponseChoicesItem"""
+
+    delta: ChatCompletionStreamResponseDelta
+    """The part of the message that is new in this chunk."""
+    logprobs: CreateChatCompletionStreamResponseChoicesItemLogprobs | None = None
+    """Token log probabilities for this chunk, when requested."""
+    finish_reason: (
+        Annotated[
+            Literal["stop", "length", "tool_calls", "content_filter", "function_call"],
+            KEEP_UNKNOWN,
+        ]
+        | None
+    ) = None
+    """Why the model stopped. Null until the last chunk of the choice."""
+    index: int
+    """The position of this choice in the list."""
+
+
 class CreateChatCompletionStreamResponse(ApiModel):
     """One chunk of a streamed chat completion."""
 
@@ -34,8 +60,9 @@ class CreateChatCompletionStreamResponse(ApiModel):
 
 
 # Imported last, so that models referring to each other in a cycle can load.
-from .completion_usage import CompletionUsage  # noqa: E402
-from .create_chat_completion_stream_response_choices_item import (
-    CreateChatCompletionStreamResponseChoicesItem,
+from .chat_completion_stream_response_delta import (
+    ChatCompletionStreamResponseDelta,
 )  # noqa: E402
+from .chat_completion_token_logprob import ChatCompletionTokenLogprob  # noqa: E402
+from .completion_usage import CompletionUsage  # noqa: E402
 from .service_tier import ServiceTier  # noqa: E402

@@ -3,11 +3,39 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
+from pydantic import Field
 from typing_extensions import Annotated, Required, TypedDict
 
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
+
+
+class ResponseFormatJsonSchemaJsonSchema(ApiModel):
+    """ResponseFormatJsonSchemaJsonSchema"""
+
+    name: str = Field(pattern="^[a-zA-Z0-9_-]{1,64}$")
+    """A name for the format. Use letters, digits, `_` and `-` (64 at most)."""
+    description: str | None = None
+    """What the format is for."""
+    schema_: ResponseFormatJsonSchemaSchema | None = Field(default=None, alias="schema")
+    """A JSON Schema object that the output must follow."""
+    strict: bool | None = False
+    """Require the output to match the schema exactly."""
+
+
+class ResponseFormatJsonSchemaJsonSchemaParam(TypedDict, total=False):
+    """The request form of ``ResponseFormatJsonSchemaJsonSchema``: a dict that mypy checks."""
+
+    name: Required[str]
+    """A name for the format. Use letters, digits, `_` and `-` (64 at most)."""
+    description: str
+    """What the format is for."""
+    schema: Mapping[str, Any]
+    """A JSON Schema object that the output must follow."""
+    strict: bool | None
+    """Require the output to match the schema exactly."""
 
 
 class ResponseFormatJsonSchema(ApiModel):
@@ -25,7 +53,6 @@ class ResponseFormatJsonSchemaParam(TypedDict, total=False):
 
 
 # Imported last, so that models referring to each other in a cycle can load.
-from .response_format_json_schema_json_schema import (
-    ResponseFormatJsonSchemaJsonSchema,
-    ResponseFormatJsonSchemaJsonSchemaParam,
+from .response_format_json_schema_schema import (
+    ResponseFormatJsonSchemaSchema,
 )  # noqa: E402
