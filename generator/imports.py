@@ -103,6 +103,12 @@ def names_in(code: str) -> set[str]:
     return set(_NAME.findall(_QUOTED.sub("", code)))
 
 
+#: Runtime names an API module writes only in its signatures: imported under
+#: ``if TYPE_CHECKING:`` (``typing_runtime_imports``), so that loading an API module does not
+#: load the streaming code, which the transport loads on the first stream.
+_API_TYPING_ONLY = frozenset({"AsyncStream", "Stream"})
+
+
 def module_imports(item: Api | Model) -> str:
     """The import statements an API or model module needs beside its model imports (which
     ``imports`` of the API or model lists): each name its code uses, from where
@@ -111,7 +117,7 @@ def module_imports(item: Api | Model) -> str:
     is not ``lazy`` gets its model imports here: its value names them when its module runs.
     """
     if isinstance(item, Api):
-        used = api_names(item)
+        used = api_names(item) - _API_TYPING_ONLY
     else:
         used = set().union(*(model_names(m) for m in (*item.nested, item)))
     by_module: dict[str, list[str]] = {}
@@ -217,7 +223,7 @@ def model_names(model: Model) -> set[str]:
 def api_names(api: Api) -> set[str]:
     """The names the API template writes for ``api``."""
     used = set(_API_NAMES) | annotation_names(api)
-    if typing_imports(api):
+    if typing_imports(api) or typing_runtime_imports(api):
         used.add("TYPE_CHECKING")
     if run_time_models(api):
         used.add("_models")
@@ -273,6 +279,17 @@ def typing_imports(api: Api) -> list[tuple[str, list[str]]]:
         (module, [n for n in names if n in wanted]) for module, names in api.imports
     ]
     return [(module, names) for module, names in kept if names]
+
+
+def typing_runtime_imports(api: Api) -> list[tuple[str, list[str]]]:
+    """The runtime's names an API module's signatures use and its code does not (a streaming
+    method's ``Stream``): ``(module, [names])``, which the built-in template imports under
+    ``if TYPE_CHECKING:`` beside ``typing_imports``."""
+    used = {"AsyncStream", "Stream"} if any(op.stream for op in api.operations) else set()
+    by_module: dict[str, list[str]] = {}
+    for name in sorted(used & _API_TYPING_ONLY):
+        by_module.setdefault(GENERATED_IMPORTS[name], []).append(name)
+    return sorted(by_module.items())
 
 
 def run_time_models(api: Api) -> set[str]:

@@ -38,13 +38,14 @@ from generator.imports import (
     late_imports,
     module_imports,
     typing_imports,
+    typing_runtime_imports,
 )
 from generator.ir import Api, Field, Operation, Spec, TypeRef
 
 #: The version of the template context (the IR and the names below) that custom templates rely
 #: on: the minor number grows when something is added, the major one when anything is renamed,
 #: removed or changes meaning. docs/templates.md describes it and lists the changes.
-TEMPLATE_CONTEXT_VERSION = "3.2"
+TEMPLATE_CONTEXT_VERSION = "3.3"
 
 # What cannot stand as it is on one line of a comment: a backslash (so that the escapes below
 # read back unambiguously), control characters (C0, DEL, C1: newlines of every kind), the line
@@ -159,6 +160,7 @@ def environment(custom: Path | None = None) -> jinja2.Environment:
         call_arguments=call_arguments,
         pages_arguments=pages_arguments,
         typing_imports=typing_imports,
+        typing_runtime_imports=typing_runtime_imports,
         late_imports=late_imports,
         at_run_time=at_run_time,
     )

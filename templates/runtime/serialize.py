@@ -13,10 +13,9 @@ import json
 import mimetypes
 import os
 import uuid
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Mapping, Union
+from typing import IO, Mapping, NamedTuple, Union
 from urllib.parse import quote
 
 import pydantic
@@ -29,8 +28,7 @@ FilePart = tuple[Union[str, None], Union[bytes, IO[bytes]], Union[str, None]]
 and content type make a plain text field."""
 
 
-@dataclass(frozen=True)
-class EncodedBody:
+class EncodedBody(NamedTuple):
     """A request body ready for httpx: ``content`` or multipart ``files``."""
 
     content: bytes | None = None

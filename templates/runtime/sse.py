@@ -8,7 +8,7 @@ split across chunks is decoded whole.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .errors import ResponseTooLargeError
 from .limits import DEFAULT_MAX_EVENT_BYTES
@@ -17,8 +17,7 @@ from .lines import LineReader
 _BOM = b"\xef\xbb\xbf"
 
 
-@dataclass(frozen=True)
-class ServerSentEvent:
+class ServerSentEvent(NamedTuple):
     """One dispatched event. ``id`` is the stream's last event id, as the spec keeps it."""
 
     event: str = "message"

@@ -99,12 +99,12 @@ def test_a_drifted_body_is_built_unless_strict(
     pet = forgiving.request(GET_PET)
     assert isinstance(pet, Pet) and pet.owner is not None and pet.owner.name == 5
     with pytest.raises(errors.ApiResponseValidationError) as strict_call:
-        forgiving.request(Call(**{**vars(GET_PET), "strict_response_validation": True}))
+        forgiving.request(GET_PET._replace(strict_response_validation=True))
     assert isinstance(strict_call.value.__cause__, pydantic.ValidationError)
     strict = make_transport(strict_response_validation=True)
     with pytest.raises(errors.ApiResponseValidationError):
         strict.request(GET_PET)
-    lenient_call = Call(**{**vars(GET_PET), "strict_response_validation": False})
+    lenient_call = GET_PET._replace(strict_response_validation=False)
     assert strict.request(lenient_call).owner.name == 5
     assert strict.request(lenient_call, "raw").parse().owner.name == 5
 

@@ -367,8 +367,8 @@ def test_one_idempotency_key_per_call_unless_given() -> None:
         len(keys) == 2 and keys[0] != keys[1] and all(len(str(k)) == 36 for k in keys)
     )
     given = Call("POST", "/c", (Param("header", "Idempotency-Key", "k1"),))
-    given = Call(**{**vars(given), "idempotency_header": "Idempotency-Key"})
+    given = given._replace(idempotency_header="Idempotency-Key")
     assert with_idempotency_key(given) == given
-    extra = Call(**{**vars(call), "extra_headers": {"idempotency-key": "k2"}})
+    extra = call._replace(extra_headers={"idempotency-key": "k2"})
     assert with_idempotency_key(extra) == extra
     assert with_idempotency_key(Call("POST", "/c")) == Call("POST", "/c")

@@ -17,7 +17,6 @@ import os
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 import httpx
@@ -53,13 +52,13 @@ class Secret:
         return hash(self._value)
 
 
-@dataclass
 class RequestAuth:
     """The parts of an outgoing request a credential may add to."""
 
-    headers: dict[str, str] = field(default_factory=dict)
-    query: list[tuple[str, str]] = field(default_factory=list)
-    cookies: list[tuple[str, str]] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.headers: dict[str, str] = {}
+        self.query: list[tuple[str, str]] = []
+        self.cookies: list[tuple[str, str]] = []
 
 
 class Credential:

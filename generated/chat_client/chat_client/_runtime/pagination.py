@@ -27,8 +27,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import httpx
 
@@ -38,8 +37,7 @@ from .response import RawResponse
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Pages:
+class Pages(NamedTuple):
     """How a list operation pages: its kind, its query parameter, and the response attributes
     that matter, as dotted paths of Python attribute names (``meta.next_cursor``); a plain
     dict response is read by the same keys. ``items`` is None when the response is the list.
@@ -59,8 +57,7 @@ class Pages:
     first_page: int = 1
 
 
-@dataclass(frozen=True)
-class NextPage:
+class NextPage(NamedTuple):
     """How to ask for the next page: ``param`` set to ``value``, or the URL ``url``."""
 
     param: str | None = None

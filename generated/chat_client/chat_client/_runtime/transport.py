@@ -18,9 +18,8 @@ import random
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
-from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import Any, Callable, Literal, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping, NamedTuple
 from urllib.parse import quote, unquote
 
 import httpx
@@ -68,9 +67,10 @@ from .params import (
 )
 from .response import AsyncStreamedResponse, RawResponse, StreamedResponse
 from .serialize import encode_body, encode_querystring
-from .sequences import SEQUENCE_KINDS, ItemReader, read_all
-from .streaming import AsyncStream, ReaderFactory, Stream
 from .tls import DeferredContext
+
+if TYPE_CHECKING:  # loaded by the first stream or sequence: most calls need neither
+    from .streaming import AsyncStream, ReaderFactory, Stream
 
 _log = package_logger(__name__)
 
@@ -81,8 +81,7 @@ DEFAULT_USER_AGENT = "oapigen-client"
 PARSED_URLS = 256  # URLs a transport keeps parsed; most clients call a few endpoints
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):
     """One operation parameter; a NOT_GIVEN value is left out entirely."""
 
     location: Literal["path", "query", "querystring", "header", "cookie"]
@@ -97,8 +96,7 @@ class Param:
     encoding: Mapping[str, Mapping[str, object]] | None = None
 
 
-@dataclass(frozen=True)
-class ResponseType:
+class ResponseType(NamedTuple):
     """One declared response of an operation."""
 
     status: str  # "200", "2XX", "default"
@@ -113,8 +111,7 @@ class ResponseType:
 BodyKind = Literal["json", "form", "multipart", "binary", "text"]
 
 
-@dataclass(frozen=True)
-class Call:
+class Call(NamedTuple):
     """Everything the transport needs to make one operation's request."""
 
     method: str
@@ -325,15 +322,15 @@ def _checked_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
     return checked
 
 
-@dataclass
 class PlacedParams:
     """A call's parameters serialized and sorted by location."""
 
-    path: dict[str, str] = field(default_factory=dict)
-    query: list[tuple[str, str]] = field(default_factory=list)
-    querystring: str = ""  # a querystring parameter: the query's start, as encoded
-    headers: dict[str, str] = field(default_factory=dict)
-    cookies: list[tuple[str, str]] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.path: dict[str, str] = {}
+        self.query: list[tuple[str, str]] = []
+        self.querystring = ""  # a querystring parameter: the query's start, as encoded
+        self.headers: dict[str, str] = {}
+        self.cookies: list[tuple[str, str]] = []
 
 
 def with_idempotency_key(call: Call) -> Call:
@@ -350,7 +347,7 @@ def with_idempotency_key(call: Call) -> Call:
     if any(not isinstance(p.value, NotGiven) for p in own):
         return call
     params = [p for p in call.params if p not in own]
-    return replace(call, params=(*params, Param("header", name, str(uuid.uuid4()))))
+    return call._replace(params=(*params, Param("header", name, str(uuid.uuid4()))))
 
 
 def place_params(
@@ -390,14 +387,14 @@ def place_params(
     return placed
 
 
-@dataclass
 class _Attempt:
     """One attempt of a call, for the log: which request, which retry, since when."""
 
-    where: str  # "POST https://host/path?key=REDACTED"
-    retry: int
-    max_retries: int
-    started: float = field(default_factory=time.monotonic)
+    def __init__(self, where: str, retry: int, max_retries: int) -> None:
+        self.where = where  # "POST https://host/path?key=REDACTED"
+        self.retry = retry
+        self.max_retries = max_retries
+        self.started = time.monotonic()
 
     @property
     def label(self) -> str:
@@ -685,7 +682,9 @@ class _BaseTransport:
         if kind == "binary":
             return response.content
         type_ = declared.type if declared is not None else None
-        if kind in SEQUENCE_KINDS:
+        if kind != "json":  # events, jsonl or json-seq: a sequence, read whole
+            from .sequences import read_all
+
             items = read_all(response, kind)
             if type_ is None:
                 return items
@@ -785,6 +784,8 @@ class _BaseTransport:
         """
         if kind == "sse":
             return None
+        from .sequences import ItemReader
+
         validate = self._json.adapter(item_type).validate_python
         limit = self.max_event_bytes
         return lambda response: ItemReader(response, kind, validate, limit)
@@ -813,12 +814,12 @@ def following(call: Call, found: NextPage) -> Call:
     and cookie parameters stay)."""
     if found.url is not None:
         kept = tuple(p for p in call.params if p.location in ("header", "cookie"))
-        return replace(call, path=found.url, params=kept, extra_query=None)
+        return call._replace(path=found.url, params=kept, extra_query=None)
     params = tuple(
         p for p in call.params if not (p.location == "query" and p.name == found.param)
     )
-    return replace(
-        call, params=(*params, Param("query", found.param or "", found.value))
+    return call._replace(
+        params=(*params, Param("query", found.param or "", found.value))
     )
 
 
@@ -953,6 +954,8 @@ class SyncTransport(_BaseTransport):
 
     def stream(self, call: Call, item_type: object, kind: str = "sse") -> Stream[Any]:
         """Open the request now (status errors raise here) and iterate its items."""
+        from .streaming import Stream
+
         response = self._open(call)
         if _plain_json(response):
             self._read(response)
@@ -1138,6 +1141,8 @@ class AsyncTransport(_BaseTransport):
         self, call: Call, item_type: object, kind: str = "sse"
     ) -> AsyncStream[Any]:
         """A lazy stream: the request is sent on first iteration or ``async with``."""
+        from .streaming import AsyncStream
+
         return AsyncStream(
             partial(self._open_stream, call),
             self._item_decoder(item_type, call),

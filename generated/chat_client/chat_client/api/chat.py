@@ -17,7 +17,6 @@ from .._runtime._wrappers import (
 )
 from .._runtime.deprecation import warn_deprecated_arguments
 from .._runtime.pagination import AsyncPage, Pages, SyncPage
-from .._runtime.streaming import AsyncStream, Stream
 from .._runtime.transport import (
     AsyncTransport,
     Call,
@@ -28,6 +27,7 @@ from .._runtime.transport import (
 )
 
 if TYPE_CHECKING:
+    from .._runtime.streaming import AsyncStream, Stream
     from ..models.chat_completion_deleted import ChatCompletionDeleted
     from ..models.chat_completion_list import ChatCompletionList
     from ..models.chat_completion_message_list import (
