@@ -285,9 +285,10 @@ def typing_runtime_imports(api: Api) -> list[tuple[str, list[str]]]:
     """The runtime's names an API module's signatures use and its code does not (a streaming
     method's ``Stream``): ``(module, [names])``, which the built-in template imports under
     ``if TYPE_CHECKING:`` beside ``typing_imports``."""
-    used = {"AsyncStream", "Stream"} if any(op.stream for op in api.operations) else set()
+    if not any(op.stream for op in api.operations):
+        return []
     by_module: dict[str, list[str]] = {}
-    for name in sorted(used & _API_TYPING_ONLY):
+    for name in sorted(_API_TYPING_ONLY):
         by_module.setdefault(GENERATED_IMPORTS[name], []).append(name)
     return sorted(by_module.items())
 
