@@ -43,9 +43,16 @@ def format_source(path: str, text: str) -> str:
         ) from None
 
 
+#: The files black formats, by suffix: modules and stubs (a stub of imports only, as the built-in
+#: templates write, comes out of black's stub mode the same).
+PYTHON_SUFFIXES = (".py", ".pyi")
+
+
 def formattable(files: Mapping[str, str]) -> list[tuple[str, str]]:
     """The files black formats: the Python ones that are not empty."""
-    return [(p, t) for p, t in files.items() if p.endswith(".py") and t.strip()]
+    return [
+        (p, t) for p, t in files.items() if p.endswith(PYTHON_SUFFIXES) and t.strip()
+    ]
 
 
 def format_files(
@@ -55,7 +62,7 @@ def format_files(
     *,
     builtin_templates: bool = False,
 ) -> dict[str, str]:
-    """The same files with every ``.py`` one black-formatted; others unchanged.
+    """The same files with every Python one black-formatted; others unchanged.
 
     ``builtin_templates`` says the files come from the built-in templates, so the fast
     reader applies (a team's templates may write code in any layout). ``on_file`` is told
@@ -105,7 +112,7 @@ class Formatter:
         """Take one file; the files done by now, this one first if black has nothing to do."""
         done = (
             []
-            if path.endswith(".py")
+            if path.endswith(PYTHON_SUFFIXES)
             and text.strip()
             and not _runtime_copy(path, text, self.runtime_sources)
             else [(path, text)]

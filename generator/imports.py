@@ -55,6 +55,7 @@ GENERATED_IMPORTS: dict[str, str] = {
     "BASE64": ".._runtime.models",
     "KEEP_UNKNOWN": ".._runtime.models",
     "ApiModel": ".._runtime.models",
+    "LazyModels": ".._runtime.models",
     "AsyncPage": ".._runtime.pagination",
     "Pages": ".._runtime.pagination",
     "SyncPage": ".._runtime.pagination",
@@ -69,6 +70,8 @@ GENERATED_IMPORTS: dict[str, str] = {
     "SyncTransport": ".._runtime.transport",
     "UnknownVariant": ".._runtime.models",
     "discriminate": ".._runtime.models",
+    # the models package, for type checkers; at run time the API template binds ``_models`` to
+    # a ``LazyModels`` of the models its methods parse (``lazy_models``)
     "_models": "..models",
 }
 _QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
@@ -226,7 +229,7 @@ def api_names(api: Api) -> set[str]:
     if typing_imports(api) or typing_runtime_imports(api):
         used.add("TYPE_CHECKING")
     if run_time_models(api):
-        used.add("_models")
+        used |= {"TYPE_CHECKING", "LazyModels"}
     for op in api.operations:
         if op.parameters:
             used.add("Param")
@@ -271,8 +274,8 @@ def annotation_names(api: Api) -> set[str]:
 def typing_imports(api: Api) -> list[tuple[str, list[str]]]:
     """The model imports of an API module that only its annotations use. The template puts
     them under ``if TYPE_CHECKING:``: loading an API module then builds no model class, and
-    a method reaches the models it parses at run time through the lazy ``models`` package
-    (``at_run_time``), so a process pays only for the models of the operations it calls.
+    a method reaches the models it parses at run time through ``_models`` (``at_run_time``,
+    ``lazy_models``), so a process pays only for the models of the operations it calls.
     """
     wanted = annotation_names(api)
     kept = [
@@ -302,9 +305,22 @@ def run_time_models(api: Api) -> set[str]:
     return used & _model_names(api)
 
 
+def lazy_models(api: Api) -> list[tuple[str, str]]:
+    """``(name, module)`` of each model an API module's methods use at run time, its module
+    relative to the API module's package: what the built-in template's ``LazyModels`` maps,
+    the ``_models`` that ``at_run_time`` reads models from."""
+    used = run_time_models(api)
+    return sorted(
+        (name, f"..models.{module}")
+        for module, names in api.imports
+        for name in names
+        if name in used
+    )
+
+
 def at_run_time(code: str, api: Api) -> str:
     """An expression the API template writes in a method body, with each model name read
-    from the lazy ``models`` package (``_models.Name``), which imports its module on first use.
+    from ``_models`` (``_models.Name``), which imports the model's module on first use.
     """
     models = _model_names(api)
 

@@ -105,6 +105,7 @@ TEMPLATE_NAMES: dict[str, TemplateNames] = {
             {
                 "annotations",
                 "_abc",
+                "_index",
                 "_typing",
                 "import_module",
                 "ApiModel",
@@ -118,7 +119,7 @@ TEMPLATE_NAMES: dict[str, TemplateNames] = {
     "api": TemplateNames(
         globals=_IMPORTED,
         # method bodies: the payload, the cast, and the response types built at run time
-        # (their models read from the lazy ``_models`` package)
+        # (their models read from ``_models``, bound at the module's top)
         locals=frozenset(
             {
                 "self",

@@ -36,6 +36,7 @@ from generator.inputs import builtin_templates, template_names
 from generator.imports import (
     at_run_time,
     late_imports,
+    lazy_models,
     module_imports,
     typing_imports,
     typing_runtime_imports,
@@ -45,7 +46,7 @@ from generator.ir import Api, Field, Operation, Spec, TypeRef
 #: The version of the template context (the IR and the names below) that custom templates rely
 #: on: the minor number grows when something is added, the major one when anything is renamed,
 #: removed or changes meaning. docs/templates.md describes it and lists the changes.
-TEMPLATE_CONTEXT_VERSION = "3.3"
+TEMPLATE_CONTEXT_VERSION = "4.0"
 
 # What cannot stand as it is on one line of a comment: a backslash (so that the escapes below
 # read back unambiguously), control characters (C0, DEL, C1: newlines of every kind), the line
@@ -76,6 +77,8 @@ TARGETS = (
     Target("package/api/__init__.py.jinja", "{package}/api/__init__.py"),
     Target("package/api/api.py.jinja", "{package}/api/{item.module}.py", "apis"),
     Target("package/models/__init__.py.jinja", "{package}/models/__init__.py"),
+    Target("package/models/__init__.pyi.jinja", "{package}/models/__init__.pyi"),
+    Target("package/models/_index.py.jinja", "{package}/models/_index.py"),
     Target(
         "package/models/model.py.jinja", "{package}/models/{item.module}.py", "models"
     ),
@@ -163,6 +166,7 @@ def environment(custom: Path | None = None) -> jinja2.Environment:
         typing_runtime_imports=typing_runtime_imports,
         late_imports=late_imports,
         at_run_time=at_run_time,
+        lazy_models=lazy_models,
     )
     env.filters["example"] = jinja2.pass_context(_example)
     env.globals["context_version"] = TEMPLATE_CONTEXT_VERSION

@@ -491,7 +491,7 @@ def test_a_dangling_reference_leaves_out_what_reaches_it(tmp_path: Path) -> None
     ]
     api = (out / "dangling" / "api" / "default.py").read_text()
     assert "def get_a(" in api and "def get_b(" not in api and "def post_b(" not in api
-    models = (out / "dangling" / "models" / "__init__.py").read_text()
+    models = (out / "dangling" / "models" / "_index.py").read_text()
     assert "Good" in models and "Broken" not in models
     strict = CliRunner().invoke(
         main, ["generate", str(spec), "-o", str(tmp_path / "strict"), "--strict"]

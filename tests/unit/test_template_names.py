@@ -40,16 +40,18 @@ def module_kind(path: str) -> str | None:
             return "models"
         if parts[-1] == "_client.py":
             return "client"
-        if parts[-2] in ("models", "api") and parts[-1] != "__init__.py":
+        # models/_index.py binds MODULES alone: a model's name cannot reach it
+        if parts[-2] in ("models", "api") and parts[-1] not in ("__init__.py", "_index.py"):
             return "model" if parts[-2] == "models" else "api"
     return None
 
 
 def top_level_names(tree: ast.Module) -> set[str]:
-    """What a module binds at its top, imports under ``if TYPE_CHECKING:`` included."""
+    """What a module binds at its top, imports under ``if TYPE_CHECKING:`` (and what its
+    ``else:`` binds) included."""
     found: set[str] = set()
     for node in tree.body:
-        inner = node.body if isinstance(node, ast.If) else [node]
+        inner = node.body + node.orelse if isinstance(node, ast.If) else [node]
         for statement in inner:
             if isinstance(statement, (ast.Import, ast.ImportFrom)):
                 found |= {(a.asname or a.name).split(".")[0] for a in statement.names}

@@ -18,6 +18,7 @@ from oapigen_runtime.models import (
     UNKNOWN,
     ApiModel,
     JsonDecoder,
+    LazyModels,
     UnknownVariant,
     discriminate,
 )
@@ -201,3 +202,22 @@ def test_a_tagged_union_keeps_an_unknown_variant() -> None:
         "wings": 2,
     }
     assert isinstance(pet.validate_python({"lives": 1}), Cat)
+
+
+def test_lazy_models_import_a_name_from_its_module_on_first_use() -> None:
+    lazy = LazyModels("oapigen_runtime", {"ApiModel": ".models", "Gone": ".models"})
+    assert "ApiModel" not in vars(lazy)
+    assert lazy.ApiModel is ApiModel
+    assert vars(lazy)["ApiModel"] is ApiModel  # read directly from now on
+    with pytest.raises(AttributeError, match="Gone"):
+        lazy.Gone  # mapped, but its module has no such name
+    with pytest.raises(AttributeError, match="'Other'"):
+        lazy.Other
+
+
+def test_lazy_models_survive_copying() -> None:
+    """copy looks up ``__setstate__`` on an instance that has no attributes yet: that lookup
+    must fail as AttributeError, not recurse through ``__getattr__``."""
+    lazy = LazyModels("oapigen_runtime", {"ApiModel": ".models"})
+    assert copy.copy(lazy).ApiModel is ApiModel
+    assert copy.deepcopy(lazy).ApiModel is ApiModel

@@ -10,6 +10,7 @@ import binascii
 import json
 import types
 from collections.abc import Callable, Hashable, Mapping
+from importlib import import_module
 from typing import Any, TypeGuard, cast
 
 import pydantic
@@ -38,6 +39,28 @@ class ApiModel(pydantic.BaseModel):
         defer_build=True,
         arbitrary_types_allowed=False,
     )
+
+
+class LazyModels:
+    """The models an API module's methods parse, each imported from its own module on first
+    use: a call loads the models it reads and nothing more, not even the models package's
+    index of every model (thousands of names in a large document).
+
+    ``modules`` maps each name to its module, relative to ``package`` (the API module's).
+    """
+
+    def __init__(self, package: str | None, modules: Mapping[str, str]) -> None:
+        self._package = package
+        self._modules = modules
+
+    def __getattr__(self, name: str) -> Any:
+        # vars(): an instance copy.copy has made has no _modules yet while it is looked up
+        module = vars(self).get("_modules", {}).get(name)
+        if module is None:
+            raise AttributeError(f"no model {name!r} in this API module")
+        value = getattr(import_module(module, self._package), name)
+        setattr(self, name, value)  # found directly from now on
+        return value
 
 
 def _keep_unknown(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:

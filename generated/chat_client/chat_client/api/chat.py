@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
-from .. import models as _models
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from .._runtime._wrappers import (
     to_async_raw_response,
@@ -16,6 +15,7 @@ from .._runtime._wrappers import (
     to_streamed_response,
 )
 from .._runtime.deprecation import warn_deprecated_arguments
+from .._runtime.models import LazyModels
 from .._runtime.pagination import AsyncPage, Pages, SyncPage
 from .._runtime.transport import (
     AsyncTransport,
@@ -27,6 +27,7 @@ from .._runtime.transport import (
 )
 
 if TYPE_CHECKING:
+    from .. import models as _models
     from .._runtime.streaming import AsyncStream, Stream
     from ..models.chat_completion_deleted import ChatCompletionDeleted
     from ..models.chat_completion_list import ChatCompletionList
@@ -65,6 +66,19 @@ if TYPE_CHECKING:
     from ..models.update_chat_completion_request import (
         UpdateChatCompletionRequest,
         UpdateChatCompletionRequestParam,
+    )
+else:
+    # The models the methods parse, each imported from its module on first use.
+    _models = LazyModels(
+        __package__,
+        {
+            "ChatCompletionDeleted": "..models.chat_completion_deleted",
+            "ChatCompletionList": "..models.chat_completion_list",
+            "ChatCompletionMessageList": "..models.chat_completion_message_list",
+            "CreateChatCompletionResponse": "..models.create_chat_completion_response",
+            "CreateChatCompletionStreamResponse": "..models.create_chat_completion_stream_response",
+            "ErrorResponse": "..models.error_response",
+        },
     )
 
 
