@@ -116,8 +116,9 @@ def module_imports(item: Api | Model) -> str:
     """The import statements an API or model module needs beside its model imports (which
     ``imports`` of the API or model lists): each name its code uses, from where
     ``GENERATED_IMPORTS`` says, grouped as isort does (standard library, other packages, the
-    client's own modules). A model's module holds its ``nested`` models too. An alias that
-    is not ``lazy`` gets its model imports here: its value names them when its module runs.
+    client's own modules). A model's module holds its ``nested`` models too. A module
+    outside an import cycle gets its model imports here too, and so does an alias that is
+    not ``lazy`` in one (its value names them when its module runs).
     """
     if isinstance(item, Api):
         used = api_names(item) - _API_TYPING_ONLY
@@ -127,7 +128,7 @@ def module_imports(item: Api | Model) -> str:
     for name in sorted(used & GENERATED_IMPORTS.keys(), key=_import_order):
         by_module.setdefault(GENERATED_IMPORTS[name], []).append(name)
     if isinstance(item, Model):
-        # an alias's value names them when the module runs: imported first, with the others
+        # imported first, with the others, where no cycle keeps them last (see _eager)
         for module, models in _merged(_eager(item)):
             by_module["." + module] = list(models)
     groups: dict[int, list[str]] = {}
@@ -146,9 +147,10 @@ def module_imports(item: Api | Model) -> str:
 
 def late_imports(model: Model) -> list[tuple[str, list[str]]]:
     """The model imports a model's module makes at its end (the template writes them there),
-    so that models of modules that import each other in a cycle can load: those of its
-    classes and ``lazy`` aliases (``nested`` ones included) that ``module_imports`` has not
-    made at the top for an alias read when the module runs."""
+    so that models of modules that import each other in a cycle can load: in a module of a
+    cycle (``in_cycle``), those of its classes and ``lazy`` aliases (``nested`` ones
+    included) that ``module_imports`` has not made at the top for an alias read when the
+    module runs; none elsewhere."""
     early = {(module, n) for module, names in _eager(model) for n in names}
     late = [
         (module, tuple(n for n in names if (module, n) not in early))
@@ -160,11 +162,13 @@ def late_imports(model: Model) -> list[tuple[str, list[str]]]:
 
 
 def _eager(model: Model) -> list[tuple[str, tuple[str, ...]]]:
-    """The model imports of the aliases of a module that are read when it runs."""
+    """The model imports a module makes at its top: all of them outside an import cycle
+    (pydantic then finds a class's field types as it builds the class, rather than on
+    first use); in a cycle, those of the aliases read when it runs."""
     return [
         imported
         for m in (*model.nested, model)
-        if m.kind == "alias" and not m.lazy
+        if not model.in_cycle or (m.kind == "alias" and not m.lazy)
         for imported in m.imports
     ]
 

@@ -173,6 +173,10 @@ class Model:
     #: half-initialised when its module runs; other aliases are ``TypeAlias`` assignments of
     #: code, their models imported before them
     lazy: bool = False
+    #: its module is part of an import cycle: the module imports its models at its end, after
+    #: its own classes, so that each module of the cycle can load while another is half-done;
+    #: a module outside any cycle imports them at its top (``imports``)
+    in_cycle: bool = False
     #: the model whose module holds this one (an inline schema only that model uses, as the
     #: official OpenAI SDK nests sub-models); "" when the model has a module of its own
     holder: str = ""

@@ -1386,7 +1386,8 @@ def _in_modules(
         and (m.module in cycles or _names_later(m, written, owner, module, position))
     }
     final = {
-        m.name: replace(m, lazy=True) if m.name in lazy else m for m in placed
+        m.name: replace(m, lazy=m.name in lazy, in_cycle=m.module in cycles)
+        for m in placed
     }
     return tuple(
         replace(m, nested=tuple(final[n] for n in order[m.module][:-1]))

@@ -14,7 +14,7 @@ og-petstore-fake-endpoints reaches 716 of the 807 places, specs/chat.yaml 62 mor
 streams, form bodies), tests/e2e/roundtrip.yaml 14, osv-read-only-write-only 6, and the two
 small documents below the last 9 (a client without models, a model whose every property is
 write-only), a third the aliases in an import cycle, a fourth models nested in the module of
-the model using them; tests/e2e/payments.yaml, with the
+the model using them, a fifth two classes whose modules import each other; tests/e2e/payments.yaml, with the
 array-format and client settings of ``SETTINGS``, and tests/e2e/paging.yaml reach issue 12's idempotency keys, array formats and a first page of 0;
 tests/e2e/oas32.yaml what OpenAPI 3.2 adds (tags with a parent or a kind, streams of items,
 querystring parameters). A template branch no document reaches fails that test: add a
@@ -132,6 +132,22 @@ components:
                   properties: {type: {type: string, const: square}}
               discriminator: {propertyName: type}
 """
+# Two models whose modules import each other: each imports the other at its end.
+CYCLE = """
+openapi: 3.1.0
+info: {title: Family, version: '1'}
+paths: {}
+components:
+  schemas:
+    Parent:
+      type: object
+      properties:
+        children: {type: array, items: {$ref: '#/components/schemas/Child'}}
+    Child:
+      type: object
+      properties:
+        parent: {$ref: '#/components/schemas/Parent'}
+"""
 #: (where, path or text): "repo" and "shared" documents by path, "inline" ones by text
 DOCUMENTS = {
     "og-petstore-fake-endpoints": (
@@ -149,6 +165,7 @@ DOCUMENTS = {
     "write-only": ("inline", WRITE_ONLY),
     "recursive-alias": ("inline", RECURSIVE_ALIAS),
     "nested": ("inline", NESTED),
+    "cycle": ("inline", CYCLE),
     "payments": ("repo", "tests/e2e/payments.yaml"),
     "paging": ("repo", "tests/e2e/paging.yaml"),
 }

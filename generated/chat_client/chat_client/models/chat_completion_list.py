@@ -8,6 +8,7 @@ from typing import Literal
 from typing_extensions import Annotated
 
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
+from .create_chat_completion_response import CreateChatCompletionResponse
 
 
 class ChatCompletionList(ApiModel):
@@ -22,7 +23,3 @@ class ChatCompletionList(ApiModel):
     """The ID of the last completion on this page."""
     has_more: bool
     """Whether more completions follow this page."""
-
-
-# Imported last, so that models referring to each other in a cycle can load.
-from .create_chat_completion_response import CreateChatCompletionResponse  # noqa: E402

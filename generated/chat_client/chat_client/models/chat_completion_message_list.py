@@ -9,6 +9,7 @@ from pydantic import Discriminator, Tag
 from typing_extensions import Annotated
 
 from .._runtime.models import KEEP_UNKNOWN, ApiModel, UnknownVariant, discriminate
+from .chat_completion_message_tool_call import ChatCompletionMessageToolCall
 from .chat_completion_request_message_content_part_image import (
     ChatCompletionRequestMessageContentPartImage,
 )
@@ -72,9 +73,3 @@ class ChatCompletionMessageList(ApiModel):
     """The ID of the last message on this page."""
     has_more: bool
     """Whether more messages follow this page."""
-
-
-# Imported last, so that models referring to each other in a cycle can load.
-from .chat_completion_message_tool_call import (
-    ChatCompletionMessageToolCall,
-)  # noqa: E402

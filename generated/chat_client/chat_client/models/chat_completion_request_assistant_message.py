@@ -9,6 +9,14 @@ from typing import Literal
 from typing_extensions import Annotated, Required, TypedDict
 
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
+from .chat_completion_message_tool_call import (
+    ChatCompletionMessageToolCall,
+    ChatCompletionMessageToolCallParam,
+)
+from .chat_completion_request_assistant_message_content_part import (
+    ChatCompletionRequestAssistantMessageContentPart,
+    ChatCompletionRequestAssistantMessageContentPartParam,
+)
 
 
 class ChatCompletionRequestAssistantMessage(ApiModel):
@@ -39,14 +47,3 @@ class ChatCompletionRequestAssistantMessageParam(TypedDict, total=False):
     """An optional name that tells participants of the same role apart."""
     tool_calls: Sequence[ChatCompletionMessageToolCallParam]
     """The tool calls the model asked for in this reply."""
-
-
-# Imported last, so that models referring to each other in a cycle can load.
-from .chat_completion_message_tool_call import (
-    ChatCompletionMessageToolCall,
-    ChatCompletionMessageToolCallParam,
-)  # noqa: E402
-from .chat_completion_request_assistant_message_content_part import (
-    ChatCompletionRequestAssistantMessageContentPart,
-    ChatCompletionRequestAssistantMessageContentPartParam,
-)  # noqa: E402

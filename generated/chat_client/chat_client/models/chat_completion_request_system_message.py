@@ -9,6 +9,10 @@ from typing import Literal
 from typing_extensions import Annotated, Required, TypedDict
 
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
+from .chat_completion_request_message_content_part_text import (
+    ChatCompletionRequestMessageContentPartText,
+    ChatCompletionRequestMessageContentPartTextParam,
+)
 
 
 class ChatCompletionRequestSystemMessage(ApiModel):
@@ -29,10 +33,3 @@ class ChatCompletionRequestSystemMessageParam(TypedDict, total=False):
     role: Required[Literal["system"]]
     name: str
     """An optional name that tells participants of the same role apart."""
-
-
-# Imported last, so that models referring to each other in a cycle can load.
-from .chat_completion_request_message_content_part_text import (
-    ChatCompletionRequestMessageContentPartText,
-    ChatCompletionRequestMessageContentPartTextParam,
-)  # noqa: E402

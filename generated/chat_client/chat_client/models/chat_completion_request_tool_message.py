@@ -9,6 +9,10 @@ from typing import Literal
 from typing_extensions import Annotated, Required, TypedDict
 
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
+from .chat_completion_request_message_content_part_text import (
+    ChatCompletionRequestMessageContentPartText,
+    ChatCompletionRequestMessageContentPartTextParam,
+)
 
 
 class ChatCompletionRequestToolMessage(ApiModel):
@@ -29,10 +33,3 @@ class ChatCompletionRequestToolMessageParam(TypedDict, total=False):
     """The tool output, as plain text or as text parts."""
     tool_call_id: Required[str]
     """Which tool call this message answers, by ID."""
-
-
-# Imported last, so that models referring to each other in a cycle can load.
-from .chat_completion_request_message_content_part_text import (
-    ChatCompletionRequestMessageContentPartText,
-    ChatCompletionRequestMessageContentPartTextParam,
-)  # noqa: E402

@@ -8,6 +8,7 @@ from typing import Literal
 from typing_extensions import Annotated
 
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
+from .chat_completion_message_tool_call import ChatCompletionMessageToolCall
 
 
 class ChatCompletionResponseMessage(ApiModel):
@@ -20,9 +21,3 @@ class ChatCompletionResponseMessage(ApiModel):
     """The refusal text, if the model declined to answer."""
     tool_calls: list[ChatCompletionMessageToolCall] | None = None
     """The tool calls the model asked for."""
-
-
-# Imported last, so that models referring to each other in a cycle can load.
-from .chat_completion_message_tool_call import (
-    ChatCompletionMessageToolCall,
-)  # noqa: E402

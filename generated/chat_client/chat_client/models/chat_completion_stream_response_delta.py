@@ -8,6 +8,7 @@ from typing import Literal
 from typing_extensions import Annotated
 
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
+from .chat_completion_message_tool_call_chunk import ChatCompletionMessageToolCallChunk
 
 
 class ChatCompletionStreamResponseDelta(ApiModel):
@@ -26,9 +27,3 @@ class ChatCompletionStreamResponseDelta(ApiModel):
     """New refusal text."""
     tool_calls: list[ChatCompletionMessageToolCallChunk] | None = None
     """New pieces of tool calls."""
-
-
-# Imported last, so that models referring to each other in a cycle can load.
-from .chat_completion_message_tool_call_chunk import (
-    ChatCompletionMessageToolCallChunk,
-)  # noqa: E402

@@ -8,6 +8,7 @@ from typing import Literal
 from typing_extensions import Annotated, Required, TypedDict
 
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
+from .function_object import FunctionObject, FunctionObjectParam
 
 
 class ChatCompletionTool(ApiModel):
@@ -24,7 +25,3 @@ class ChatCompletionToolParam(TypedDict, total=False):
     type: Required[Literal["function"]]
     function: Required[FunctionObjectParam]
     """The definition of a callable function."""
-
-
-# Imported last, so that models referring to each other in a cycle can load.
-from .function_object import FunctionObject, FunctionObjectParam  # noqa: E402

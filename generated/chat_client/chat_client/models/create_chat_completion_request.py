@@ -10,6 +10,21 @@ from pydantic import Discriminator, Field, Tag
 from typing_extensions import Annotated, Required, TypedDict
 
 from .._runtime.models import ApiModel, UnknownVariant, discriminate
+from .chat_completion_request_message import (
+    ChatCompletionRequestMessage,
+    ChatCompletionRequestMessageParam,
+)
+from .chat_completion_stream_options import (
+    ChatCompletionStreamOptions,
+    ChatCompletionStreamOptionsParam,
+)
+from .chat_completion_tool import ChatCompletionTool, ChatCompletionToolParam
+from .chat_completion_tool_choice_option import (
+    ChatCompletionToolChoiceOption,
+    ChatCompletionToolChoiceOptionParam,
+)
+from .metadata import Metadata
+from .reasoning_effort import ReasoningEffort
 from .response_format_json_object import (
     ResponseFormatJsonObject,
     ResponseFormatJsonObjectParam,
@@ -19,6 +34,8 @@ from .response_format_json_schema import (
     ResponseFormatJsonSchemaParam,
 )
 from .response_format_text import ResponseFormatText, ResponseFormatTextParam
+from .service_tier import ServiceTier
+from .stop_configuration import StopConfiguration
 
 CreateChatCompletionRequestResponseFormat: TypeAlias = Annotated[
     Annotated[ResponseFormatText, Tag("ResponseFormatText")]
@@ -167,26 +184,3 @@ class CreateChatCompletionRequestParam(TypedDict, total=False):
     """The processing tier requested, or in a response, the tier that was used."""
     store: bool | None
     """Keep this completion so it can be fetched later."""
-
-
-# Imported last, so that models referring to each other in a cycle can load.
-from .chat_completion_request_message import (
-    ChatCompletionRequestMessage,
-    ChatCompletionRequestMessageParam,
-)  # noqa: E402
-from .chat_completion_stream_options import (
-    ChatCompletionStreamOptions,
-    ChatCompletionStreamOptionsParam,
-)  # noqa: E402
-from .chat_completion_tool import (
-    ChatCompletionTool,
-    ChatCompletionToolParam,
-)  # noqa: E402
-from .chat_completion_tool_choice_option import (
-    ChatCompletionToolChoiceOption,
-    ChatCompletionToolChoiceOptionParam,
-)  # noqa: E402
-from .metadata import Metadata  # noqa: E402
-from .reasoning_effort import ReasoningEffort  # noqa: E402
-from .service_tier import ServiceTier  # noqa: E402
-from .stop_configuration import StopConfiguration  # noqa: E402

@@ -9,6 +9,11 @@ from pydantic import Field
 from typing_extensions import Annotated
 
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
+from .chat_completion_response_message import ChatCompletionResponseMessage
+from .chat_completion_token_logprob import ChatCompletionTokenLogprob
+from .completion_usage import CompletionUsage
+from .metadata import Metadata
+from .service_tier import ServiceTier
 
 
 class CreateChatCompletionResponseChoicesItemLogprobs(ApiModel):
@@ -58,13 +63,3 @@ class CreateChatCompletionResponse(ApiModel):
         default=None, deprecated="system_fingerprint is deprecated"
     )
     """Identifies the backend setup that served the request. Deprecated."""
-
-
-# Imported last, so that models referring to each other in a cycle can load.
-from .chat_completion_response_message import (
-    ChatCompletionResponseMessage,
-)  # noqa: E402
-from .chat_completion_token_logprob import ChatCompletionTokenLogprob  # noqa: E402
-from .completion_usage import CompletionUsage  # noqa: E402
-from .metadata import Metadata  # noqa: E402
-from .service_tier import ServiceTier  # noqa: E402

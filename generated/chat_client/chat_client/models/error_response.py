@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from .._runtime.models import ApiModel
+from .error import Error
 
 
 class ErrorResponse(ApiModel):
@@ -11,7 +12,3 @@ class ErrorResponse(ApiModel):
 
     error: Error
     """Details about what went wrong."""
-
-
-# Imported last, so that models referring to each other in a cycle can load.
-from .error import Error  # noqa: E402

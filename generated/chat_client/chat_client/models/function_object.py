@@ -10,6 +10,7 @@ from pydantic import Field
 from typing_extensions import Required, TypedDict
 
 from .._runtime.models import ApiModel
+from .function_parameters import FunctionParameters
 
 
 class FunctionObject(ApiModel):
@@ -40,7 +41,3 @@ class FunctionObjectParam(TypedDict, total=False):
     """
     strict: bool | None
     """Require the call arguments to match `parameters` exactly."""
-
-
-# Imported last, so that models referring to each other in a cycle can load.
-from .function_parameters import FunctionParameters  # noqa: E402

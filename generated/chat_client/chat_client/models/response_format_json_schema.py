@@ -10,6 +10,7 @@ from pydantic import Field
 from typing_extensions import Annotated, Required, TypedDict
 
 from .._runtime.models import KEEP_UNKNOWN, ApiModel
+from .response_format_json_schema_schema import ResponseFormatJsonSchemaSchema
 
 
 class ResponseFormatJsonSchemaJsonSchema(ApiModel):
@@ -50,9 +51,3 @@ class ResponseFormatJsonSchemaParam(TypedDict, total=False):
 
     type: Required[Literal["json_schema"]]
     json_schema: Required[ResponseFormatJsonSchemaJsonSchemaParam]
-
-
-# Imported last, so that models referring to each other in a cycle can load.
-from .response_format_json_schema_schema import (
-    ResponseFormatJsonSchemaSchema,
-)  # noqa: E402

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing_extensions import Required, TypedDict
 
 from .._runtime.models import ApiModel
+from .metadata import Metadata
 
 
 class UpdateChatCompletionRequest(ApiModel):
@@ -22,7 +23,3 @@ class UpdateChatCompletionRequestParam(TypedDict, total=False):
 
     metadata: Required[Mapping[str, str] | None]
     """Free-form string key-value pairs for tagging and filtering objects."""
-
-
-# Imported last, so that models referring to each other in a cycle can load.
-from .metadata import Metadata  # noqa: E402
