@@ -161,6 +161,39 @@ def late_imports(model: Model) -> list[tuple[str, list[str]]]:
     return [(module, list(names)) for module, names in _merged(late) if names]
 
 
+def defers_annotations(model: Model) -> bool:
+    """Whether a model module needs ``from __future__ import annotations``: one of its
+    annotations names a class before Python has defined it (the class itself, one defined
+    further down the module, or one its cycle imports at the end). Elsewhere each annotation
+    is evaluated as its class is built, so pydantic has no string to compile and evaluate
+    (about 2 ms of a cold first call on OpenAI's client)."""
+    if model.in_cycle:
+        return True
+    members = (*model.nested, model)
+    own = {m.name for m in members} | {m.param_name for m in members if m.has_param}
+    defined: set[str] = set()
+    for m in members:
+        if m.kind == "object":
+            read = {m.extra_annotation} | {
+                f.model_annotation for f in m.fields if not f.write_only
+            }
+            if _names_undefined(read, own, defined):
+                return True
+            defined.add(m.name)
+            sent = {f.param_annotation for f in m.fields if not f.read_only}
+            if m.has_param and not m.param_functional:
+                if _names_undefined(sent, own, defined):
+                    return True
+        defined |= {m.name, m.param_name} - {""}
+    return False
+
+
+def _names_undefined(
+    annotations: set[str], own: set[str], defined: set[str]
+) -> bool:
+    return bool(set().union(*map(names_in, annotations)) & own - defined)
+
+
 def _eager(model: Model) -> list[tuple[str, tuple[str, ...]]]:
     """The model imports a module makes at its top: all of them outside an import cycle
     (pydantic then finds a class's field types as it builds the class, rather than on

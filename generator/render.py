@@ -35,6 +35,7 @@ from generator.docstrings import (
 from generator.inputs import builtin_templates, template_names
 from generator.imports import (
     at_run_time,
+    defers_annotations,
     late_imports,
     lazy_models,
     module_imports,
@@ -167,6 +168,7 @@ def environment(custom: Path | None = None) -> jinja2.Environment:
         late_imports=late_imports,
         at_run_time=at_run_time,
         lazy_models=lazy_models,
+        defers_annotations=defers_annotations,
     )
     env.filters["example"] = jinja2.pass_context(_example)
     env.globals["context_version"] = TEMPLATE_CONTEXT_VERSION

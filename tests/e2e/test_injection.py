@@ -411,6 +411,7 @@ def test_markdown_runs_nothing_and_swallows_no_example(
 # The comment of a header line per file type, as a team's templates may render them.
 COMMENTS = {
     ".py": ("# ", ""),
+    ".pyi": ("# ", ""),
     ".toml": ("# ", ""),
     ".typed": ("# ", ""),
     "": ("# ", ""),
