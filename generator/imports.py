@@ -181,6 +181,7 @@ def defers_annotations(model: Model) -> bool:
                 return True
             defined.add(m.name)
             sent = {f.param_annotation for f in m.fields if not f.read_only}
+            # a functional TypedDict's values are strings, read on first use
             if m.has_param and not m.param_functional:
                 if _names_undefined(sent, own, defined):
                     return True
