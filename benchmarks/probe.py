@@ -4,7 +4,7 @@ The harness starts this file as a fresh process in the environment under test, s
 imports nothing at module level beyond the standard library: the cold-process
 measurement charges each client only for its own imports.
 
-    probe.py cold ours|sdk URL [ROOT PACKAGE]
+    probe.py cold ours|sdk|floor URL [ROOT PACKAGE]
     probe.py parse|build TOOL ROOT MODULE_OR_PACKAGE
 """
 
@@ -73,7 +73,11 @@ def import_bare(root: str, dotted: str) -> types.ModuleType:
 
 def cold(tool: str, url: str, root: str = "", package: str = "") -> None:
     conversation = [{"role": "user", "content": "Describe the picture."}]
-    if tool == "ours":
+    if tool == "floor":
+        import floor  # benchmarks/floor.py, beside this file
+
+        completion = floor.complete(url, MODEL, conversation)
+    elif tool == "ours":
         sys.path.insert(0, root)
         client_module = importlib.import_module(package)
         client = client_module.Client(base_url=url, api_key="sk-bench")

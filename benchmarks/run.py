@@ -59,6 +59,7 @@ TITLES = {
     "ogen": "openapi-generator (python)",
     "dmcg": "datamodel-code-generator",
     "sdk": "openai SDK",
+    "floor": "floor: httpx + pydantic, no client",
 }
 
 
@@ -569,22 +570,16 @@ def _plain_env() -> dict[str, str]:
 def measure_cold(run: Run) -> Section:
     out = output_of(run, "ours")
     package = _package_in(out)
-    ours, sdk = Series(TITLES["ours"]), Series(TITLES["sdk"])
+    ours, sdk, floor = (Series(TITLES[t]) for t in ("ours", "sdk", "floor"))
+    runtime = str(run.runtime_python)
     with CompletionServer() as url:
         argv = {
-            "ours": [
-                str(run.runtime_python),
-                str(PROBE),
-                "cold",
-                "ours",
-                url,
-                str(out),
-                package,
-            ],
+            "ours": [runtime, str(PROBE), "cold", "ours", url, str(out), package],
+            "floor": [runtime, str(PROBE), "cold", "floor", url],
         }
         if run.anchor_ok("sdk"):
             argv["sdk"] = [str(run.python("sdk")), str(PROBE), "cold", "sdk", url]
-        series = {"ours": ours, "sdk": sdk}
+        series = {"ours": ours, "sdk": sdk, "floor": floor}
         for tool, command in argv.items():
             if run.smoke:
                 break
@@ -613,12 +608,29 @@ def measure_cold(run: Run) -> Section:
         "loopback, calls the chat completion operation once and reads the parsed reply "
         "(`client.chat.create_chat_completion` for ours, `client.chat.completions.create` "
         "for the SDK), against a server in the harness answering with a fixed completion. "
-        "Wall time from spawn to exit. Bytecode caches are warm (one untimed run first).",
+        "Wall time from spawn to exit. Bytecode caches are warm (one untimed run first). "
+        "The floor is the same call with no client code, on our client's httpx and pydantic "
+        "(benchmarks/floor.py): one POST and three hand-written models.",
         "s",
-        [ours, sdk],
+        [ours, floor, sdk],
         [Target("cold process to first completion vs SDK", ratio(ours, sdk), 0.35, 0.3)],
+        notes=_floor_notes(ours, floor, sdk),
         show_peak=True,
     )
+
+
+def _floor_notes(ours: Series, floor: Series, sdk: Series) -> list[str]:
+    """The floor as a ratio to the SDK, and what our client adds to it: a client on the
+    same libraries comes close to the first number at best."""
+    floor_to_sdk, ours_to_floor = ratio(floor, sdk), ratio(ours, floor)
+    if floor_to_sdk is None or ours_to_floor is None:
+        return []
+    added = (ours.median - floor.median) * 1000
+    note = (
+        f"Floor / SDK: {floor_to_sdk:.3f}. Ours / floor: {ours_to_floor:.3f}: the generated "
+        f"client adds {added:.0f} ms (medians) to the floor."
+    )
+    return [note]
 
 
 # --- 5 and 6. parsing a response, building a request ----------------------------------

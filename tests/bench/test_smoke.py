@@ -37,5 +37,8 @@ def test_smoke_run_writes_every_section(tmp_path: Path) -> None:
     # 1 + 2 (check, regeneration) + 2 (1 x, 2 x) + 3 + 2 (other documents) + 2 (validate)
     assert len(rows) == 12, text
     assert all(re.fullmatch(r"[\d,.]+", cell.strip()) for cell in rows), rows
+    # The cold call's floor (httpx and pydantic, no client) ran beside our client.
+    floor_row = r"^\| floor: httpx \+ pydantic, no client \| [\d.]+ \|"
+    assert re.search(floor_row, text, re.MULTILINE)
     assert "Request arguments checked by mypy:" in text
     assert str(REPO) not in text and str(tmp_path) not in text
