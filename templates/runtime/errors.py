@@ -7,7 +7,7 @@ request headers, so credentials cannot leak through an error.
 from __future__ import annotations
 
 import json
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import httpx
 

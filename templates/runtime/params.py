@@ -29,8 +29,8 @@ import enum
 import json
 import re
 import uuid
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Iterable, Mapping, Sequence
 from urllib.parse import quote
 
 import pydantic
@@ -318,9 +318,13 @@ def _splits(text: str) -> bool:
 
 
 def check_header(name: str, value: str) -> None:
-    """Reject a header that could split the request; the value is not echoed."""
+    """Reject a header that could split the request, or that HTTP cannot carry as text
+    (httpx would send UTF-8 bytes the server reads as Latin-1); the value is not echoed.
+    """
     if _splits(name) or ":" in name or _splits(value):
         raise ValueError(f"header {name!r} contains a line break or NUL character")
+    if not (name.isascii() and value.isascii()):
+        raise ValueError(f"header {name!r} has a character outside ASCII")
 
 
 def cookie_pairs(

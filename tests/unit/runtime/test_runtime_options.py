@@ -106,6 +106,36 @@ def test_the_user_agent_names_package_python_and_httpx(
     )
 
 
+@pytest.mark.parametrize("client", ["made by the transport", "the caller's"])
+def test_user_agent_and_accept_go_once_over_any_client_defaults(
+    loopback: Loopback, make_transport: MakeTransport, client: str
+) -> None:
+    """A client the transport makes sends them as its defaults, so requests leave them out;
+    a caller's client gets them on each request, replacing its own. Either way the server
+    sees each header once, and a call's own value wins."""
+    loopback.always("GET", "/x", Reply.json({}))
+    theirs = httpx.Client(headers={"Accept": "text/plain", "User-Agent": "theirs/1"})
+    own = client == "made by the transport"
+    transport = make_transport(
+        user_agent="acme_client/2.0.0", http_client=None if own else theirs
+    )
+
+    def sent(name: str) -> list[str]:
+        return [v for k, v in loopback.last.headers if k.lower() == name]
+
+    transport.request(Call("GET", "/x"))
+    assert sent("accept") == ["application/json"]
+    assert [a.split(" ")[0] for a in sent("user-agent")] == ["acme_client/2.0.0"]
+    transport.request(Call("GET", "/x", accept="text/csv"))
+    assert sent("accept") == ["text/csv"]
+    transport.request(Call("GET", "/x", extra_headers={"User-Agent": "mine/3"}))
+    assert sent("user-agent") == ["mine/3"]
+    transport.request(Call("GET", "/x", extra_headers={"Accept": "application/json"}))
+    assert sent("accept") == ["application/json"]
+    transport.close()
+    theirs.close()
+
+
 def test_the_connect_timeout_is_a_setting() -> None:
     assert plan_timeout(30.0, 2.0) == (httpx.Timeout(30.0, connect=2.0), 30.0)
     assert plan_timeout(1.0, 2.0) == (httpx.Timeout(1.0), 1.0)

@@ -176,6 +176,21 @@ def test_header_line_breaks_are_refused(value: str) -> None:
     assert value not in str(info.value)
 
 
+def test_a_header_outside_ascii_is_refused_before_sending(
+    loopback: Loopback,
+) -> None:
+    transport = _transport(loopback)
+    for call in (
+        Call("GET", "/x", params=(Param("header", "X-City", "Zürich"),)),
+        Call("GET", "/x", extra_headers={"X-Note": "café"}),
+    ):
+        with pytest.raises(ValueError, match="outside ASCII") as info:
+            transport.request(call)
+        assert "Zürich" not in str(info.value) and "café" not in str(info.value)
+    assert loopback.requests == []
+    transport.close()
+
+
 def test_header_and_cookie_styles() -> None:
     assert params.header_value("h", COLORS) == "blue,black,brown"
     assert params.header_value("h", RGB) == "R,100,G,200,B,150"

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import os
-from typing import IO, Literal, Mapping, Tuple, TypeAlias, Union, final
+from collections.abc import Mapping
+from typing import IO, Literal, Tuple, TypeAlias, Union, final
 
 import httpx
 

@@ -14,9 +14,10 @@ import json
 import mimetypes
 import os
 import uuid
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Mapping, NamedTuple, Union
+from typing import IO, NamedTuple, Union
 from urllib.parse import quote
 
 import pydantic
@@ -69,16 +70,16 @@ def _json_default(obj: object) -> object:
     raise TypeError(f"Object of type {type(obj).__name__} is not JSON serializable")
 
 
+_JSON = json.JSONEncoder(
+    default=_json_default, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+"""Compact JSON, NaN and infinity refused as they are not JSON. One encoder for every call:
+it keeps no state between calls, and ``json.dumps`` with options would build one per call."""
+
+
 def json_bytes(obj: object) -> bytes:
-    """Compact UTF-8 JSON; NaN and infinity are refused as they are not JSON."""
-    text = json.dumps(
-        obj,
-        default=_json_default,
-        separators=(",", ":"),
-        ensure_ascii=False,
-        allow_nan=False,
-    )
-    return text.encode("utf-8")
+    """Compact UTF-8 JSON (see ``_JSON``)."""
+    return _JSON.encode(obj).encode("utf-8")
 
 
 def _fields(body: object) -> dict[str, object]:

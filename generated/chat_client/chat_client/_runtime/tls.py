@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import ssl
 import threading
-from typing import TYPE_CHECKING, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 import httpx
 
