@@ -3,25 +3,18 @@ wait, and a process tree that outlives the timeout is stopped, children too."""
 
 from __future__ import annotations
 
-import importlib
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
-
 
 @pytest.fixture(scope="module")
-def measure() -> Iterator[ModuleType]:
-    sys.path.insert(0, str(BENCH))
-    try:
-        yield importlib.import_module("measure")
-    finally:
-        sys.path.remove(str(BENCH))
+def measure(bench_module: Callable[[str], ModuleType]) -> ModuleType:
+    return bench_module("measure")
 
 
 def test_a_sample_carries_the_exit_code_and_the_output_tail(

@@ -4,25 +4,17 @@ join the base's, each saying which run it came from."""
 from __future__ import annotations
 
 import datetime
-import importlib
-import sys
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
 from types import ModuleType
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
 NAMES = ["generate", "check", "linear"]
 
 
 @pytest.fixture(scope="module")
-def report() -> Iterator[ModuleType]:
-    sys.path.insert(0, str(BENCH))
-    try:
-        yield importlib.import_module("report")
-    finally:
-        sys.path.remove(str(BENCH))
+def report(bench_module: Callable[[str], ModuleType]) -> ModuleType:
+    return bench_module("report")
 
 
 def _results(
