@@ -625,8 +625,6 @@ class _BaseTransport:
             headers["cookie"] = cookie_header(cookies)
         for name, value in (call.extra_headers or {}).items():
             headers[name.lower()] = value
-        for name, value in headers.items():
-            check_header(name, value)
 
         request = client.build_request(
             call.method.upper(),
@@ -639,6 +637,7 @@ class _BaseTransport:
         # headers in the end, for a tenth of the call's time.
         sent = self._client_sends
         for name, value in headers.items():
+            check_header(name, value)
             if sent.get(name) != value:
                 request.headers[name] = value
         return request

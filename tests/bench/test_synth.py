@@ -3,8 +3,7 @@ and the one-schema edit changes that schema alone."""
 
 from __future__ import annotations
 
-import importlib.util
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -16,14 +15,8 @@ CHAT = REPO / "specs" / "chat.yaml"
 
 
 @pytest.fixture(scope="module")
-def synth() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "bench_synth", REPO / "benchmarks" / "synth.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def synth(bench_module: Callable[[str], ModuleType]) -> ModuleType:
+    return bench_module("synth")
 
 
 def _refs(node: Any) -> Iterator[str]:
